@@ -1,0 +1,198 @@
+"""The build pipeline: plan the editions, render each, impose, write atomically.
+
+    load project → plan editions (language × layout)
+      → for each: prepare (fonts, text, HTML) → lay out → fit/pad → PDF → impose
+      → write to the output folder (temp file + rename) → result records
+
+One failing edition does not stop the others; its record carries the error
+and the hint. Only ``cli`` prints; this module logs and returns records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import layouts
+from .edition import EditionSpec, Prepared, prepare
+from .errors import FitError, OutputError, PamphletError, ProjectError
+from .project import Project, load_project
+from .resources import data_root
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    layouts: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    paper: str | None = None
+    out: Path = Path("dist")
+    bleed: float = 0.0
+    marks: bool = False
+    signature: int | None = None
+    creep: float = 0.0
+    html: bool = False
+
+
+@dataclass
+class EditionResult:
+    """One edition's outcome; the ``--json`` summary is a list of these."""
+
+    lang: str
+    layout: str
+    path: str | None = None
+    pages: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    status: str = "built"
+    error: str | None = None
+    hint: str | None = None
+    print_path: str | None = None
+    sheets: int | None = None
+    sides: int | None = None
+    printing: str | None = None
+    blank_pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        if self.status != "failed":
+            d.pop("error"), d.pop("hint")
+        return d
+
+
+def load(project_dir: Path | None) -> Project:
+    return load_project(project_dir, layouts.LAYOUT_NAMES)
+
+
+def select_langs(project: Project, wanted: tuple[str, ...]) -> list[str]:
+    available = list(project.languages)
+    if not wanted or "all" in wanted:
+        return available
+    unknown = [w for w in wanted if w not in project.languages]
+    if unknown:
+        raise ProjectError(f"no language '{unknown[0]}' in {project.root.name}/ (it has: {', '.join(available)})",
+                           f"add {unknown[0]}.md to the project, or pick one of: {', '.join(available)}")
+    return list(dict.fromkeys(wanted))
+
+
+def select_layouts(project: Project, wanted: tuple[str, ...]) -> list[str]:
+    if not wanted:
+        return list(project.config.layouts)
+    if "all" in wanted:
+        return list(layouts.LAYOUT_NAMES)
+    from .config import did_you_mean
+
+    for w in wanted:
+        if w not in layouts.CATALOGUE:
+            raise ProjectError(f"unknown layout '{w}'{did_you_mean(w, layouts.LAYOUT_NAMES)}",
+                               "run `pamphlet layouts` to see them all")
+    return list(dict.fromkeys(wanted))
+
+
+def plan(project: Project, opts: BuildOptions) -> list[EditionSpec]:
+    paper = opts.paper or project.config.paper
+    return [EditionSpec(lang, layout, paper, opts.bleed, opts.marks)
+            for lang in select_langs(project, opts.langs)
+            for layout in select_layouts(project, opts.layouts)]
+
+
+def output_name(project: Project, spec: EditionSpec, suffix: str = "") -> str:
+    return f"{project.config.slug}-{spec.lang}-{spec.layout}{suffix}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder, then rename: never half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot write here: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_edition(prepared: Prepared) -> tuple[Any, int]:
+    """Lay out the edition and apply its page-count rule; returns (layout, blank pages added)."""
+    from . import render  # WeasyPrint is imported only when something is rendered
+
+    project_root = prepared.context["_project_templates"].parent
+    roots = [project_root, data_root()]
+    html = prepared.html()
+    laid = render.lay_out(html, project_root, roots)
+    layout = prepared.layout
+    pages = laid.pages
+    target = layout.fixed_pages or (layout.padded(pages) if layout.multiple_of > 1 else pages)
+    limit = layout.fixed_pages or layout.max_pages
+    if limit and pages > limit:
+        raise FitError(f"{prepared.spec.name}: needs {pages} pages, the layout has {limit}",
+                       "shorten the text, or use -l booklet")
+    blanks = max(0, target - pages)
+    if blanks:
+        laid = render.insert_blank_pages(laid, blanks, before_last=True)
+    return laid, blanks
+
+
+def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> EditionResult:
+    """Build one edition end to end; never raises for a user's problem."""
+    from . import render
+
+    started = time.perf_counter()
+    result = EditionResult(lang=spec.lang, layout=spec.layout)
+    try:
+        prepared = prepare(project, spec)
+        result.warnings = prepared.warnings
+        laid, blanks = render_edition(prepared)
+        pdf = render.write_pdf(laid)
+        out = opts.out / f"{output_name(project, spec)}.pdf"
+        plan_ = prepared.layout.impose(laid.pages, spec.paper, rtl=prepared.facts.rtl,
+                                       signature=opts.signature, creep=opts.creep)
+        print_pdf = None
+        if plan_ is not None:
+            from .impose import impose
+
+            try:
+                print_pdf = impose(pdf, plan_, marks=True, title=prepared.context["meta"]["title"], lang=spec.lang)
+            except ValueError as exc:
+                from .errors import PrintError
+
+                raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
+        if opts.html:
+            atomic_write(opts.out / f"{output_name(project, spec)}.html", prepared.html().encode("utf-8"))
+        atomic_write(out, pdf)
+        result.path, result.pages, result.bytes, result.blank_pages = str(out), laid.pages, len(pdf), blanks
+        if plan_ is not None and print_pdf is not None:
+            pout = opts.out / f"{output_name(project, spec, '-print')}.pdf"
+            atomic_write(pout, print_pdf)
+            result.print_path, result.sheets = str(pout), len(plan_.sheets)
+            result.sides, result.printing = plan_.sides_per_sheet, plan_.instructions
+        else:
+            result.sheets = 1 if spec.layout == "leaflet" else None
+            result.sides = laid.pages if spec.layout == "leaflet" else None
+            result.printing = prepared.layout.folding
+    except PamphletError as exc:
+        result.status, result.error, result.hint = "failed", str(exc), exc.hint
+    result.seconds = round(time.perf_counter() - started, 3)
+    for w in result.warnings:
+        log.warning(w)
+    return result
+
+
+def build(project: Project, opts: BuildOptions) -> list[EditionResult]:
+    specs = plan(project, opts)
+    return [build_edition(project, spec, opts) for spec in specs]

@@ -1,0 +1,173 @@
+"""The command line: parse options, call the library, print. Nothing else prints.
+
+Every ``PamphletError`` becomes ``error: …`` and ``hint: …`` on stderr with
+exit code 1 — never a traceback for a problem in the user's input.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="Build print-ready leaflets, booklets, zines, tri-folds and handbills from YAML + Markdown.")
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+class _ConsoleHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "info"
+        err.print(f"[yellow]{level}:[/] {record.getMessage()}", highlight=False, markup=True)
+
+
+def _setup_logging(quiet: bool) -> None:
+    root = logging.getLogger("pamphlet")
+    root.handlers[:] = [_ConsoleHandler()]
+    root.setLevel(logging.ERROR if quiet else logging.WARNING)
+    root.propagate = False
+
+
+def _fail(exc: Exception) -> None:
+    from .errors import PamphletError
+
+    assert isinstance(exc, PamphletError)
+    lines = exc.lines()
+    if len(lines) > 1:
+        err.print(f"[red]error:[/] {len(lines)} problems", highlight=False)
+        for line in lines:
+            err.print(f"  {line}", highlight=False, markup=False)
+    else:
+        err.print(f"[red]error:[/] {lines[0]}", highlight=False)
+    err.print(f"[cyan]hint:[/] {exc.hint}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"pamphlet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+) -> None:
+    """Build print-ready leaflets, booklets, zines, tri-folds and handbills from YAML + Markdown."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+@app.command()
+def build(
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder if it has pamphlet.yaml, else the bundled example).")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to build (repeatable; 'all' for every layout). Default: the project's list.")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to build (repeatable; 'all'). Default: every language.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
+    bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm around each page (typical: 3).")] = 0.0,
+    marks: Annotated[bool, typer.Option("--marks", help="Crop marks on the reading PDFs.")] = False,
+    signature: Annotated[Optional[int], typer.Option("--signature", min=1, max=32, help="Booklet: sheets per signature (default: automatic above 40 pages).")] = None,
+    creep: Annotated[float, typer.Option("--creep", min=0, max=5, help="Booklet: creep compensation in mm across a signature.")] = 0.0,
+    html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead of the table.")] = False,
+) -> None:
+    """Build the editions (language × layout) of a project into PDFs."""
+    _setup_logging(quiet=as_json)
+    from . import build as pipeline
+    from .errors import PamphletError
+
+    if paper is not None and paper.lower() not in ("a4", "letter"):
+        err.print(f"[red]error:[/] --paper: unknown paper size '{paper}'", highlight=False)
+        err.print("[cyan]hint:[/] use --paper a4 or --paper letter", highlight=False)
+        raise typer.Exit(1)
+    opts = pipeline.BuildOptions(
+        layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper.lower() if paper else None,
+        out=output, bleed=bleed, marks=marks, signature=signature, creep=creep, html=html)
+    try:
+        proj = pipeline.load(project)
+        if not as_json:
+            which = "the bundled example" if proj.is_example else str(proj.root)
+            err.print(f"Building {which}", highlight=False)
+        results = pipeline.build(proj, opts)
+    except PamphletError as exc:
+        _fail(exc)
+        return
+    failed = [r for r in results if r.status == "failed"]
+    if as_json:
+        print(json.dumps({"project": str(proj.root), "example": proj.is_example, "out": str(output),
+                          "ok": not failed, "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        _summary(results)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _summary(results: list) -> None:
+    table = Table(title="Editions", title_justify="left")
+    for col in ("edition", "file", "pages", "sheets", "size", "seconds", "status"):
+        table.add_column(col, justify="right" if col in ("pages", "sheets", "size", "seconds") else "left")
+    for r in results:
+        status = "[green]built[/]" if r.status == "built" else ("[red]failed[/]" if r.status == "failed" else r.status)
+        files = Path(r.path).name if r.path else "—"
+        if r.print_path:
+            files += "\n" + Path(r.print_path).name
+        table.add_row(f"{r.lang}/{r.layout}", files, str(r.pages or "—"), str(r.sheets or "—"),
+                      _size(r.bytes) if r.bytes else "—", f"{r.seconds:.2f}", status)
+    out.print(table)
+    howto = {}
+    for r in results:
+        if r.status != "failed" and r.printing:
+            howto.setdefault(r.layout, r.printing)
+    for name, text in howto.items():
+        out.print(f"[bold]{name}[/]: {text}", highlight=False)
+    for r in results:
+        if r.status == "failed":
+            err.print(f"[red]error:[/] {r.error}", highlight=False, markup=False)
+            err.print(f"[cyan]hint:[/] {r.hint}", highlight=False)
+
+
+@app.command("layouts")
+def layouts_cmd() -> None:
+    """List the layouts: pages, page size per paper, sheets and how to fold."""
+    from . import layouts
+
+    table = Table(title="Layouts", title_justify="left")
+    for col in ("layout", "pages", "page on A4", "page on Letter", "sheet", "sides"):
+        table.add_column(col)
+    for lay in layouts.CATALOGUE.values():
+        plan = lay.impose(lay.fixed_pages or lay.max_pages or 8, "a4", rtl=False)
+        sides = str(plan.sides_per_sheet) if plan else str(lay.fixed_pages or "")
+        sheet = "landscape" if lay.sheet_size("a4")[0] > lay.sheet_size("a4")[1] else "portrait"
+        table.add_row(lay.name, lay.page_rule, lay.geometry("a4").label, lay.geometry("letter").label, sheet, sides)
+    out.print(table)
+    for lay in layouts.CATALOGUE.values():
+        out.print(f"[bold]{lay.name}[/]: {lay.description} Printing: {lay.folding}.", highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours, not the user's: say so, without a traceback
+        if os.environ.get("PAMPHLET_DEBUG"):
+            raise
+        err.print(f"[red]error:[/] internal error: {type(exc).__name__}: {exc}", highlight=False, markup=False)
+        err.print("[cyan]hint:[/] this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it",
+                  highlight=False)
+        sys.exit(2)

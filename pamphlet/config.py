@@ -1,0 +1,397 @@
+"""The ``pamphlet.yaml`` schema and front-matter schema, validated all at once.
+
+Modelled on MkDocs' typed config: each field is an ``Option`` that converts and
+checks its value; a ``Schema`` runs every option and collects every problem
+(with ``file:line`` and the field's path) before raising one ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Problem
+from .yamlsrc import PathKey, Source, format_key
+
+_MISSING = object()
+
+
+class Invalid(Exception):
+    """Raised by an option for a bad value; the schema turns it into a Problem."""
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else f" (choose from: {', '.join(choices)})"
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
+            bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+class Option:
+    """One field: a default, whether it is required, and how to check it."""
+
+    def __init__(self, default: Any = _MISSING, *, required: bool = False):
+        self.default = default
+        self.required = required
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        return value
+
+
+class Str(Option):
+    def __init__(self, default: Any = _MISSING, *, required: bool = False, pattern: str | None = None,
+                 pattern_help: str = "", max_len: int = 2000):
+        super().__init__(default, required=required)
+        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern_help = pattern_help
+        self.max_len = max_len
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise Invalid(f"expected text, got {_type_name(value)}")
+        value = value.strip()
+        if not value and self.required:
+            raise Invalid("must not be empty")
+        if len(value) > self.max_len:
+            raise Invalid(f"is {len(value)} characters long, at most {self.max_len} allowed")
+        if self.pattern and not self.pattern.fullmatch(value):
+            raise Invalid(f"'{value}' is not valid: {self.pattern_help}")
+        return value
+
+
+class Choice(Option):
+    def __init__(self, choices: list[str], default: Any = _MISSING, *, required: bool = False, what: str = "value"):
+        super().__init__(default, required=required)
+        self.choices = choices
+        self.what = what
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if not isinstance(value, str):
+            raise Invalid(f"expected one of {', '.join(self.choices)}, got {_type_name(value)}")
+        v = value.strip().lower()
+        if v not in self.choices:
+            raise Invalid(f"unknown {self.what} '{value}'{did_you_mean(v, self.choices)}")
+        return v
+
+
+class Number(Option):
+    def __init__(self, default: Any = _MISSING, *, minimum: float, maximum: float, required: bool = False):
+        super().__init__(default, required=required)
+        self.minimum, self.maximum = minimum, maximum
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Invalid(f"expected a number, got {_type_name(value)}")
+        if not self.minimum <= value <= self.maximum:
+            raise Invalid(f"{value} is out of range ({self.minimum} to {self.maximum})")
+        return float(value)
+
+
+class Color(Str):
+    _RE = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20}")
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        v = super().check(value, key, ctx)
+        if not self._RE.fullmatch(v):
+            raise Invalid(f"'{v}' is not a colour; use #rgb, #rrggbb or a CSS colour name")
+        return v
+
+
+class Date(Option):
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise Invalid(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-12")
+
+
+class Time(Option):
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            # YAML 1.1 reads 14:00 unquoted as a sexagesimal number (840).
+            return dt.time(value // 60, value % 60)
+        if isinstance(value, str):
+            try:
+                return dt.time.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise Invalid(f"'{value}' is not a time of day; write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
+
+
+class Url(Str):
+    SCHEMES = ("http://", "https://", "mailto:", "tel:", "geo:", "sms:")
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        v = super().check(value, key, ctx)
+        if not v.lower().startswith(self.SCHEMES) or any(c.isspace() for c in v):
+            raise Invalid(f"'{v}' is not a link; start it with https://, mailto: or tel: and leave out spaces")
+        return v
+
+
+class ListOf(Option):
+    def __init__(self, item: Option, default: Any = _MISSING, *, required: bool = False, unique: bool = True,
+                 min_len: int = 0):
+        super().__init__(default, required=required)
+        self.item, self.unique, self.min_len = item, unique, min_len
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list, got {_type_name(value)}")
+        if len(value) < self.min_len:
+            raise Invalid(f"needs at least {self.min_len} item(s)")
+        out, seen = [], set()
+        for i, item in enumerate(value):
+            checked = ctx.run(self.item, item, (*key, i))
+            if checked is _MISSING:
+                continue
+            if self.unique and checked in seen:
+                ctx.report((*key, i), f"'{checked}' is listed twice")
+                continue
+            seen.add(checked)
+            out.append(checked)
+        return out
+
+
+class Mapping(Option):
+    """A mapping with known keys; unknown keys are reported with a suggestion."""
+
+    def __init__(self, fields: dict[str, Option], default: Any = _MISSING, *, required: bool = False):
+        super().__init__(default, required=required)
+        self.fields = fields
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise Invalid(f"expected a mapping of {', '.join(self.fields)}, got {_type_name(value)}")
+        out: dict[str, Any] = {}
+        for k in value:
+            if k not in self.fields:
+                ctx.report((*key, k), f"unknown field{did_you_mean(k, sorted(self.fields))}")
+        for name, opt in self.fields.items():
+            if name in value and value[name] is not None:
+                checked = ctx.run(opt, value[name], (*key, name))
+                out[name] = None if checked is _MISSING else checked
+            elif opt.required:
+                ctx.report((*key, name) if key else (name,), "is required", at=key)
+                out[name] = None
+            elif isinstance(opt, Mapping) and opt.default is _MISSING:
+                out[name] = opt.check({}, (*key, name), ctx)  # nested defaults
+            else:
+                out[name] = None if opt.default is _MISSING else opt.default
+        return out
+
+
+class DictOf(Option):
+    """A mapping whose keys are checked by a function and values by an option."""
+
+    def __init__(self, key_check: Any, value: Option, default: Any = _MISSING):
+        super().__init__(default)
+        self.key_check, self.value = key_check, value
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise Invalid(f"expected a mapping, got {_type_name(value)}")
+        out = {}
+        for k, v in value.items():
+            try:
+                k2 = self.key_check(k)
+            except Invalid as exc:
+                ctx.report((*key, k), str(exc))
+                continue
+            checked = ctx.run(self.value, v, (*key, k))
+            if checked is not _MISSING:
+                out[k2] = checked
+        return out
+
+
+class Checker:
+    """Runs options over a Source and collects every problem."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def report(self, key: PathKey, message: str, at: PathKey | None = None) -> None:
+        self.problems.append(Problem(self.source.where(at if at is not None else key), format_key(key), message))
+
+    def run(self, opt: Option, value: Any, key: PathKey) -> Any:
+        try:
+            return opt.check(value, key, self)
+        except Invalid as exc:
+            self.report(key, str(exc))
+            return _MISSING
+
+
+# --- the schemas -------------------------------------------------------------
+
+LANG_RE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
+SLUG_RE = r"[a-z0-9][a-z0-9-]{0,62}"
+SCRIPTS = ["latin", "greek", "cyrillic", "arabic", "hebrew", "devanagari", "ethiopic", "cjk", "other"]
+ROLES = ["body", "heading", "display"]
+
+
+def _script_key(k: Any) -> str:
+    if not isinstance(k, str) or k.lower() not in SCRIPTS:
+        raise Invalid(f"unknown script '{k}'{did_you_mean(str(k).lower(), SCRIPTS)}")
+    return k.lower()
+
+
+def _lang_key(k: Any) -> str:
+    if not isinstance(k, str) or not re.fullmatch(LANG_RE, k):
+        raise Invalid(f"'{k}' is not a language code like en, ar, pt-BR")
+    return k
+
+
+def _string_key(k: Any) -> str:
+    if not isinstance(k, str) or not re.fullmatch(r"[a-z_]{1,40}", k):
+        raise Invalid(f"'{k}' is not a UI string name (lower case letters and _)")
+    return k
+
+
+def project_schema(layout_names: list[str]) -> Mapping:
+    font_stack = Mapping({role: ListOf(Str(), min_len=1) for role in ROLES})
+    return Mapping({
+        "slug": Str(pattern=SLUG_RE, pattern_help="use lower-case letters, digits and '-' (it becomes part of file names)"),
+        "title": Str(),
+        "default_lang": Str(pattern=LANG_RE, pattern_help="a language code like en, ar, pt-BR"),
+        "languages": ListOf(Str(pattern=LANG_RE, pattern_help="a language code like en, ar, pt-BR")),
+        "paper": Choice(["a4", "letter"], "a4", what="paper size"),
+        "layouts": ListOf(Choice(layout_names, what="layout"), ["leaflet"], min_len=1),
+        "theme": Mapping({"accent": Color("#b3122e"), "ink": Color("#171717"), "paper": Color("#ffffff"),
+                          "highlight": Color("#f6e7e9")}),
+        "event": Mapping({"date": Date(required=True), "start": Time(), "end": Time()}, None),
+        "contact": Mapping({"email": Str(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_help="an e-mail address"),
+                            "web": Url(), "phone": Str(max_len=40), "social": Str(max_len=80)}),
+        "qr": Url(max_len=800),
+        "fonts": DictOf(_script_key, font_stack, {}),
+        "digits": DictOf(_lang_key, Choice(["latn", "arab", "arabext"], what="digit system"), {}),
+        "fit": Mapping({"min_scale": Number(0.85, minimum=0.5, maximum=1.0)}),
+        "strings": DictOf(_lang_key, DictOf(_string_key, Str(max_len=200)), {}),
+    })
+
+
+FRONT_MATTER = Mapping({
+    "title": Str(required=True, max_len=200),
+    "subtitle": Str(max_len=300),
+    "place": Str(max_len=200),
+    "call_to_action": Str(max_len=400),
+    "organiser": Str(max_len=200),
+    "contact": Str(max_len=300),
+    "description": Str(max_len=500),
+    "strings": DictOf(_string_key, Str(max_len=200), {}),
+})
+
+
+# --- typed results -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Theme:
+    accent: str
+    ink: str
+    paper: str
+    highlight: str
+
+
+@dataclass(frozen=True)
+class Event:
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str | None = None
+    web: str | None = None
+    phone: str | None = None
+    social: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything in ``pamphlet.yaml``, checked and with defaults filled in."""
+
+    path: Path
+    slug: str
+    title: str | None
+    default_lang: str | None
+    languages: list[str] | None
+    paper: str
+    layouts: list[str]
+    theme: Theme
+    event: Event | None
+    contact: Contact
+    qr: str | None
+    fonts: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+    digits: dict[str, str] = field(default_factory=dict)
+    min_scale: float = 0.85
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+def _slugify(name: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return s[:63] or "pamphlet"
+
+
+def parse_config(source: Source, layout_names: list[str]) -> Config:
+    """Check ``pamphlet.yaml``; raise one ConfigError listing every problem."""
+    ctx = Checker(source)
+    raw = source.data
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError([Problem(source.where(()), "", f"expected a mapping of settings, got {_type_name(raw)}")])
+    v = ctx.run(project_schema(layout_names), raw, ())
+    if ctx.problems:
+        raise ConfigError(ctx.problems)
+    ev = v["event"]
+    return Config(
+        path=source.path,
+        slug=v["slug"] or _slugify(source.path.parent.name),
+        title=v["title"],
+        default_lang=v["default_lang"],
+        languages=v["languages"],
+        paper=v["paper"],
+        layouts=v["layouts"],
+        theme=Theme(**v["theme"]),
+        event=Event(**ev) if ev else None,
+        contact=Contact(**v["contact"]),
+        qr=v["qr"],
+        fonts=v["fonts"],
+        digits=v["digits"],
+        min_scale=v["fit"]["min_scale"],
+        strings=v["strings"],
+        source=source,
+    )
+
+
+def parse_front_matter(source: Source) -> tuple[dict[str, Any], list[Problem]]:
+    """Check one language file's front matter; return values and problems (not raised)."""
+    ctx = Checker(source)
+    raw = source.data if source.data is not None else {}
+    if not isinstance(raw, dict):
+        return {}, [Problem(source.where(()), "", f"front matter must be a mapping, got {_type_name(raw)}")]
+    v = ctx.run(FRONT_MATTER, raw, ())
+    return (v if isinstance(v, dict) else {}), ctx.problems

@@ -1,0 +1,169 @@
+"""One edition (language × layout): its facts, text checks and HTML.
+
+Everything here is pure preparation before WeasyPrint: the template context,
+the glyph-coverage check and the HTML document. ``build`` drives it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from markupsafe import Markup
+
+from . import __version__, i18n, markdown, templates
+from .errors import ContentError, GlyphError, Location
+from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
+from .layouts import Layout, get
+from .project import Project
+
+log = logging.getLogger(__name__)
+
+BASE_SIZE = {"leaflet": 12.5, "booklet": 10.5, "zine": 8.6, "trifold": 9.6, "handbill": 9.5}
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    """What to build: one language in one layout, with the options that shape it."""
+
+    lang: str
+    layout: str
+    paper: str = "a4"
+    bleed: float = 0.0
+    marks: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.lang}/{self.layout}"
+
+
+@dataclass
+class Prepared:
+    """An edition ready to render: the HTML at a given type scale."""
+
+    spec: EditionSpec
+    layout: Layout
+    facts: i18n.LangFacts
+    context: dict[str, Any]
+    images: list[str] = field(default_factory=list)
+    words: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def html(self, scale: float = 1.0) -> str:
+        ctx = {**self.context, "scale": scale}
+        return templates.render(f"{self.spec.layout}/page.html", ctx, self.context["_project_templates"])
+
+
+@lru_cache(maxsize=8)
+def font_book(project_root: Path) -> FontBook:
+    return FontBook(project_root / "fonts")
+
+
+def _css_stack(names: list[str]) -> str:
+    return ", ".join('"%s"' % n.replace('"', "") for n in names)
+
+
+def lang_facts(project: Project, code: str) -> i18n.LangFacts:
+    cfg = project.config
+    overrides = {**cfg.strings.get(code, {}), **project.languages[code].meta.get("strings", {})}
+    return i18n.facts(code, font_overrides=cfg.fonts, digits=cfg.digits, strings=overrides)
+
+
+def prepare(project: Project, spec: EditionSpec) -> Prepared:
+    """Check the edition's text against its fonts and build its template context."""
+    cfg = project.config
+    lang = project.languages[spec.lang]
+    facts = lang_facts(project, spec.lang)
+    layout = get(spec.layout)
+    book = font_book(project.root)
+    where = cfg.source.where(("fonts", facts.script)) if cfg.source else Location(cfg.path)
+    for role, stack in facts.fonts.items():
+        book.check_stack(stack, where, f"fonts.{facts.script}.{role}")
+    warnings = [f"{spec.lang}: UI string '{k}' has no {spec.lang} translation; using English"
+                for k in facts.missing_strings]
+
+    meta = dict(lang.meta)
+    rendered = markdown.to_html(lang.body, facts.quotes)
+    event = None
+    if cfg.event:
+        event = {"date": facts.date(cfg.event.date), "time": facts.time_range(cfg.event.start, cfg.event.end),
+                 "place": meta.get("place")}
+
+    # Glyph coverage: everything this edition prints, with where it comes from.
+    used_strings = ["when", "time", "where", "join_us", "page"]
+    sources = [TextSource(lang.body, Location(lang.path, lang.body_line))] if not lang.parts or len(lang.parts) == 1 \
+        else [TextSource(p.read_text(encoding="utf-8"), Location(p, 1)) for p, _, _ in lang.parts]
+    for key, value in meta.items():
+        if isinstance(value, str):
+            sources.append(TextSource(value, Location(lang.path, _front_line(lang, key))))
+    for key in used_strings:
+        sources.append(TextSource(facts.strings[key], Location(f"UI string '{key}'")))
+    if event:
+        sources.append(TextSource(event["date"] + " " + event["time"], Location(cfg.path, _cfg_line(project, ("event",)))))
+    body_stack = sorted(set(facts.fonts["body"]) | set(facts.fonts["heading"]))
+    # A character must be in the body or heading stack (display falls back to heading).
+    missing = missing_glyphs(book, body_stack, sources)
+    if missing:
+        raise glyph_error(spec.lang, missing, body_stack)
+
+    g = layout.geometry(spec.paper)
+    families = set(facts.fonts["body"]) | set(facts.fonts["heading"]) | set(facts.fonts["display"])
+    contact = cfg.contact
+    web_display = (contact.web or "").split("://", 1)[-1].rstrip("/")
+    ctx: dict[str, Any] = {
+        "version": __version__,
+        "layout": spec.layout,
+        "lang": facts,
+        "t": facts.strings,
+        "meta": {k: meta.get(k) for k in ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")},
+        "body": Markup(rendered.html),
+        "event": event,
+        "contact": {"email": contact.email, "web": contact.web, "web_display": web_display, "phone": contact.phone,
+                    "social": contact.social},
+        "qr": _qr(cfg.qr, cfg.theme.ink) if cfg.qr else None,
+        "qr_target": cfg.qr,
+        "theme": cfg.theme,
+        "fonts": {role: Markup(_css_stack(names)) for role, names in facts.fonts.items()},
+        "font_css": Markup(book.font_face_css(families)),
+        "page": {"width": g.width, "height": g.height, "narrow": g.narrow, "bleed": spec.bleed, "marks": spec.marks,
+                 "paper": spec.paper},
+        "base_size": BASE_SIZE.get(spec.layout, 10.0),
+        "scale": 1.0,
+        "page_counter": {"arab": "arabic-indic", "arabext": "persian"}.get(facts.digits, "decimal"),
+        "_project_templates": project.root / "templates",
+    }
+    return Prepared(spec, layout, facts, ctx, rendered.images, rendered.words, warnings)
+
+
+def _front_line(lang: Any, key: str) -> int:
+    """Line of a front-matter key in the language's first file."""
+    try:
+        text = lang.path.read_text(encoding="utf-8")
+    except OSError:
+        return 1
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return i
+    return 1
+
+
+def _cfg_line(project: Project, key: tuple) -> int:
+    return project.config.source.line(key) if project.config.source else 1
+
+
+@lru_cache(maxsize=32)
+def _qr(url: str, dark: str) -> str:
+    """A vector QR code as a data URI (never a Micro QR, which phones can't read)."""
+    try:
+        code = segno.make_qr(url, boost_error=False)
+    except segno.DataOverflowError:
+        raise ContentError(f"qr: the link is too long for a QR code ({len(url)} characters)",
+                           "use a shorter link (a URL shortener or your site's short path)") from None
+    return code.svg_data_uri(dark=dark, light=None, border=0, omitsize=True)
+
+
+__all__ = ["EditionSpec", "GlyphError", "Prepared", "font_book", "lang_facts", "prepare"]

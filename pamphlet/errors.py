@@ -1,0 +1,133 @@
+"""One error hierarchy for everything a user can cause.
+
+Every error carries a message that names the file, line and field where it is
+known, and a hint that says how to fix it. The CLI prints ``error: …`` and
+``hint: …`` and exits 1; no traceback ever reaches a user for a problem in
+their input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file, and a 1-based line when known."""
+
+    path: Path | str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = _display_path(self.path)
+        return f"{where}:{self.line}" if self.line else where
+
+
+def _display_path(path: Path | str) -> str:
+    """Show paths relative to the working folder when they are inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class PamphletError(Exception):
+    """Base of every error a user can cause. ``hint`` says how to fix it."""
+
+    default_hint = "see `pamphlet --help`"
+
+    def __init__(self, message: str, hint: str | None = None, *, location: Location | None = None):
+        self.message = message
+        self.hint = hint or self.default_hint
+        self.location = location
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+    def lines(self) -> list[str]:
+        """The message as printed, one line per problem."""
+        return [str(self)]
+
+
+class ProjectError(PamphletError):
+    """The project folder is missing, or holds no language file."""
+
+    default_hint = "a project is a folder with pamphlet.yaml and one <lang>.md per language; try `pamphlet build` with no argument for the bundled example"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation problem: where, which field, what is wrong."""
+
+    location: Location
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.field}: {self.message}" if self.field else f"{self.location}: {self.message}"
+
+
+class ConfigError(PamphletError):
+    """``pamphlet.yaml`` or a front matter block is invalid; lists every problem at once."""
+
+    default_hint = "fix the fields named above; see README.md, 'The project format'"
+
+    def __init__(self, problems: list[Problem], hint: str | None = None):
+        self.problems = sorted(problems, key=lambda p: (str(p.location.path), p.location.line or 0))
+        first = str(self.problems[0]) if self.problems else "invalid configuration"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more, hint)
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class ContentError(PamphletError):
+    """A Markdown file or a resource it refers to is unusable."""
+
+    default_hint = "check the file named above"
+
+
+class TemplateError(PamphletError):
+    """A layout template failed (syntax, or a variable it needs is missing)."""
+
+    default_hint = "check the template override in the project's templates/ folder, or remove it to use the built-in one"
+
+
+class FetchError(PamphletError):
+    """A resource was refused by the sandbox or could not be read."""
+
+    default_hint = "images, fonts and stylesheets must be files inside the project folder (no ../, no absolute paths, no http://)"
+
+
+class GlyphError(PamphletError):
+    """Text uses characters that no font in the edition's stack has."""
+
+    default_hint = "add a font that covers these characters to the project's fonts/ folder and name it under `fonts:` in pamphlet.yaml"
+
+
+class FitError(PamphletError):
+    """A fixed-size layout cannot hold the text."""
+
+    default_hint = "shorten the text, or use -l booklet"
+
+
+class RenderError(PamphletError):
+    """WeasyPrint failed on an edition."""
+
+    default_hint = "run with --html to inspect the generated HTML"
+
+
+class PrintError(PamphletError):
+    """Imposition onto printer sheets failed."""
+
+    default_hint = "try a different --signature or --creep value"
+
+
+class OutputError(PamphletError):
+    """The output folder or file cannot be written."""
+
+    default_hint = "choose another folder with -o, or check its permissions"

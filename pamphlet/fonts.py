@@ -1,0 +1,147 @@
+"""Bundled and project fonts: discovery, ``@font-face`` CSS, glyph coverage.
+
+Fonts are found by reading their name tables (fontTools), so a project only
+drops a file into its ``fonts/`` folder and names the family in
+``pamphlet.yaml``. Every family a stack names is declared with ``@font-face``
+so the output never depends on what the machine has installed, and every
+character of an edition is checked against its stack before rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont, TTLibError
+
+from .errors import ContentError, GlyphError, Location
+from .resources import fonts_dir
+
+log = logging.getLogger(__name__)
+
+FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
+# Characters a layout never shows as glyphs (controls, joiners, marks of direction).
+_INVISIBLE = {0x09, 0x0A, 0x0D, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0xFE0E, 0xFE0F,
+              0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xAD}
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    weight: int
+    italic: bool
+    path: Path
+
+
+@lru_cache(maxsize=256)
+def _read_face(path: Path, mtime: float) -> tuple[Face, frozenset[int]]:
+    try:
+        font = TTFont(path, lazy=True, fontNumber=0)
+        name = font["name"]
+        family = (name.getDebugName(16) or name.getDebugName(1) or path.stem).strip()
+        os2 = font["OS/2"] if "OS/2" in font else None
+        weight = int(os2.usWeightClass) if os2 else 400
+        italic = bool(os2.fsSelection & 1) if os2 else "italic" in path.stem.lower()
+        cmap = frozenset(font.getBestCmap() or {})
+    except (TTLibError, OSError, KeyError, AssertionError, ValueError) as exc:
+        raise ContentError(f"{path}: not a usable font ({exc})",
+                           "use a .ttf or .otf file; remove the file from fonts/ if it is not a font") from None
+    return Face(family, weight, italic, path), cmap
+
+
+def scan(folder: Path) -> list[tuple[Face, frozenset[int]]]:
+    """Every font in ``folder`` (recursively), with its character coverage."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
+            out.append(_read_face(path.resolve(), path.stat().st_mtime))
+    return out
+
+
+class FontBook:
+    """The fonts an edition may use: bundled ones plus the project's own."""
+
+    def __init__(self, project_fonts: Path | None = None):
+        faces = scan(fonts_dir())
+        if project_fonts is not None:
+            faces += scan(project_fonts)
+        self.faces: dict[str, list[Face]] = {}
+        self.coverage: dict[str, set[int]] = {}
+        for face, cmap in faces:
+            self.faces.setdefault(face.family, []).append(face)
+            self.coverage.setdefault(face.family, set()).update(cmap)
+
+    def families(self) -> list[str]:
+        return sorted(self.faces)
+
+    def check_stack(self, stack: list[str], where: Location, field: str) -> list[str]:
+        """Families of ``stack`` that exist; unknown names are a GlyphError-like problem."""
+        unknown = [n for n in stack if n not in self.faces]
+        if unknown:
+            raise GlyphError(
+                f"{where}: {field}: no font named {', '.join(repr(u) for u in unknown)}",
+                f"known families: {', '.join(self.families())}; put the font file in the project's fonts/ folder",
+            )
+        return stack
+
+    def font_face_css(self, families: set[str]) -> str:
+        """``@font-face`` rules for ``families``, pointing at local files."""
+        rules = []
+        for family in sorted(families):
+            for face in sorted(self.faces.get(family, []), key=lambda f: (f.weight, f.italic, str(f.path))):
+                rules.append(
+                    "@font-face { font-family: %s; src: url(%s); font-weight: %d; font-style: %s; }"
+                    % (_css_string(family), _css_string(face.path.as_uri()), face.weight,
+                       "italic" if face.italic else "normal"))
+        return "\n".join(rules)
+
+    def covered(self, stack: list[str]) -> set[int]:
+        out: set[int] = set()
+        for fam in stack:
+            out |= self.coverage.get(fam, set())
+        return out
+
+
+def _css_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """A piece of an edition's text and where it comes from."""
+
+    text: str
+    location: Location
+
+
+def missing_glyphs(book: FontBook, stack: list[str], sources: list[TextSource]) -> dict[str, Location]:
+    """Characters no font in ``stack`` has, each with where it first occurs."""
+    covered = book.covered(stack)
+    first: dict[str, Location] = {}
+    for src in sources:
+        for lineno, line in enumerate(src.text.split("\n")):
+            for ch in line:
+                cp = ord(ch)
+                if cp in covered or cp in _INVISIBLE or cp < 0x20 or ch in first:
+                    continue
+                if ch == " " or ch.isspace() and cp in (0x20, 0xA0):
+                    continue
+                loc = src.location
+                line_no = (loc.line or 1) + lineno
+                first[ch] = Location(loc.path, line_no)
+    return first
+
+
+def glyph_error(lang: str, missing: dict[str, Location], stack: list[str]) -> GlyphError:
+    shown = list(missing.items())[:8]
+    chars = ", ".join(f"'{ch}' U+{ord(ch):04X} at {loc}" for ch, loc in shown)
+    more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
+    return GlyphError(
+        f"{lang}: {len(missing)} character(s) no font has: {chars}{more} (fonts tried: {', '.join(stack)})",
+        "add a font that covers them to the project's fonts/ folder and name its family under "
+        "`fonts: {<script>: {body: [...]}}` in pamphlet.yaml",
+    )

@@ -1,0 +1,122 @@
+"""Markdown → HTML: the parser and its plugins, in one place.
+
+CommonMark (markdown-it-py) with tables, strikethrough, footnotes, a
+``::: callout`` container and an explicit page break (a line ``\\newpage``).
+Raw HTML is off: a pamphlet's text cannot inject markup, styles or scripts.
+Blockquotes become pull quotes; the first paragraph is marked as the lede.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+PAGE_BREAK_MARKERS = ("\\newpage", "\\pagebreak")
+CONTAINERS = ("callout", "note", "aside")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    images: list[str] = field(default_factory=list)
+    headings: int = 0
+    paragraphs: int = 0
+    words: int = 0
+
+
+def _page_breaks(state: StateCore) -> None:
+    """Turn a paragraph that is only ``\\newpage`` into a page-break block."""
+    tokens = state.tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if (tok.type == "paragraph_open" and i + 2 < len(tokens) and tokens[i + 1].type == "inline"
+                and tokens[i + 1].content.strip() in PAGE_BREAK_MARKERS):
+            brk = Token("html_block", "", 0)
+            brk.content = '<div class="page-break" aria-hidden="true"></div>\n'
+            out.append(brk)
+            i += 3
+            continue
+        out.append(tok)
+        i += 1
+    state.tokens = out
+
+
+def _classes(state: StateCore) -> None:
+    """Mark pull quotes and the lede paragraph for the templates' CSS."""
+    first_para_seen = False
+    depth = 0
+    for tok in state.tokens:
+        if tok.type == "blockquote_open":
+            tok.attrSet("class", "pull-quote")
+            depth += 1
+        elif tok.type == "blockquote_close":
+            depth -= 1
+        elif tok.type == "paragraph_open" and not first_para_seen and depth == 0 and tok.level == 0:
+            tok.attrSet("class", "lede")
+            first_para_seen = True
+        elif tok.type == "table_open":
+            tok.attrSet("class", "table")
+
+
+def _render_container(name: str):
+    def render(self, tokens, idx, _options, env):  # noqa: ANN001 - markdown-it renderer signature
+        tok = tokens[idx]
+        if tok.nesting == 1:
+            title = tok.info.strip()[len(name):].strip()
+            head = f'<p class="callout-title">{escapeHtml(title)}</p>\n' if title else ""
+            return f'<aside class="{name}">\n{head}'
+        return "</aside>\n"
+    return render
+
+
+@lru_cache(maxsize=16)
+def parser(quotes: str = "“”‘’") -> MarkdownIt:
+    """A configured parser; ``quotes`` are the language's typographic quotes."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    for name in CONTAINERS:
+        md.use(container_plugin, name=name, render=_render_container(name))
+    md.core.ruler.push("pamphlet_page_breaks", _page_breaks)
+    md.core.ruler.push("pamphlet_classes", _classes)
+    md.validateLink = _safe_link
+    return md
+
+
+def _safe_link(url: str) -> bool:
+    low = url.strip().lower()
+    return not low.startswith(("javascript:", "vbscript:", "file:", "data:text"))
+
+
+def to_html(text: str, quotes: str = "“”‘’") -> Rendered:
+    md = parser(quotes)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    images: list[str] = []
+    headings = paragraphs = words = 0
+    for tok in tokens:
+        if tok.type == "heading_open":
+            headings += 1
+        elif tok.type == "paragraph_open":
+            paragraphs += 1
+        elif tok.type == "inline":
+            words += len(tok.content.split())
+            for child in tok.children or []:
+                if child.type == "image" and child.attrGet("src"):
+                    images.append(str(child.attrGet("src")))
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(html=html, images=images, headings=headings, paragraphs=paragraphs, words=words)
+
+
+def inline(text: str, quotes: str = "“”‘’") -> str:
+    """Render a one-line front-matter value (emphasis and links allowed)."""
+    return parser(quotes).renderInline(text)

@@ -1,0 +1,141 @@
+"""HTML → reading-order PDF with WeasyPrint (the only module that imports it).
+
+Resources are fetched through a sandbox: files inside the project folder and
+the bundled data, and ``data:`` URIs; nothing else (no network, no ``../``
+escape, no absolute paths elsewhere, no devices). One FontConfiguration per
+process is shared by every document it renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import FetchError, RenderError
+
+log = logging.getLogger(__name__)
+
+MAX_RESOURCE_BYTES = 64 * 1024 * 1024
+_FONT_CONFIG: FontConfiguration | None = None
+
+
+def font_config() -> FontConfiguration:
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+class Refused(FatalURLFetchingError):
+    """A fetch the sandbox refused; stops the rendering, carries a readable reason."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
+
+
+class SandboxFetcher(URLFetcher):
+    """Allows files under ``roots`` and ``data:`` URIs; refuses everything else."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [r.resolve() for r in roots]
+        self.fetched: list[Path] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise Refused(url, f"{scheme or 'this'} URLs are not fetched (no network while building)")
+        path = Path(unquote(urlsplit(url).path))
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise Refused(self._show(path), "file not found") from None
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise Refused(self._show(path), "outside the project folder")
+        st = real.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused(self._show(path), "not a regular file")
+        if st.st_size > MAX_RESOURCE_BYTES:
+            raise Refused(self._show(path), f"larger than {MAX_RESOURCE_BYTES // 2**20} MB")
+        self.fetched.append(real)
+        mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+
+    def _show(self, path: Path) -> str:
+        for root in self.roots[:1]:
+            try:
+                return str(path.relative_to(root))
+            except ValueError:
+                pass
+        return str(path)
+
+
+@dataclass
+class Layout:
+    """A laid-out document: its pages, ready to write or to measure."""
+
+    document: Document
+    fetched: list[Path]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def page_sizes_mm(self) -> list[tuple[float, float]]:
+        px = 25.4 / 96
+        return [(p.width * px, p.height * px) for p in self.document.pages]
+
+    def overflowing(self) -> bool:
+        """True when a page's content runs past its bottom (an unbreakable block)."""
+        return False
+
+
+def lay_out(html: str, base_dir: Path, roots: list[Path]) -> Layout:
+    """Lay out ``html`` (resources relative to ``base_dir``) without writing a PDF."""
+    fetcher = SandboxFetcher([base_dir, *roots])
+    try:
+        doc = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_config())
+    except Refused as exc:
+        raise FetchError(f"refused to load {exc.url}: {exc.reason}") from None
+    except FatalURLFetchingError as exc:
+        raise FetchError(f"could not load a resource: {exc}") from None
+    except (ValueError, TypeError, AssertionError, RecursionError) as exc:
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+    return Layout(doc, fetcher.fetched)
+
+
+def insert_blank_pages(layout: Layout, count: int, before_last: bool = True) -> Layout:
+    """Add ``count`` blank pages (before the back cover) sized like the first page."""
+    if count <= 0:
+        return layout
+    first = layout.document.pages[0]
+    w, h = first.width * 25.4 / 96, first.height * 25.4 / 96
+    blank_html = f"<style>@page {{ size: {w:.3f}mm {h:.3f}mm; margin: 0 }}</style><div></div>"
+    blank = HTML(string=blank_html).render(font_config=font_config()).pages[0]
+    pages = list(layout.document.pages)
+    at = len(pages) - 1 if before_last else len(pages)
+    pages[at:at] = [blank] * count
+    return Layout(layout.document.copy(pages), layout.fetched)
+
+
+def write_pdf(layout: Layout) -> bytes:
+    """The PDF bytes (no dates in it, so the same input gives the same bytes)."""
+    try:
+        return layout.document.write_pdf(pdf_identifier=False)
+    except Refused as exc:
+        raise FetchError(f"refused to load {exc.url}: {exc.reason}") from None
+    except (ValueError, TypeError, AssertionError) as exc:
+        raise RenderError(f"WeasyPrint failed writing the PDF: {type(exc).__name__}: {exc}") from exc

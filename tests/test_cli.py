@@ -1,0 +1,110 @@
+"""CLI behaviour: exit codes, defaults, errors without tracebacks, atomic writes, the sandbox."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE, FIXTURES, run_cli
+
+
+def test_version_and_layouts():
+    result = run_cli("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("pamphlet ")
+    result = run_cli("layouts")
+    assert result.exit_code == 0
+    for name in ("leaflet", "booklet", "zine", "trifold", "handbill"):
+        assert name in result.stdout
+    assert "A5" in result.stdout and "half letter" in result.stdout
+
+
+def test_no_project_uses_current_folder_or_example(tmp_path):
+    shutil.copytree(FIXTURES / "mini", tmp_path / "proj")
+    result = run_cli("build", "-o", tmp_path / "out", cwd=tmp_path / "proj")
+    assert result.exit_code == 0, result.output
+    assert "Building " + str(tmp_path / "proj") in result.stderr
+    assert (tmp_path / "out" / "mini-en-leaflet.pdf").exists()
+    result = run_cli("build", "-l", "leaflet", "-L", "en", "-o", tmp_path / "ex", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "the bundled example" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-l", "bookelt"], "error: unknown layout 'bookelt' (did you mean 'booklet'?)"),
+        (["-L", "xx"], "error: no language 'xx' in mini/ (it has: en)"),
+        (["--paper", "a3"], "error: --paper: unknown paper size 'a3'"),
+    ],
+)
+def test_bad_options_are_one_line_errors(tmp_path, args, message):
+    result = run_cli("build", FIXTURES / "mini", "-o", tmp_path, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.output
+
+
+def _project_with_body(tmp_path: Path, body: str) -> Path:
+    proj = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "mini", proj)
+    (proj / "en.md").write_text("---\ntitle: Fetch test\n---\n\n" + body + "\n")
+    return proj
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("![x](/etc/passwd)", "refused to load /etc/passwd: outside the project folder"),
+        ("![x](../secret.png)", "outside the project folder"),
+        ("![x](http://example.org/a.png)", "refused to load http://example.org/a.png: http URLs are not fetched"),
+        ("![x](images/missing.png)", "images/missing.png: file not found"),
+    ],
+)
+def test_sandbox_refuses_fetches(tmp_path, body, message):
+    (tmp_path / "secret.png").write_bytes(b"not really")
+    proj = _project_with_body(tmp_path, body)
+    result = run_cli("build", proj, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "failed" and message in ed["error"]
+    assert ed["hint"]
+    assert not (tmp_path / "out" / "mini-en-leaflet.pdf").exists()
+
+
+def test_image_inside_project_is_allowed(tmp_path):
+    proj = _project_with_body(tmp_path, "![dot](images/dot.png)")
+    (proj / "images").mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), "red").save(proj / "images" / "dot.png")
+    result = run_cli("build", proj, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+
+
+def test_failed_build_leaves_previous_pdf_untouched(tmp_path):
+    proj = _project_with_body(tmp_path, "Fine text.")
+    out = tmp_path / "out"
+    assert run_cli("build", proj, "-o", out).exit_code == 0
+    pdf = out / "mini-en-leaflet.pdf"
+    before = pdf.read_bytes()
+    (proj / "en.md").write_text("---\ntitle: Broken\n---\n\n![x](/etc/passwd)\n")
+    result = run_cli("build", proj, "-o", out)
+    assert result.exit_code == 1
+    assert pdf.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["mini-en-leaflet.pdf"]  # no temp files left
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("build", FIXTURES / "mini", "-o", blocker / "sub", "--json")
+    assert result.exit_code == 1
+    [ed] = json.loads(result.stdout)["editions"]
+    assert "cannot write here" in ed["error"]
+
+
+def test_example_dir_exists():
+    assert (EXAMPLE / "pamphlet.yaml").is_file()
