@@ -38,6 +38,8 @@ class BuildOptions:
     signature: int | None = None
     creep: float = 0.0
     html: bool = False
+    fit: bool = True
+    pages: int | None = None
 
 
 @dataclass
@@ -58,6 +60,7 @@ class EditionResult:
     sides: int | None = None
     printing: str | None = None
     blank_pages: int = 0
+    scale: float = 1.0
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -127,25 +130,71 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def render_edition(prepared: Prepared) -> tuple[Any, int]:
-    """Lay out the edition and apply its page-count rule; returns (layout, blank pages added)."""
+@dataclass
+class Rendered:
+    """A laid-out edition and what fitting it did."""
+
+    layout: Any
+    blanks: int = 0
+    scale: float = 1.0
+
+
+def _fit_limit(prepared: Prepared, pages_wanted: int | None) -> int | None:
+    lay = prepared.layout
+    return pages_wanted or lay.fixed_pages or lay.max_pages
+
+
+def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0.85,
+                   pages_wanted: int | None = None) -> Rendered:
+    """Lay out the edition; shrink the type to fit a fixed page count; pad with blanks.
+
+    Fitting is a bisection over the type scale: one pass at 100 %, one at the
+    minimum, then four halvings (precision about 1 %), so at most six layouts.
+    """
     from . import render  # WeasyPrint is imported only when something is rendered
 
     project_root = prepared.context["_project_templates"].parent
     roots = [project_root, data_root()]
-    html = prepared.html()
-    laid = render.lay_out(html, project_root, roots)
+
+    def lay(scale: float):
+        return render.lay_out(prepared.html(scale), project_root, roots)
+
     layout = prepared.layout
-    pages = laid.pages
-    target = layout.fixed_pages or (layout.padded(pages) if layout.multiple_of > 1 else pages)
-    limit = layout.fixed_pages or layout.max_pages
-    if limit and pages > limit:
-        raise FitError(f"{prepared.spec.name}: needs {pages} pages, the layout has {limit}",
-                       "shorten the text, or use -l booklet")
-    blanks = max(0, target - pages)
+    limit = _fit_limit(prepared, pages_wanted)
+    laid, scale = lay(1.0), 1.0
+    if limit and laid.pages > limit:
+        if not fit:
+            raise _fit_error(prepared, laid, limit, 1.0, render)
+        low = lay(min_scale)
+        if low.pages > limit:
+            raise _fit_error(prepared, low, limit, min_scale, render)
+        lo, hi, best = min_scale, 1.0, low
+        for _ in range(4):
+            mid = (lo + hi) / 2
+            trial = lay(mid)
+            if trial.pages <= limit:
+                lo, best = mid, trial
+            else:
+                hi = mid
+        laid, scale = best, round(lo, 3)
+    target = pages_wanted or layout.fixed_pages or (layout.padded(laid.pages) if layout.multiple_of > 1 else laid.pages)
+    if pages_wanted and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
+        raise FitError(f"{prepared.spec.name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
+                       f"use --pages {layout.padded(pages_wanted)}")
+    blanks = max(0, target - laid.pages)
     if blanks:
         laid = render.insert_blank_pages(laid, blanks, before_last=True)
-    return laid, blanks
+    return Rendered(laid, blanks, scale)
+
+
+def _fit_error(prepared: Prepared, laid: Any, limit: int, scale: float, render: Any) -> FitError:
+    over = render.overflow_fraction(laid, limit)
+    words = max(1, round(prepared.words * over))
+    at = f", even at {round(scale * 100)} % type" if scale < 1 else ""
+    alt = "use -l booklet" if prepared.spec.layout != "booklet" else "use a larger --pages"
+    return FitError(
+        f"{prepared.spec.name}: needs {laid.pages} pages, the layout has {limit}{at}; about {words} words too many",
+        f"shorten the text or {alt}")
 
 
 def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> EditionResult:
@@ -157,7 +206,10 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
     try:
         prepared = prepare(project, spec)
         result.warnings = prepared.warnings
-        laid, blanks = render_edition(prepared)
+        rendered = render_edition(prepared, fit=opts.fit, min_scale=project.config.min_scale,
+                                  pages_wanted=opts.pages if spec.layout in ("booklet",) else None)
+        laid, blanks = rendered.layout, rendered.blanks
+        result.scale = rendered.scale
         pdf = render.write_pdf(laid)
         out = opts.out / f"{output_name(project, spec)}.pdf"
         plan_ = prepared.layout.impose(laid.pages, spec.paper, rtl=prepared.facts.rtl,

@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -48,8 +49,8 @@ def _fail(exc: Exception) -> None:
         for line in lines:
             err.print(f"  {line}", highlight=False, markup=False)
     else:
-        err.print(f"[red]error:[/] {lines[0]}", highlight=False)
-    err.print(f"[cyan]hint:[/] {exc.hint}", highlight=False)
+        err.print("[red]error:[/] " + escape(lines[0]), highlight=False)
+    err.print("[cyan]hint:[/] " + escape(exc.hint), highlight=False)
     raise typer.Exit(1)
 
 
@@ -83,6 +84,8 @@ def build(
     signature: Annotated[Optional[int], typer.Option("--signature", min=1, max=32, help="Booklet: sheets per signature (default: automatic above 40 pages).")] = None,
     creep: Annotated[float, typer.Option("--creep", min=0, max=5, help="Booklet: creep compensation in mm across a signature.")] = 0.0,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
+    no_fit: Annotated[bool, typer.Option("--no-fit", help="Don't shrink the type to fit fixed-size layouts; fail instead.")] = False,
+    pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead of the table.")] = False,
 ) -> None:
     """Build the editions (language × layout) of a project into PDFs."""
@@ -96,7 +99,8 @@ def build(
         raise typer.Exit(1)
     opts = pipeline.BuildOptions(
         layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper.lower() if paper else None,
-        out=output, bleed=bleed, marks=marks, signature=signature, creep=creep, html=html)
+        out=output, bleed=bleed, marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
+        pages=pages)
     try:
         proj = pipeline.load(project)
         if not as_json:
@@ -135,9 +139,16 @@ def _summary(results: list) -> None:
     for name, text in howto.items():
         out.print(f"[bold]{name}[/]: {text}", highlight=False)
     for r in results:
+        if r.status != "failed" and r.scale < 1:
+            out.print(f"{r.lang}/{r.layout}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages",
+                      highlight=False)
+        if r.status != "failed" and r.blank_pages:
+            out.print(f"{r.lang}/{r.layout}: {r.blank_pages} blank page(s) added before the back cover "
+                      f"to make {r.pages}", highlight=False)
+    for r in results:
         if r.status == "failed":
-            err.print(f"[red]error:[/] {r.error}", highlight=False, markup=False)
-            err.print(f"[cyan]hint:[/] {r.hint}", highlight=False)
+            err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
+            err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
 
 
 @app.command("layouts")
@@ -167,7 +178,7 @@ def main() -> None:
     except Exception as exc:  # a bug of ours, not the user's: say so, without a traceback
         if os.environ.get("PAMPHLET_DEBUG"):
             raise
-        err.print(f"[red]error:[/] internal error: {type(exc).__name__}: {exc}", highlight=False, markup=False)
+        err.print("[red]error:[/] internal error: " + escape(f"{type(exc).__name__}: {exc}"), highlight=False)
         err.print("[cyan]hint:[/] this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it",
                   highlight=False)
         sys.exit(2)

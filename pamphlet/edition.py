@@ -23,7 +23,7 @@ from .project import Project
 
 log = logging.getLogger(__name__)
 
-BASE_SIZE = {"leaflet": 12.5, "booklet": 10.5, "zine": 8.6, "trifold": 9.6, "handbill": 9.5}
+BASE_SIZE = {"leaflet": 12.5, "booklet": 11.5, "zine": 8.6, "trifold": 9.6, "handbill": 9.5}
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,12 @@ DEFAULT_FONTS: dict[str, dict[str, list[str]]] = {
     "hebrew": {"body": ["Noto Serif Hebrew", "Noto Serif"], "heading": ["Noto Sans Hebrew", "Noto Sans"],
                "display": ["Noto Sans Hebrew", "Noto Sans"]},
 }
+#: Naskh and Hebrew faces look smaller than Latin ones at the same size.
+SIZE_FACTOR = {"arabic": 1.15, "hebrew": 1.08}
 #: Scripts whose display face must not be letter-spaced or upper-cased.
 NO_CASE_SCRIPTS = {"arabic", "hebrew", "devanagari", "ethiopic", "cjk"}
 
-QUOTES = {"en": "“”‘’", "fr": ["«\u202f", "\u202f»", "“", "”"], "de": "„“‚‘", "es": "«»“”", "it": "«»“”",
+QUOTES = {"en": "“”‘’", "fr": ("«\u202f", "\u202f»", "“", "”"), "de": "„“‚‘", "es": "«»“”", "it": "«»“”",
           "pt": "«»“”", "ru": "«»„“", "uk": "«»„“", "pl": "„”«»", "nl": "“”‘’", "ar": "«»“”", "fa": "«»“”",
           "he": "”“’‘"}
 DEFAULT_DIGITS = {"ar": "arab", "fa": "arabext", "ckb": "arab"}
@@ -126,7 +128,7 @@ class LangFacts:
     fonts: dict[str, list[str]]
     hyphenate: str | None
     digits: str
-    quotes: str | list[str]
+    quotes: str | tuple[str, ...]
     strings: dict[str, str] = field(default_factory=dict)
     missing_strings: tuple[str, ...] = ()
 
@@ -138,6 +140,10 @@ class LangFacts:
     def binding(self) -> str:
         """Which edge a booklet binds on: right for right-to-left languages."""
         return "right" if self.rtl else "left"
+
+    @property
+    def size_factor(self) -> float:
+        return SIZE_FACTOR.get(self.script, 1.0)
 
     @property
     def cased(self) -> bool:

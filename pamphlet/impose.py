@@ -76,11 +76,7 @@ def _transformed_bbox(xobject: pikepdf.Stream) -> tuple[float, float, float, flo
     taking the matrix into account places rotated source pages correctly.
     """
     bx0, by0, bx1, by1 = (float(v) for v in xobject.BBox)
-    a, b, c, d, e, f = (
-        (float(v) for v in xobject.Matrix)
-        if "/Matrix" in xobject
-        else (1, 0, 0, 1, 0, 0)
-    )
+    a, b, c, d, e, f = (float(v) for v in xobject.Matrix) if "/Matrix" in xobject else (1, 0, 0, 1, 0, 0)
     xs, ys = [], []
     for x, y in ((bx0, by0), (bx0, by1), (bx1, by0), (bx1, by1)):
         xs.append(a * x + c * y + e)
@@ -105,8 +101,7 @@ def _form_xobject(page: pikepdf.Page) -> pikepdf.Stream:
     if (
         isinstance(contents, pikepdf.Stream)
         and set(contents.keys()) <= {"/Length", "/Filter", "/DecodeParms"}
-        and contents.get("/Filter")
-        in (Name.FlateDecode, pikepdf.Array([Name.FlateDecode]))
+        and contents.get("/Filter") in (Name.FlateDecode, pikepdf.Array([Name.FlateDecode]))
     ):
         formx.write(
             contents.read_raw_bytes(),
@@ -270,9 +265,7 @@ def impose(
                 content.append(_draw_marks(side.marks, all_marks=marks))
                 resources = Dictionary()
                 if used:
-                    resources.XObject = Dictionary(
-                        {f"/P{page}": used[page] for page in sorted(used)}
-                    )
+                    resources.XObject = Dictionary({f"/P{page}": used[page] for page in sorted(used)})
                 page_dict = Dictionary(
                     Type=Name.Page,
                     MediaBox=[_round(v) for v in media],
@@ -298,9 +291,7 @@ def _round(value: float) -> float:
     return round(value, 4)
 
 
-def _finish_catalog(
-    out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: str | None
-) -> None:
+def _finish_catalog(out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: str | None) -> None:
     """Document-level metadata for the print file.
 
     Outlines and page labels describe reading pages, which no longer exist as

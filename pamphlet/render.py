@@ -131,6 +131,30 @@ def insert_blank_pages(layout: Layout, count: int, before_last: bool = True) -> 
     return Layout(layout.document.copy(pages), layout.fetched)
 
 
+def _content_bottom(page) -> float:
+    """How far down the page's content reaches, as a fraction of its height."""
+    box = page._page_box
+    bottom = 0.0
+    stack = list(box.children)
+    while stack:
+        b = stack.pop()
+        if getattr(b, "children", None):
+            stack.extend(b.children)
+        elif getattr(b, "height", None) is not None and hasattr(b, "position_y"):
+            bottom = max(bottom, b.position_y + (b.height or 0))
+    return min(1.0, bottom / page.height) if page.height else 1.0
+
+
+def overflow_fraction(layout: Layout, limit: int) -> float:
+    """Roughly which share of the text lies beyond page ``limit``."""
+    pages = layout.document.pages
+    if len(pages) <= limit:
+        return 0.0
+    fills = [1.0] * (len(pages) - 1) + [_content_bottom(pages[-1])]
+    total = sum(fills)
+    return sum(fills[limit:]) / total if total else 0.0
+
+
 def write_pdf(layout: Layout) -> bytes:
     """The PDF bytes (no dates in it, so the same input gives the same bytes)."""
     try:

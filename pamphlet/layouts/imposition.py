@@ -103,9 +103,7 @@ class Mark:
 
     def __post_init__(self) -> None:
         if self.kind not in MARK_KINDS:
-            raise ValueError(
-                f"mark kind must be one of {MARK_KINDS}, not {self.kind!r}"
-            )
+            raise ValueError(f"mark kind must be one of {MARK_KINDS}, not {self.kind!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +135,7 @@ class Plan:
 
     def __post_init__(self) -> None:
         if self.duplex not in DUPLEX_MODES:
-            raise ValueError(
-                f"duplex must be one of {DUPLEX_MODES}, not {self.duplex!r}"
-            )
+            raise ValueError(f"duplex must be one of {DUPLEX_MODES}, not {self.duplex!r}")
 
     @property
     def sides_per_sheet(self) -> int:
@@ -149,11 +145,7 @@ class Plan:
     def pages(self) -> list[int]:
         """Every page number placed, in sheet/side/cell order (repeats included)."""
         return [
-            cell.page
-            for sheet in self.sheets
-            for side in sheet.sides
-            for cell in side.cells
-            if cell.page is not None
+            cell.page for sheet in self.sheets for side in sheet.sides for cell in side.cells if cell.page is not None
         ]
 
 
@@ -250,20 +242,13 @@ def booklet_plan(
     """
     if n_pages < 4 or n_pages % 4:
         raise ValueError(
-            f"a saddle-stitched booklet needs a multiple of 4 pages, got {n_pages} "
-            "(pad with blank pages first)"
+            f"a saddle-stitched booklet needs a multiple of 4 pages, got {n_pages} (pad with blank pages first)"
         )
     _positive(page_w=page_w, page_h=page_h)
-    if signature is not None and (
-        not isinstance(signature, int) or isinstance(signature, bool) or signature < 1
-    ):
-        raise ValueError(
-            f"signature must be a whole number of sheets >= 1, got {signature!r}"
-        )
+    if signature is not None and (not isinstance(signature, int) or isinstance(signature, bool) or signature < 1):
+        raise ValueError(f"signature must be a whole number of sheets >= 1, got {signature!r}")
     if not (math.isfinite(creep) and 0 <= creep < page_w):
-        raise ValueError(
-            f"creep must be between 0 and the page width ({page_w} mm), got {creep}"
-        )
+        raise ValueError(f"creep must be between 0 and the page width ({page_w} mm), got {creep}")
 
     if signature is None:
         signature = auto_signature(n_pages)
@@ -357,9 +342,7 @@ def zine_plan(page_w: float, page_h: float, *, rtl: bool = False) -> Plan:
         top.reverse()
         bottom.reverse()
     widths = [page_w] * 4
-    cells = _row(top, widths, page_h, page_h, rotate=180) + _row(
-        bottom, widths, 0.0, page_h
-    )
+    cells = _row(top, widths, page_h, page_h, rotate=180) + _row(bottom, widths, 0.0, page_h)
     width, height = 4 * page_w, 2 * page_h
     marks = (
         Mark("fold", 0.0, page_h, width, page_h),
@@ -370,10 +353,7 @@ def zine_plan(page_w: float, page_h: float, *, rtl: bool = False) -> Plan:
         layout="zine",
         sheets=(Sheet(width, height, (Side("front", cells, marks),)),),
         duplex="none",
-        instructions=(
-            "one side only; fold in half lengthwise, cut the marked slit, "
-            "fold into an 8-page zine"
-        ),
+        instructions="one side only; fold in half lengthwise, cut the marked slit, fold into an 8-page zine",
     )
 
 
@@ -381,9 +361,7 @@ def zine_plan(page_w: float, page_h: float, *, rtl: bool = False) -> Plan:
 # tri-fold leaflet
 
 
-def trifold_plan(
-    panel_w: float, narrow_w: float, page_h: float, *, rtl: bool = False
-) -> Plan:
+def trifold_plan(panel_w: float, narrow_w: float, page_h: float, *, rtl: bool = False) -> Plan:
     """Letter-fold (roll-fold) leaflet: one sheet, three panels per side.
 
     Reading pages 1..6 are the panels: 1 cover, 2-3-4 the opened inside,
@@ -427,10 +405,7 @@ def trifold_plan(
         layout="trifold",
         sheets=(sheet,),
         duplex="short-edge",
-        instructions=(
-            "double-sided, flip on short edge; fold the narrow panel in first, "
-            "then fold the cover over it"
-        ),
+        instructions="double-sided, flip on short edge; fold the narrow panel in first, then fold the cover over it",
     )
 
 
@@ -438,9 +413,7 @@ def trifold_plan(
 # handbill (n-up flyer)
 
 
-def handbill_plan(
-    n_pages: int, page_w: float, page_h: float, sheet_w: float, sheet_h: float
-) -> Plan:
+def handbill_plan(n_pages: int, page_w: float, page_h: float, sheet_w: float, sheet_h: float) -> Plan:
     """A one- or two-page handbill repeated n-up on a sheet, to be cut apart.
 
     The grid (as many whole pages as fit across and down) is centred on the
@@ -456,9 +429,7 @@ def handbill_plan(
     cols = math.floor(sheet_w / page_w + _EPS)
     rows = math.floor(sheet_h / page_h + _EPS)
     if cols < 1 or rows < 1:
-        raise ValueError(
-            f"a {page_w} x {page_h} mm page does not fit on a {sheet_w} x {sheet_h} mm sheet"
-        )
+        raise ValueError(f"a {page_w} x {page_h} mm page does not fit on a {sheet_w} x {sheet_h} mm sheet")
     x0 = max(0.0, (sheet_w - cols * page_w) / 2)
     y0 = max(0.0, (sheet_h - rows * page_h) / 2)
 
