@@ -156,7 +156,7 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
     project_root = prepared.context["_project_templates"].parent
     roots = [project_root, data_root()]
 
-    def lay(scale: float):
+    def lay(scale: float):  # noqa: ANN202
         return render.lay_out(prepared.html(scale), project_root, roots)
 
     layout = prepared.layout
@@ -182,7 +182,10 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
         raise FitError(f"{prepared.spec.name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
                        f"use --pages {layout.padded(pages_wanted)}")
     blanks = max(0, target - laid.pages)
-    if blanks:
+    if blanks and layout.geometry(prepared.spec.paper).narrow:
+        # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
+        laid = render.lay_out(prepared.html(scale, blanks), project_root, roots)
+    elif blanks:
         laid = render.insert_blank_pages(laid, blanks, before_last=True)
     return Rendered(laid, blanks, scale)
 

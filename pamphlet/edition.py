@@ -23,7 +23,7 @@ from .project import Project
 
 log = logging.getLogger(__name__)
 
-BASE_SIZE = {"leaflet": 12.5, "booklet": 11.5, "zine": 8.6, "trifold": 9.6, "handbill": 9.5}
+BASE_SIZE = {"leaflet": 12.5, "booklet": 11.5, "zine": 9.6, "trifold": 12.0, "handbill": 9.5}
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ class Prepared:
     words: int = 0
     warnings: list[str] = field(default_factory=list)
 
-    def html(self, scale: float = 1.0) -> str:
-        ctx = {**self.context, "scale": scale}
+    def html(self, scale: float = 1.0, blank_pages: int = 0) -> str:
+        ctx = {**self.context, "scale": scale, "blank_pages": blank_pages}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.context["_project_templates"])
 
 
@@ -121,6 +121,8 @@ def prepare(project: Project, spec: EditionSpec) -> Prepared:
         "t": facts.strings,
         "meta": {k: meta.get(k) for k in ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")},
         "body": Markup(rendered.html),
+        "lede": Markup(rendered.lede),
+        "quotes": Markup(rendered.quotes),
         "event": event,
         "contact": {"email": contact.email, "web": contact.web, "web_display": web_display, "phone": contact.phone,
                     "social": contact.social},
@@ -133,6 +135,7 @@ def prepare(project: Project, spec: EditionSpec) -> Prepared:
                  "paper": spec.paper},
         "base_size": BASE_SIZE.get(spec.layout, 10.0),
         "scale": 1.0,
+        "blank_pages": 0,
         "page_counter": {"arab": "arabic-indic", "arabext": "persian"}.get(facts.digits, "decimal"),
         "_project_templates": project.root / "templates",
     }

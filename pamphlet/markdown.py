@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -25,6 +25,8 @@ CONTAINERS = ("callout", "note", "aside")
 @dataclass(frozen=True)
 class Rendered:
     html: str
+    lede: str = ""
+    quotes: str = ""
     images: list[str] = field(default_factory=list)
     headings: int = 0
     paragraphs: int = 0
@@ -114,7 +116,24 @@ def to_html(text: str, quotes: str = "“”‘’") -> Rendered:
                 if child.type == "image" and child.attrGet("src"):
                     images.append(str(child.attrGet("src")))
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html=html, images=images, headings=headings, paragraphs=paragraphs, words=words)
+    return Rendered(html=html, lede=_render_blocks(md, tokens, env, "paragraph", "lede"),
+                    quotes=_render_blocks(md, tokens, env, "blockquote", "pull-quote"),
+                    images=images, headings=headings, paragraphs=paragraphs, words=words)
+
+
+def _render_blocks(md: MarkdownIt, tokens: list[Token], env: dict, kind: str, cls: str) -> str:
+    """Only the top-level blocks of ``kind`` carrying class ``cls`` (the lede, the pull quotes)."""
+    out, i = [], 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == f"{kind}_open" and tok.level == 0 and tok.attrGet("class") == cls:
+            j = i
+            while not (tokens[j].type == f"{kind}_close" and tokens[j].level == 0):
+                j += 1
+            out.append(md.renderer.render(tokens[i:j + 1], md.options, env))
+            i = j
+        i += 1
+    return "".join(out)
 
 
 def inline(text: str, quotes: str = "“”‘’") -> str:

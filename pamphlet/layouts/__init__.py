@@ -7,8 +7,8 @@ reading pages onto printer sheets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .imposition import Plan, auto_signature, booklet_plan, handbill_plan, trifold_plan, zine_plan
 
