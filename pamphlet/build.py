@@ -186,7 +186,7 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
         laid = render.lay_out(prepared.html(scale, blanks), project_root, roots)
     elif blanks:
-        laid = render.insert_blank_pages(laid, blanks, before_last=True)
+        laid = render.insert_blank_pages(laid, blanks, before_last=layout.back_cover and laid.pages > 1)
     return Rendered(laid, blanks, scale)
 
 

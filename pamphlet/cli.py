@@ -143,8 +143,7 @@ def _summary(results: list) -> None:
             out.print(f"{r.lang}/{r.layout}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages",
                       highlight=False)
         if r.status != "failed" and r.blank_pages:
-            out.print(f"{r.lang}/{r.layout}: {r.blank_pages} blank page(s) added before the back cover "
-                      f"to make {r.pages}", highlight=False)
+            out.print(f"{r.lang}/{r.layout}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
     for r in results:
         if r.status == "failed":
             err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)

@@ -83,11 +83,14 @@ def prepare(project: Project, spec: EditionSpec) -> Prepared:
     where = cfg.source.where(("fonts", facts.script)) if cfg.source else Location(cfg.path)
     for role, stack in facts.fonts.items():
         book.check_stack(stack, where, f"fonts.{facts.script}.{role}")
-    warnings = [f"{spec.lang}: UI string '{k}' has no {spec.lang} translation; using English"
-                for k in facts.missing_strings]
+    warnings = []
+    if facts.missing_strings:
+        keys = ", ".join(f"'{k}'" for k in facts.missing_strings)
+        warnings.append(f"{spec.lang}: no {spec.lang} translation of the UI string(s) {keys}; using English "
+                        f"(add them under `strings: {{{spec.lang}: ...}}` in pamphlet.yaml)")
 
     meta = dict(lang.meta)
-    rendered = markdown.to_html(lang.body, facts.quotes)
+    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl)
     event = None
     if cfg.event:
         event = {"date": facts.date(cfg.event.date), "time": facts.time_range(cfg.event.start, cfg.event.end),
@@ -97,9 +100,9 @@ def prepare(project: Project, spec: EditionSpec) -> Prepared:
     used_strings = ["when", "time", "where", "join_us", "page"]
     sources = [TextSource(lang.body, Location(lang.path, lang.body_line))] if not lang.parts or len(lang.parts) == 1 \
         else [TextSource(p.read_text(encoding="utf-8"), Location(p, 1)) for p, _, _ in lang.parts]
-    for key, value in meta.items():
-        if isinstance(value, str):
-            sources.append(TextSource(value, Location(lang.path, _front_line(lang, key))))
+    front = [TextSource(value, Location(lang.path, _front_line(lang, key)))
+             for key, value in meta.items() if isinstance(value, str)]
+    sources = sorted(front, key=lambda src: src.location.line or 0) + sources
     for key in used_strings:
         sources.append(TextSource(facts.strings[key], Location(f"UI string '{key}'")))
     if event:

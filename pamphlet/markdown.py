@@ -8,6 +8,7 @@ Blockquotes become pull quotes; the first paragraph is marked as the lede.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -69,6 +70,28 @@ def _classes(state: StateCore) -> None:
             tok.attrSet("class", "table")
 
 
+# A run of Latin-script words, URLs, e-mail addresses (with the digits and
+# punctuation inside them) in a right-to-left paragraph.
+_LTR_RUN = re.compile(r"(?:https?://|www\.)?[A-Za-z\u00C0-\u024F][\w.\-/:@%?=&#+~]*"
+                      r"(?:[ \u00A0]+[A-Za-z\u00C0-\u024F][\w.\-/:@%?=&#+~]*)*")
+LRI, PDI = "\u2066", "\u2069"
+
+
+def _isolate_ltr(state: StateCore) -> None:
+    """Wrap Latin runs of right-to-left text in LRI…PDI so they read as one unit.
+
+    WeasyPrint's bidi handling of mixed runs is "simple cases work" (#106): a URL
+    such as https://example.org/a would otherwise be split and reordered around
+    its slashes. Unicode isolates are handled by Pango/FriBidi below WeasyPrint.
+    """
+    for tok in state.tokens:
+        if tok.type != "inline" or not tok.children:
+            continue
+        for child in tok.children:
+            if child.type == "text" and _LTR_RUN.search(child.content):
+                child.content = _LTR_RUN.sub(lambda m: LRI + m.group(0).rstrip(".:") + PDI + m.group(0)[len(m.group(0).rstrip(".:")):], child.content)
+
+
 def _render_container(name: str):
     def render(self, tokens, idx, _options, env):  # noqa: ANN001 - markdown-it renderer signature
         tok = tokens[idx]
@@ -81,7 +104,7 @@ def _render_container(name: str):
 
 
 @lru_cache(maxsize=16)
-def parser(quotes: str = "“”‘’") -> MarkdownIt:
+def parser(quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) -> MarkdownIt:
     """A configured parser; ``quotes`` are the language's typographic quotes."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -90,6 +113,8 @@ def parser(quotes: str = "“”‘’") -> MarkdownIt:
         md.use(container_plugin, name=name, render=_render_container(name))
     md.core.ruler.push("pamphlet_page_breaks", _page_breaks)
     md.core.ruler.push("pamphlet_classes", _classes)
+    if rtl:
+        md.core.ruler.push("pamphlet_isolate_ltr", _isolate_ltr)
     md.validateLink = _safe_link
     return md
 
@@ -99,8 +124,8 @@ def _safe_link(url: str) -> bool:
     return not low.startswith(("javascript:", "vbscript:", "file:", "data:text"))
 
 
-def to_html(text: str, quotes: str = "“”‘’") -> Rendered:
-    md = parser(quotes)
+def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) -> Rendered:
+    md = parser(quotes, rtl)
     env: dict = {}
     tokens = md.parse(text, env)
     images: list[str] = []

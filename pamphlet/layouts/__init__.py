@@ -42,6 +42,7 @@ class Layout:
     folding: str                 # how to fold / cut, for `pamphlet layouts`
     geometry: Callable[[str], Geometry]
     plan: Callable[..., Plan] | None  # imposition, None when the reading PDF is what gets printed
+    back_cover: bool = True           # padding blanks go before the last page (else at the end)
 
     @property
     def page_rule(self) -> str:
@@ -113,7 +114,7 @@ CATALOGUE: dict[str, Layout] = {
         "leaflet", "Two-sided leaflet: headline, event box, body, pull quote, call to action, QR code.",
         fixed_pages=2, max_pages=None, multiple_of=1, duplex="long-edge",
         folding="print double-sided, flip on long edge; no folding",
-        geometry=_same, plan=None),
+        geometry=_same, plan=None, back_cover=False),
     "booklet": Layout(
         "booklet", "Saddle-stitched booklet: cover, numbered pages, back cover with contact and QR.",
         fixed_pages=None, max_pages=None, multiple_of=4, duplex="short-edge",

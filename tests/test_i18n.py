@@ -1,0 +1,166 @@
+"""Languages: every bundled language builds, right-to-left is right, dates per locale,
+UI-string fallback, and glyph coverage refuses tofu before rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections import defaultdict
+
+import pypdfium2 as pdfium
+import pytest
+
+from pamphlet import i18n
+from pamphlet.markdown import LRI, PDI, to_html
+
+from .conftest import EXAMPLE, FIXTURES, page_texts, run_cli
+
+D, T = dt.date(2026, 12, 12), dt.time(14, 0)
+
+
+@pytest.mark.parametrize(
+    ("code", "date", "time"),
+    [
+        ("en", "Saturday, December 12, 2026", "2:00\u202fPM"),
+        ("fr", "samedi 12 décembre 2026", "14:00"),
+        ("de", "Samstag, 12. Dezember 2026", "14:00"),
+        ("es", "sábado, 12 de diciembre de 2026", "14:00"),
+        ("ar", "السبت، ١٢ ديسمبر ٢٠٢٦", "٢:٠٠ م"),
+    ],
+)
+def test_dates_per_locale(code, date, time):
+    facts = i18n.facts(code)
+    assert facts.date(D) == date
+    assert facts.time(T) == time
+
+
+def test_arabic_digits_are_configurable():
+    assert i18n.facts("ar", digits={"ar": "latn"}).date(D) == "السبت، 12 ديسمبر 2026"
+    assert i18n.facts("fa").number(2026) == "۲۰۲۶"
+
+
+@pytest.mark.parametrize(
+    ("code", "direction", "script", "hyphenate"),
+    [("en", "ltr", "latin", "en"), ("ar", "rtl", "arabic", None), ("he", "rtl", "hebrew", None),
+     ("ckb", "rtl", "arabic", None), ("ru", "ltr", "cyrillic", "ru"), ("el", "ltr", "greek", "el"),
+     ("sr-Latn", "ltr", "latin", "sr_Latn"), ("pt-BR", "ltr", "latin", "pt_BR"), ("am", "ltr", "ethiopic", None)],
+)
+def test_language_facts(code, direction, script, hyphenate):
+    f = i18n.facts(code)
+    assert (f.direction, f.script, f.hyphenate) == (direction, script, hyphenate)
+    assert f.binding == ("right" if direction == "rtl" else "left")
+
+
+def test_font_stack_is_configurable_and_keeps_a_latin_fallback():
+    f = i18n.facts("ar", font_overrides={"arabic": {"body": ["Amiri"], "heading": None, "display": None}})
+    assert f.fonts["body"] == ["Amiri", "Noto Serif"]
+    assert f.fonts["heading"][0] == "Noto Kufi Arabic"
+
+
+def test_ui_strings_fall_back_to_english_and_say_which():
+    f = i18n.facts("it")
+    assert f.strings["when"] == "When" and "when" in f.missing_strings
+    assert i18n.facts("it", strings={"when": "Quando"}).strings["when"] == "Quando"
+    assert i18n.facts("ar").missing_strings == ()
+
+
+def test_latin_runs_in_rtl_text_are_isolated():
+    html = to_html("زوروا https://example.org/a أو *Solidarity Committee* اليوم.", rtl=True).html
+    assert f"{LRI}https://example.org/a{PDI}" in html
+    assert f"<em>{LRI}Solidarity Committee{PDI}</em>" in html
+    assert LRI not in to_html("Visit https://example.org/a today.").html
+
+
+@pytest.fixture(scope="module")
+def all_languages(tmp_path_factory):
+    out = tmp_path_factory.mktemp("langs")
+    result = run_cli("build", EXAMPLE, "-l", "leaflet", "-l", "booklet", "-o", out, "--json")
+    assert result.exit_code == 0, result.output
+    return out, json.loads(result.stdout)["editions"]
+
+
+def test_every_bundled_language_builds(all_languages):
+    _, eds = all_languages
+    assert sorted({e["lang"] for e in eds}) == ["ar", "de", "en", "es", "fr"]
+    assert all(e["status"] == "built" for e in eds)
+    assert all(e["pages"] == 2 for e in eds if e["layout"] == "leaflet")
+
+
+def test_lang_selection(tmp_path):
+    result = run_cli("build", EXAMPLE, "-l", "leaflet", "-L", "ar", "-L", "fr", "-o", tmp_path, "--json")
+    assert [e["lang"] for e in json.loads(result.stdout)["editions"]] == ["ar", "fr"]
+
+
+def test_arabic_title_is_extractable_text(all_languages):
+    out, _ = all_languages
+    text = page_texts(out / "solidarity-ar-leaflet.pdf")[0]
+    assert "التضامن مع العراق" in text
+    assert "فلسطين" in text
+
+
+def _line_edges(path, page_index: int):
+    """Per text line (rounded baseline): (leftmost x, rightmost x) of its characters, in pt."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[page_index]
+        tp = page.get_textpage()
+        lines = defaultdict(list)
+        for i in range(tp.count_chars()):
+            l, b, r, t = tp.get_charbox(i)
+            if r - l > 0.5 and t - b < 20:  # body-size glyphs only
+                lines[round(b)].append((l, r))
+        return {y: (min(l for l, _ in v), max(r for _, r in v)) for y, v in lines.items() if len(v) > 15}, page.get_width()
+    finally:
+        pdf.close()
+
+
+def test_arabic_body_lines_are_right_aligned(all_languages):
+    """In each column, lines end at the same right edge and start at different left edges."""
+    out, _ = all_languages
+    edges, width = _line_edges(out / "solidarity-ar-leaflet.pdf", 0)
+    right_col = [e for e in edges.values() if e[0] > width / 2]  # lines of the right-hand column only
+    assert len(right_col) >= 5
+    edge = max(r for _, r in right_col)
+    flush = [r for _, r in right_col if edge - r <= 8]  # 8 pt: glyph ink vs advance of the last letter
+    assert len(flush) >= 0.7 * len(right_col)
+    lefts = [lft for lft, _ in right_col]
+    assert max(lefts) - min(lefts) > 30  # ragged on the left, as right-aligned text is
+
+
+def test_rtl_document_has_lang_and_dir(tmp_path):
+    result = run_cli("build", FIXTURES / "rtl-mixed", "-o", tmp_path, "--html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "mixed-ar-leaflet.html").read_text()
+    assert '<html lang="ar" dir="rtl"' in html
+    text = " ".join(page_texts(tmp_path / "mixed-ar-leaflet.pdf"))
+    assert "example.org/solidarity" in text and "Internationalist" in text
+
+
+def test_missing_glyphs_stop_the_edition_with_code_points_and_location(tmp_path):
+    proj = tmp_path / "eth"
+    shutil.copytree(FIXTURES / "ethiopic", proj)
+    shutil.rmtree(proj / "fonts")
+    (proj / "pamphlet.yaml").write_text("slug: ethiopic\nlayouts: [leaflet]\n")
+    result = run_cli("build", proj, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "failed"
+    assert ed["error"].startswith("am: ")
+    assert "'ከ' U+12A8 at " in ed["error"] and "am.md:2" in ed["error"]
+    assert "(fonts tried: Noto Sans, Noto Serif)" in ed["error"]
+    assert "fonts/" in ed["hint"] and "pamphlet.yaml" in ed["hint"]
+    assert not (tmp_path / "out" / "ethiopic-am-leaflet.pdf").exists()
+
+
+def test_the_same_project_builds_once_it_brings_a_font(tmp_path):
+    result = run_cli("build", FIXTURES / "ethiopic", "-o", tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    text = page_texts(tmp_path / "ethiopic-am-leaflet.pdf")[0]
+    assert "ከኢራቅ" in text
+
+
+def test_ui_string_warning_names_key_and_language(tmp_path):
+    result = run_cli("build", FIXTURES / "ethiopic", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "warning: am: no am translation of the UI string(s) 'when', 'where'" in result.stderr
