@@ -11,16 +11,22 @@ and the hint. Only ``cli`` prints; this module logs and returns records.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import layouts
 from .edition import EditionSpec, Prepared, prepare
-from .errors import FitError, OutputError, PamphletError, ProjectError
+from .errors import FitError, OutputError, PamphletError, PrintError, ProjectError
 from .project import Project, load_project
 from .resources import data_root
 
@@ -40,6 +46,13 @@ class BuildOptions:
     html: bool = False
     fit: bool = True
     pages: int | None = None
+    jobs: int | None = None
+    force: bool = False
+
+    def shaping(self) -> dict[str, Any]:
+        """The options that change an edition's output (for the incremental-build key)."""
+        return {"bleed": self.bleed, "marks": self.marks, "signature": self.signature, "creep": self.creep,
+                "html": self.html, "fit": self.fit, "pages": self.pages}
 
 
 @dataclass
@@ -137,6 +150,7 @@ class Rendered:
     layout: Any
     blanks: int = 0
     scale: float = 1.0
+    html: str = ""
 
 
 def _fit_limit(prepared: Prepared, pages_wanted: int | None) -> int | None:
@@ -156,8 +170,11 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
     project_root = prepared.context["_project_templates"].parent
     roots = [project_root, data_root()]
 
-    def lay(scale: float):  # noqa: ANN202
-        return render.lay_out(prepared.html(scale), project_root, roots)
+    html_used = {}
+
+    def lay(scale: float, blanks: int = 0):  # noqa: ANN202
+        html_used[scale] = prepared.html(scale, blanks)
+        return render.lay_out(html_used[scale], project_root, roots)
 
     layout = prepared.layout
     limit = _fit_limit(prepared, pages_wanted)
@@ -170,13 +187,13 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
             raise _fit_error(prepared, low, limit, min_scale, render)
         lo, hi, best = min_scale, 1.0, low
         for _ in range(4):
-            mid = (lo + hi) / 2
+            mid = round((lo + hi) / 2, 4)
             trial = lay(mid)
             if trial.pages <= limit:
                 lo, best = mid, trial
             else:
                 hi = mid
-        laid, scale = best, round(lo, 3)
+        laid, scale = best, lo
     target = pages_wanted or layout.fixed_pages or (layout.padded(laid.pages) if layout.multiple_of > 1 else laid.pages)
     if pages_wanted and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
         raise FitError(f"{prepared.spec.name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
@@ -184,10 +201,10 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
     blanks = max(0, target - laid.pages)
     if blanks and layout.geometry(prepared.spec.paper).narrow:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
-        laid = render.lay_out(prepared.html(scale, blanks), project_root, roots)
+        laid = lay(scale, blanks)
     elif blanks:
         laid = render.insert_blank_pages(laid, blanks, before_last=layout.back_cover and laid.pages > 1)
-    return Rendered(laid, blanks, scale)
+    return Rendered(laid, blanks, scale, html_used[scale])
 
 
 def _fit_error(prepared: Prepared, laid: Any, limit: int, scale: float, render: Any) -> FitError:
@@ -200,18 +217,25 @@ def _fit_error(prepared: Prepared, laid: Any, limit: int, scale: float, render: 
         f"shorten the text or {alt}")
 
 
-def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> EditionResult:
-    """Build one edition end to end; never raises for a user's problem."""
+def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions,
+                  date: int = 0) -> tuple[EditionResult, list[str]]:
+    """Build one edition end to end; never raises for a user's problem.
+
+    Returns the result record and the files WeasyPrint fetched for it (for the
+    incremental-build manifest).
+    """
     from . import render
 
     started = time.perf_counter()
     result = EditionResult(lang=spec.lang, layout=spec.layout)
+    fetched: list[str] = []
     try:
-        prepared = prepare(project, spec)
+        prepared = prepare(project, spec, created=date)
         result.warnings = prepared.warnings
         rendered = render_edition(prepared, fit=opts.fit, min_scale=project.config.min_scale,
-                                  pages_wanted=opts.pages if spec.layout in ("booklet",) else None)
+                                  pages_wanted=opts.pages if spec.layout == "booklet" else None)
         laid, blanks = rendered.layout, rendered.blanks
+        fetched = [str(p) for p in laid.fetched]
         result.scale = rendered.scale
         pdf = render.write_pdf(laid)
         out = opts.out / f"{output_name(project, spec)}.pdf"
@@ -222,13 +246,12 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
             from .impose import impose
 
             try:
-                print_pdf = impose(pdf, plan_, marks=True, title=prepared.context["meta"]["title"], lang=spec.lang)
+                print_pdf = impose(pdf, plan_, marks=True, title=prepared.context["meta"]["title"], lang=spec.lang,
+                                   date=_pdf_date(date))
             except ValueError as exc:
-                from .errors import PrintError
-
                 raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
         if opts.html:
-            atomic_write(opts.out / f"{output_name(project, spec)}.html", prepared.html().encode("utf-8"))
+            atomic_write(opts.out / f"{output_name(project, spec)}.html", rendered.html.encode("utf-8"))
         atomic_write(out, pdf)
         result.path, result.pages, result.bytes, result.blank_pages = str(out), laid.pages, len(pdf), blanks
         if plan_ is not None and print_pdf is not None:
@@ -243,11 +266,119 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
     except PamphletError as exc:
         result.status, result.error, result.hint = "failed", str(exc), exc.hint
     result.seconds = round(time.perf_counter() - started, 3)
-    for w in result.warnings:
-        log.warning(w)
-    return result
+    return result, fetched
 
 
-def build(project: Project, opts: BuildOptions) -> list[EditionResult]:
+def _pdf_date(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+
+
+# --- the batch: workers, manifest, streaming results -------------------------------
+
+_WORKER_PROJECT: dict[str, Project] = {}
+
+
+def _init_worker() -> None:
+    """Each worker imports WeasyPrint once and keeps one font configuration for all its editions."""
+    logging.getLogger("pamphlet").handlers[:] = [logging.NullHandler()]
+    from . import render
+
+    render.font_config()
+
+
+def _work(project: Project, spec: EditionSpec, opts: BuildOptions, date: int) -> tuple[EditionResult, list[str]]:
+    return build_edition(project, spec, opts, date)
+
+
+@dataclass
+class _Job:
+    spec: EditionSpec
+    key: str
+    date: int
+
+
+def _inputs(project: Project, spec: EditionSpec) -> list[Path]:
+    lang = project.languages[spec.lang]
+    return [p for p, _, _ in lang.parts] or [lang.path]
+
+
+def build(project: Project, opts: BuildOptions,
+          on_result: Callable[[EditionResult, int, int], None] | None = None) -> list[EditionResult]:
+    """Build the edition matrix; results stream to ``on_result(result, done, total)`` as they finish.
+
+    Up-to-date editions (same inputs, outputs present) are reported without
+    rebuilding; the rest run in worker processes (``opts.jobs``; 1 = in-process).
+    """
+    from .cache import Entry, Manifest, build_date, edition_key
+
     specs = plan(project, opts)
-    return [build_edition(project, spec, opts) for spec in specs]
+    manifest = Manifest(opts.out)
+    results: dict[int, EditionResult] = {}
+    jobs: dict[int, _Job] = {}
+    total = len(specs)
+    done = 0
+
+    def finish(i: int, result: EditionResult) -> None:
+        nonlocal done
+        results[i] = result
+        done += 1
+        for w in result.warnings:
+            log.warning(w)
+        if on_result:
+            on_result(result, done, total)
+
+    for i, spec in enumerate(specs):
+        started = time.perf_counter()
+        files = _inputs(project, spec)
+        key = edition_key(lang_files=files, config=project.config.path, project_root=project.root,
+                          options={**opts.shaping(), "paper": spec.paper, "layout": spec.layout,
+                                   "out": str(opts.out.resolve())})
+        date = build_date([project.config.path, *files])
+        entry = None if opts.force else manifest.up_to_date(spec.name, key)
+        if entry is not None:
+            result = EditionResult(**{**entry.result, "status": "up-to-date", "warnings": []})
+            result.seconds = round(time.perf_counter() - started, 3)
+            finish(i, result)
+        else:
+            jobs[i] = _Job(spec, key, date)
+
+    def record(i: int, result: EditionResult, fetched: list[str]) -> None:
+        job = jobs[i]
+        if result.status == "built":
+            outputs = [p for p in (result.path, result.print_path) if p]
+            if opts.html:
+                outputs.append(str(opts.out / f"{output_name(project, job.spec)}.html"))
+            deps = {}
+            for f in fetched:
+                fp = Path(f)
+                if not (fp.is_relative_to(data_root()) or fp.is_relative_to(project.root / "fonts")):
+                    from .cache import file_digest
+
+                    deps[f] = file_digest(fp)
+            manifest.record(job.spec.name, Entry(job.key, deps, outputs, asdict(result)))
+        else:
+            manifest.forget(job.spec.name)
+        finish(i, result)
+
+    workers = min(opts.jobs or os.cpu_count() or 1, len(jobs))
+    try:
+        if workers <= 1:
+            for i, job in jobs.items():
+                record(i, *build_edition(project, job.spec, opts, job.date))
+        else:
+            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
+                futures = {pool.submit(_work, project, job.spec, opts, job.date): i for i, job in jobs.items()}
+                for fut in as_completed(futures):
+                    i = futures[fut]
+                    try:
+                        record(i, *fut.result())
+                    except BrokenProcessPool as exc:
+                        spec = jobs[i].spec
+                        record(i, EditionResult(spec.lang, spec.layout, status="failed",
+                                                error=f"{spec.name}: the worker process died ({exc})",
+                                                hint="run again with -j 1 to see the problem"), [])
+    finally:
+        if jobs:
+            manifest.save()
+    return [results[i] for i in range(total)]

@@ -86,6 +86,8 @@ def build(
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
     no_fit: Annotated[bool, typer.Option("--no-fit", help="Don't shrink the type to fit fixed-size layouts; fail instead.")] = False,
     pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count; 1 builds in-process).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead of the table.")] = False,
 ) -> None:
     """Build the editions (language × layout) of a project into PDFs."""
@@ -100,13 +102,13 @@ def build(
     opts = pipeline.BuildOptions(
         layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper.lower() if paper else None,
         out=output, bleed=bleed, marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
-        pages=pages)
+        pages=pages, jobs=jobs, force=force)
     try:
         proj = pipeline.load(project)
         if not as_json:
             which = "the bundled example" if proj.is_example else str(proj.root)
             err.print(f"Building {which}", highlight=False)
-        results = pipeline.build(proj, opts)
+        results = _build_with_progress(pipeline, proj, opts, quiet=as_json)
     except PamphletError as exc:
         _fail(exc)
         return
@@ -120,12 +122,32 @@ def build(
         raise typer.Exit(1)
 
 
+def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa: ANN001
+    """A Rich progress bar on a terminal, plain lines otherwise, nothing with --json."""
+    if quiet:
+        return pipeline.build(proj, opts)
+    if not err.is_terminal:
+        def line(r, done: int, total: int) -> None:  # noqa: ANN001
+            err.print(f"[{done}/{total}] {r.lang}/{r.layout}: {r.status} ({r.seconds:.2f} s)", highlight=False,
+                      markup=False)
+        return pipeline.build(proj, opts, on_result=line)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("building", total=None)
+
+        def tick(r, done: int, total: int) -> None:  # noqa: ANN001
+            progress.update(task, completed=done, total=total, description=f"{r.lang}/{r.layout} {r.status}")
+        return pipeline.build(proj, opts, on_result=tick)
+
+
 def _summary(results: list) -> None:
     table = Table(title="Editions", title_justify="left")
     for col in ("edition", "file", "pages", "sheets", "size", "seconds", "status"):
         table.add_column(col, justify="right" if col in ("pages", "sheets", "size", "seconds") else "left")
     for r in results:
-        status = "[green]built[/]" if r.status == "built" else ("[red]failed[/]" if r.status == "failed" else r.status)
+        status = {"built": "[green]built[/]", "failed": "[red]failed[/]", "up-to-date": "[dim]up to date[/]"}.get(r.status, r.status)
         files = Path(r.path).name if r.path else "—"
         if r.print_path:
             files += "\n" + Path(r.print_path).name
@@ -139,10 +161,12 @@ def _summary(results: list) -> None:
     for name, text in howto.items():
         out.print(f"[bold]{name}[/]: {text}", highlight=False)
     for r in results:
-        if r.status != "failed" and r.scale < 1:
+        if r.status != "built":
+            continue
+        if r.scale < 1:
             out.print(f"{r.lang}/{r.layout}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages",
                       highlight=False)
-        if r.status != "failed" and r.blank_pages:
+        if r.blank_pages:
             out.print(f"{r.lang}/{r.layout}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
     for r in results:
         if r.status == "failed":

@@ -73,7 +73,7 @@ def lang_facts(project: Project, code: str) -> i18n.LangFacts:
     return i18n.facts(code, font_overrides=cfg.fonts, digits=cfg.digits, strings=overrides)
 
 
-def prepare(project: Project, spec: EditionSpec) -> Prepared:
+def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     """Check the edition's text against its fonts and build its template context."""
     cfg = project.config
     lang = project.languages[spec.lang]
@@ -139,10 +139,17 @@ def prepare(project: Project, spec: EditionSpec) -> Prepared:
         "base_size": BASE_SIZE.get(spec.layout, 10.0),
         "scale": 1.0,
         "blank_pages": 0,
+        "created": _w3c_date(created),
         "page_counter": {"arab": "arabic-indic", "arabext": "persian"}.get(facts.digits, "decimal"),
         "_project_templates": project.root / "templates",
     }
     return Prepared(spec, layout, facts, ctx, rendered.images, rendered.words, warnings)
+
+
+def _w3c_date(epoch: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _front_line(lang: Any, key: str) -> int:

@@ -222,6 +222,7 @@ def impose(
     marks: bool = True,
     title: str | None = None,
     lang: str | None = None,
+    date: str | None = None,
 ) -> bytes:
     """Impose ``reading_pdf`` (one page per reading page) onto the plan's sheets.
 
@@ -274,7 +275,7 @@ def impose(
                 )
                 out.pages.append(pikepdf.Page(page_dict))
 
-        _finish_catalog(out, plan, title=title, lang=lang)
+        _finish_catalog(out, plan, title=title, lang=lang, date=date)
         buffer = io.BytesIO()
         out.save(
             buffer,
@@ -291,7 +292,8 @@ def _round(value: float) -> float:
     return round(value, 4)
 
 
-def _finish_catalog(out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: str | None) -> None:
+def _finish_catalog(out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: str | None,
+                    date: str | None = None) -> None:
     """Document-level metadata for the print file.
 
     Outlines and page labels describe reading pages, which no longer exist as
@@ -314,3 +316,6 @@ def _finish_catalog(out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: st
         for key in ("/CreationDate", "/ModDate"):
             if key in out.docinfo:
                 del out.docinfo[key]
+    if date:  # a fixed date (SOURCE_DATE_EPOCH or derived from the inputs) keeps the bytes reproducible
+        out.docinfo[Name.CreationDate] = pikepdf.String(date)
+        out.docinfo[Name.ModDate] = pikepdf.String(date)

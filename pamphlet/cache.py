@@ -1,0 +1,130 @@
+"""Incremental builds: a manifest in the output folder says what each edition was built from.
+
+An edition is up to date when the digest of its declared inputs (its language
+files, pamphlet.yaml, every template, every font, the tool's version and the
+options that shape it) matches, every file WeasyPrint fetched for it last time
+(images, fonts) still has the same content, and its outputs still exist. A
+missing or corrupt manifest only means everything is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .resources import fonts_dir, templates_dir
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".pamphlet-manifest.json"
+_FORMAT = 1
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _tree_digest(folder: Path, *, by_stat: bool = False) -> str:
+    """Digest of every file under ``folder`` (names + contents, or + size/mtime for big font files)."""
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(folder)).encode())
+            if by_stat:
+                st = path.stat()
+                h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            else:
+                h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _builtin_digest() -> str:
+    return hashlib.sha256((_tree_digest(templates_dir()) + _tree_digest(fonts_dir(), by_stat=True)).encode()).hexdigest()
+
+
+def edition_key(*, lang_files: list[Path], config: Path, project_root: Path, options: dict[str, Any]) -> str:
+    """Digest of everything an edition is known up front to depend on."""
+    h = hashlib.sha256()
+    h.update(f"pamphlet {__version__} manifest {_FORMAT}".encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    for path in [config, *lang_files]:
+        h.update(str(path.name).encode())
+        h.update(file_digest(path).encode())
+    h.update(_builtin_digest().encode())
+    h.update(_tree_digest(project_root / "templates").encode())
+    h.update(_tree_digest(project_root / "fonts", by_stat=True).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Entry:
+    key: str
+    deps: dict[str, str]      # fetched file → sha256 (images and fonts WeasyPrint loaded)
+    outputs: list[str]
+    result: dict[str, Any]
+
+
+class Manifest:
+    """The output folder's record of what was built from what."""
+
+    def __init__(self, out: Path):
+        self.path = out / MANIFEST
+        self.entries: dict[str, Entry] = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if raw.get("format") == _FORMAT:
+                self.entries = {k: Entry(**v) for k, v in raw.get("editions", {}).items()}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            log.info("%s: unreadable manifest (%s); rebuilding everything", self.path, exc)
+            self.entries = {}
+
+    def up_to_date(self, name: str, key: str) -> Entry | None:
+        entry = self.entries.get(name)
+        if entry is None or entry.key != key:
+            return None
+        if not all(Path(p).is_file() for p in entry.outputs):
+            return None
+        for dep, digest in entry.deps.items():
+            try:
+                if file_digest(Path(dep)) != digest:
+                    return None
+            except OSError:
+                return None
+        return entry
+
+    def record(self, name: str, entry: Entry) -> None:
+        self.entries[name] = entry
+
+    def forget(self, name: str) -> None:
+        self.entries.pop(name, None)
+
+    def save(self) -> None:
+        from .build import atomic_write
+
+        data = {"format": _FORMAT, "editions": {k: asdict(v) for k, v in sorted(self.entries.items())}}
+        try:
+            atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+        except Exception as exc:  # a manifest we can't write only costs a rebuild next time
+            log.warning("%s: could not save the build manifest (%s)", self.path, exc)
+
+
+def build_date(paths: list[Path]) -> int:
+    """Seconds since the epoch stamped into PDFs: SOURCE_DATE_EPOCH, else the newest input's mtime."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    return max((int(p.stat().st_mtime) for p in paths if p.exists()), default=0)
