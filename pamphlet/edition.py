@@ -149,7 +149,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
 def _w3c_date(epoch: int) -> str:
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _front_line(lang: Any, key: str) -> int:

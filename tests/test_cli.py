@@ -94,7 +94,7 @@ def test_failed_build_leaves_previous_pdf_untouched(tmp_path):
     result = run_cli("build", proj, "-o", out)
     assert result.exit_code == 1
     assert pdf.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["mini-en-leaflet.pdf"]  # no temp files left
+    assert sorted(p.name for p in out.iterdir()) == [".pamphlet-manifest.json", "mini-en-leaflet.pdf"]  # no temp files
 
 
 def test_unwritable_output_is_a_clear_error(tmp_path):

@@ -107,10 +107,10 @@ def _line_edges(path, page_index: int):
         tp = page.get_textpage()
         lines = defaultdict(list)
         for i in range(tp.count_chars()):
-            l, b, r, t = tp.get_charbox(i)
-            if r - l > 0.5 and t - b < 20:  # body-size glyphs only
-                lines[round(b)].append((l, r))
-        return {y: (min(l for l, _ in v), max(r for _, r in v)) for y, v in lines.items() if len(v) > 15}, page.get_width()
+            left, b, r, t = tp.get_charbox(i)
+            if r - left > 0.5 and t - b < 20:  # body-size glyphs only
+                lines[round(b)].append((left, r))
+        return {y: (min(x for x, _ in v), max(r for _, r in v)) for y, v in lines.items() if len(v) > 15}, page.get_width()
     finally:
         pdf.close()
 
