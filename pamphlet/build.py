@@ -26,7 +26,7 @@ from typing import Any
 
 from . import layouts
 from .edition import EditionSpec, Prepared, prepare
-from .errors import FitError, OutputError, PamphletError, PrintError, ProjectError
+from .errors import FetchError, FitError, Location, OutputError, PamphletError, PrintError, ProjectError
 from .project import Project, load_project
 from .resources import data_root
 
@@ -263,10 +263,27 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions,
             result.sheets = 1 if spec.layout == "leaflet" else None
             result.sides = laid.pages if spec.layout == "leaflet" else None
             result.printing = prepared.layout.folding
+    except FetchError as exc:
+        where = _reference(project, spec.lang, exc.resource)
+        result.status, result.error, result.hint = "failed", f"{where}: {exc}" if where else str(exc), exc.hint
     except PamphletError as exc:
         result.status, result.error, result.hint = "failed", str(exc), exc.hint
     result.seconds = round(time.perf_counter() - started, 3)
     return result, fetched
+
+
+def _reference(project: Project, lang: str, resource: str | None) -> Location | None:
+    """Where a language's text mentions ``resource`` (so a refused image names its file:line)."""
+    if not resource:
+        return None
+    for path in _inputs(project, EditionSpec(lang, "leaflet")):
+        try:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if resource in line:
+                    return Location(path, number)
+        except OSError:
+            continue
+    return None
 
 
 def _pdf_date(epoch: int) -> str:

@@ -174,6 +174,60 @@ def _summary(results: list) -> None:
             err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
 
 
+@app.command()
+def check(
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder or the bundled example).")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to check (repeatable; 'all').")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to check (repeatable).")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter.")] = None,
+    no_fit: Annotated[bool, typer.Option("--no-fit", help="Report overflow instead of shrinking the type.")] = False,
+    pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")] = False,
+) -> None:
+    """Check every edition for what `build` would refuse or warn about, without writing PDFs."""
+    _setup_logging(quiet=True)
+    from . import build as pipeline
+    from .check import check as run_check
+    from .errors import PamphletError
+
+    if paper is not None and paper.lower() not in ("a4", "letter"):
+        err.print(f"[red]error:[/] --paper: unknown paper size '{escape(paper)}'", highlight=False)
+        err.print("[cyan]hint:[/] use --paper a4 or --paper letter", highlight=False)
+        raise typer.Exit(1)
+    opts = pipeline.BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
+                                 paper=paper.lower() if paper else None, fit=not no_fit, pages=pages)
+    try:
+        proj = pipeline.load(project)
+        results = run_check(proj, opts)
+    except PamphletError as exc:
+        if as_json:
+            print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "editions": []}, ensure_ascii=False))
+            raise typer.Exit(1) from None
+        _fail(exc)
+        return
+    errors = any(r.status == "error" for r in results)
+    warnings = any(r.status == "warning" for r in results)
+    if as_json:
+        print(json.dumps({"project": str(proj.root), "ok": not errors and not (strict and warnings),
+                          "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        table = Table(title=f"Check of {'the bundled example' if proj.is_example else proj.root}", title_justify="left")
+        for col in ("edition", "pages", "type", "status", "findings"):
+            table.add_column(col)
+        for r in results:
+            style = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]error[/]"}[r.status]
+            findings = "\n".join(escape(f"{f.level}: {f.message}") for f in r.findings) or "—"
+            table.add_row(f"{r.lang}/{r.layout}", str(r.pages or "—"), f"{round(r.scale * 100)} %", style, findings)
+        out.print(table)
+        for r in results:
+            for f in r.findings:
+                if f.level == "error" and f.hint:
+                    err.print(f"[cyan]hint:[/] {r.lang}/{r.layout}: " + escape(f.hint), highlight=False)
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
 @app.command("layouts")
 def layouts_cmd() -> None:
     """List the layouts: pages, page size per paper, sheets and how to fold."""

@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import segno
 from markupsafe import Markup
 
 from . import __version__, i18n, markdown, templates
@@ -171,6 +170,8 @@ def _cfg_line(project: Project, key: tuple) -> int:
 @lru_cache(maxsize=32)
 def _qr(url: str, dark: str) -> str:
     """A vector QR code as a data URI (never a Micro QR, which phones can't read)."""
+    import segno
+
     try:
         code = segno.make_qr(url, boost_error=False)
     except segno.DataOverflowError:

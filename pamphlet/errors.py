@@ -102,6 +102,11 @@ class FetchError(PamphletError):
 
     default_hint = "images, fonts and stylesheets must be files inside the project folder (no ../, no absolute paths, no http://)"
 
+    def __init__(self, message: str, hint: str | None = None, *, location: Location | None = None,
+                 resource: str | None = None):
+        super().__init__(message, hint, location=location)
+        self.resource = resource
+
 
 class GlyphError(PamphletError):
     """Text uses characters that no font in the edition's stack has."""

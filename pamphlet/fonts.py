@@ -9,12 +9,13 @@ character of an edition is checked against its stack before rendering.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import struct
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont, TTLibError
+from typing import Any
 
 from .errors import ContentError, GlyphError, Location
 from .resources import fonts_dir
@@ -35,8 +36,68 @@ class Face:
     path: Path
 
 
-@lru_cache(maxsize=256)
-def _read_face(path: Path, mtime: float) -> tuple[Face, frozenset[int]]:
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pamphlet" / "fonts-v1.json"
+
+
+class _FaceCache:
+    """Font names and coverage, remembered across runs by path, size and mtime.
+
+    Reading 17 cmaps with fontTools costs ~0.1 s per process; the build runs in
+    fresh processes, so this is worth keeping on disk. A broken cache is ignored.
+    """
+
+    def __init__(self) -> None:
+        self.path = _cache_file()
+        self.dirty = False
+        try:
+            self.data: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    def get(self, path: Path) -> tuple[Face, frozenset[int]]:
+        st = path.stat()
+        key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
+        hit = self.data.get(key)
+        if isinstance(hit, dict):
+            try:
+                cmap = frozenset(cp for lo, hi in hit["ranges"] for cp in range(lo, hi + 1))
+                return Face(hit["family"], int(hit["weight"]), bool(hit["italic"]), path), cmap
+            except (KeyError, TypeError, ValueError):
+                pass
+        face, cmap = _read_face(path)
+        self.data[key] = {"family": face.family, "weight": face.weight, "italic": face.italic,
+                          "ranges": _ranges(cmap)}
+        self.dirty = True
+        return face, cmap
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.data), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass
+
+
+def _ranges(cps: frozenset[int]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for cp in sorted(cps):
+        if out and cp == out[-1][1] + 1:
+            out[-1][1] = cp
+        else:
+            out.append([cp, cp])
+    return [(a, b) for a, b in out]
+
+
+def _read_face(path: Path) -> tuple[Face, frozenset[int]]:
+    from fontTools.ttLib import TTFont, TTLibError  # only on a cache miss: it costs ~10 ms to import
+
     try:
         font = TTFont(path, lazy=True, fontNumber=0)
         name = font["name"]
@@ -45,20 +106,22 @@ def _read_face(path: Path, mtime: float) -> tuple[Face, frozenset[int]]:
         weight = int(os2.usWeightClass) if os2 else 400
         italic = bool(os2.fsSelection & 1) if os2 else "italic" in path.stem.lower()
         cmap = frozenset(font.getBestCmap() or {})
-    except (TTLibError, OSError, KeyError, AssertionError, ValueError) as exc:
+    except (TTLibError, OSError, KeyError, AssertionError, ValueError, struct.error) as exc:
         raise ContentError(f"{path}: not a usable font ({exc})",
                            "use a .ttf or .otf file; remove the file from fonts/ if it is not a font") from None
     return Face(family, weight, italic, path), cmap
 
 
-def scan(folder: Path) -> list[tuple[Face, frozenset[int]]]:
+def scan(folder: Path, cache: _FaceCache | None = None) -> list[tuple[Face, frozenset[int]]]:
     """Every font in ``folder`` (recursively), with its character coverage."""
     if not folder.is_dir():
         return []
+    cache = cache or _FaceCache()
     out = []
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
-            out.append(_read_face(path.resolve(), path.stat().st_mtime))
+            out.append(cache.get(path.resolve()))
+    cache.save()
     return out
 
 
@@ -66,9 +129,10 @@ class FontBook:
     """The fonts an edition may use: bundled ones plus the project's own."""
 
     def __init__(self, project_fonts: Path | None = None):
-        faces = scan(fonts_dir())
+        cache = _FaceCache()
+        faces = scan(fonts_dir(), cache)
         if project_fonts is not None:
-            faces += scan(project_fonts)
+            faces += scan(project_fonts, cache)
         self.faces: dict[str, list[Face]] = {}
         self.coverage: dict[str, set[int]] = {}
         for face, cmap in faces:

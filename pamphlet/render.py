@@ -38,9 +38,9 @@ def font_config() -> FontConfiguration:
 class Refused(FatalURLFetchingError):
     """A fetch the sandbox refused; stops the rendering, carries a readable reason."""
 
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: str, refused: bool = True):
         super().__init__(f"{url}: {reason}")
-        self.url, self.reason = url, reason
+        self.url, self.reason, self.refused = url, reason, refused
 
 
 class SandboxFetcher(URLFetcher):
@@ -61,7 +61,7 @@ class SandboxFetcher(URLFetcher):
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            raise Refused(self._show(path), "file not found") from None
+            raise Refused(self._show(path), "file not found", refused=False) from None
         if not any(real.is_relative_to(root) for root in self.roots):
             raise Refused(self._show(path), "outside the project folder")
         st = real.stat()
@@ -109,7 +109,10 @@ def lay_out(html: str, base_dir: Path, roots: list[Path]) -> Layout:
         doc = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config())
     except Refused as exc:
-        raise FetchError(f"refused to load {exc.url}: {exc.reason}") from None
+        if exc.refused:
+            raise FetchError(f"refused to load {exc.url}: {exc.reason}", resource=exc.url) from None
+        raise FetchError(f"cannot load {exc.url}: {exc.reason}", "check the file name; paths are relative to the project folder",
+                         resource=exc.url) from None
     except FatalURLFetchingError as exc:
         raise FetchError(f"could not load a resource: {exc}") from None
     except (ValueError, TypeError, AssertionError, RecursionError) as exc:
@@ -155,11 +158,36 @@ def overflow_fraction(layout: Layout, limit: int) -> float:
     return sum(fills[limit:]) / total if total else 0.0
 
 
+@dataclass(frozen=True)
+class PlacedImage:
+    src: str
+    page: int
+    dpi: float  # the lower of horizontal and vertical resolution at its placed size
+
+
+def placed_images(layout: Layout) -> list[PlacedImage]:
+    """Raster images as laid out, with their effective print resolution."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+
+    found = []
+    for number, page in enumerate(layout.document.pages, start=1):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(getattr(box, "children", []) or [])
+            if isinstance(box, ReplacedBox) and hasattr(box.replacement, "mode") and box.width and box.height:
+                dpi_x = box.replacement.width / (box.width / 96)
+                dpi_y = box.replacement.height / (box.height / 96)
+                src = box.element.get("src", "?") if box.element is not None else "?"
+                found.append(PlacedImage(src, number, min(dpi_x, dpi_y)))
+    return found
+
+
 def write_pdf(layout: Layout) -> bytes:
     """The PDF bytes (no dates in it, so the same input gives the same bytes)."""
     try:
         return layout.document.write_pdf(pdf_identifier=False)
     except Refused as exc:
-        raise FetchError(f"refused to load {exc.url}: {exc.reason}") from None
+        raise FetchError(f"refused to load {exc.url}: {exc.reason}", resource=exc.url) from None
     except (ValueError, TypeError, AssertionError) as exc:
         raise RenderError(f"WeasyPrint failed writing the PDF: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,116 @@
+"""`pamphlet check`: everything `build` would refuse, without writing a PDF.
+
+For every edition: configuration and front matter, glyph coverage, missing or
+refused resources, whether fixed-size layouts fit (and at which type scale),
+images too coarse for print, the QR payload; for the project: translations
+that lack fields, paragraphs or headings the default language has.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import markdown
+from .build import BuildOptions, plan, render_edition
+from .edition import prepare
+from .errors import FetchError, PamphletError
+from .project import Project
+
+log = logging.getLogger(__name__)
+
+MIN_DPI = 150
+FRONT_FIELDS = ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")
+
+
+@dataclass
+class Finding:
+    level: str  # "error" | "warning"
+    message: str
+    hint: str | None = None
+
+
+@dataclass
+class EditionCheck:
+    lang: str
+    layout: str
+    pages: int = 0
+    scale: float = 1.0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        levels = {f.level for f in self.findings}
+        return "error" if "error" in levels else ("warning" if "warning" in levels else "ok")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"lang": self.lang, "layout": self.layout, "status": self.status, "pages": self.pages,
+                "scale": self.scale, "findings": [asdict(f) for f in self.findings]}
+
+
+def translation_findings(project: Project) -> dict[str, list[Finding]]:
+    """Per language: fields, paragraphs and headings that differ from the default language."""
+    base_code = project.default_lang
+    base = project.languages[base_code]
+    base_md = markdown.to_html(base.body)
+    out: dict[str, list[Finding]] = {}
+    for code, lang in project.languages.items():
+        if code == base_code:
+            continue
+        found = []
+        missing = [k for k in FRONT_FIELDS if base.meta.get(k) and not lang.meta.get(k)]
+        for key in missing:
+            found.append(Finding("warning", f"{lang.path.name}: {key}: missing (present in {base.path.name})",
+                                 f"translate `{key}` from {base.path.name} into the front matter of {lang.path.name}"))
+        md = markdown.to_html(lang.body)
+        if md.paragraphs != base_md.paragraphs:
+            found.append(Finding("warning", f"{lang.path.name}: {md.paragraphs} paragraphs, {base.path.name} has "
+                                            f"{base_md.paragraphs}", "check for a paragraph left out or merged"))
+        if md.headings != base_md.headings:
+            found.append(Finding("warning", f"{lang.path.name}: {md.headings} headings, {base.path.name} has "
+                                            f"{base_md.headings}", "check for a heading left out"))
+        out[code] = found
+    return out
+
+
+def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
+    from . import render
+
+    translations = translation_findings(project)
+    results = []
+    for spec in plan(project, opts):
+        res = EditionCheck(spec.lang, spec.layout)
+        res.findings.extend(translations.get(spec.lang, []))
+        try:
+            prepared = prepare(project, spec)
+            res.findings.extend(Finding("warning", w) for w in prepared.warnings)
+            rendered = render_edition(prepared, fit=opts.fit, min_scale=project.config.min_scale,
+                                      pages_wanted=opts.pages if spec.layout == "booklet" else None)
+            res.pages, res.scale = rendered.layout.pages, rendered.scale
+            if rendered.scale < 1:
+                res.findings.append(Finding("warning", f"{spec.name}: type shrunk to {round(rendered.scale * 100)} % "
+                                                       f"to fit {res.pages} pages", "shorten the text to print at full size"))
+            for img in render.placed_images(rendered.layout):
+                if img.dpi < MIN_DPI:
+                    res.findings.append(Finding(
+                        "warning", f"{spec.name}: image {img.src} on page {img.page} prints at {img.dpi:.0f} dpi "
+                                   f"(under {MIN_DPI})", "use a larger image or place it smaller"))
+        except FetchError as exc:
+            from .build import _reference
+
+            where = _reference(project, spec.lang, exc.resource)
+            res.findings.append(Finding("error", f"{where}: {exc}" if where else str(exc), exc.hint))
+        except PamphletError as exc:
+            res.findings.append(Finding("error", str(exc), exc.hint))
+        results.append(res)
+    qr = project.config.qr
+    if qr:
+        import segno
+
+        code = segno.make_qr(qr, boost_error=False)
+        if code.version > 10 and results:
+            results[0].findings.append(Finding(
+                "warning", f"qr: {len(qr)} characters make a dense QR code (version {code.version}); "
+                           "it may not scan when printed small", "use a shorter link"))
+    return results

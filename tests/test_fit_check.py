@@ -1,0 +1,134 @@
+"""Fit and check: fixed-size layouts never overflow silently; `pamphlet check` reports before printing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from .conftest import EXAMPLE, FIXTURES, page_sizes_mm, run_cli
+
+OVER = re.compile(r"^de/leaflet: needs 3 pages, the layout has 2, even at 85 % type; about (\d+) words too many$")
+
+
+def _json(*args):
+    result = run_cli(*args, "--json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_overflowing_german_is_shrunk_to_fit(tmp_path):
+    code, data = _json("build", FIXTURES / "fit-de", "-o", tmp_path)
+    assert code == 0
+    [ed] = data["editions"]
+    assert ed["pages"] == 2 and 0.85 <= ed["scale"] < 1.0
+    assert len(page_sizes_mm(tmp_path / "fit-de-leaflet.pdf")) == 2
+    result = run_cli("build", FIXTURES / "fit-de", "-o", tmp_path, "--force")
+    assert f"de/leaflet: type shrunk to {round(ed['scale'] * 100)} % to fit 2 pages" in result.stdout
+
+
+def test_no_fit_refuses_instead(tmp_path):
+    code, data = _json("build", FIXTURES / "fit-de", "-o", tmp_path, "--no-fit")
+    assert code == 1
+    [ed] = data["editions"]
+    assert re.match(r"^de/leaflet: needs 3 pages, the layout has 2; about \d+ words too many$", ed["error"])
+    assert ed["hint"] == "shorten the text or use -l booklet"
+
+
+def test_text_that_cannot_fit_fails_and_keeps_the_older_pdf(tmp_path):
+    proj = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "fit-de", proj)
+    out = tmp_path / "out"
+    assert _json("build", proj, "-o", out)[0] == 0
+    before = (out / "fit-de-leaflet.pdf").read_bytes()
+    shutil.copy(FIXTURES / "overflow-de" / "de.md", proj / "de.md")
+    code, data = _json("build", proj, "-o", out)
+    assert code == 1
+    [ed] = data["editions"]
+    m = OVER.match(ed["error"].replace("overflow", "de"))
+    assert m, ed["error"]
+    assert 100 < int(m.group(1)) < 600
+    assert (out / "fit-de-leaflet.pdf").read_bytes() == before
+
+
+def test_overflow_fixture_error_text(tmp_path):
+    code, data = _json("build", FIXTURES / "overflow-de", "-o", tmp_path)
+    assert code == 1
+    assert OVER.match(data["editions"][0]["error"])
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_booklet_pages_exact(tmp_path):
+    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "booklet", "--pages", "4", "-o", tmp_path)
+    assert code == 0
+    [ed] = data["editions"]
+    assert ed["pages"] == 4 and ed["scale"] < 1 and ed["blank_pages"] == 0
+    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "booklet", "--pages", "6", "-o", tmp_path)
+    assert code == 1 and data["editions"][0]["error"] == "en/booklet: --pages 6 is not a multiple of 4"
+    code, data = _json("build", FIXTURES / "overflow-de", "-l", "booklet", "--pages", "4", "-o", tmp_path)
+    assert code == 1
+    assert re.match(r"^de/booklet: needs \d+ pages, the layout has 4, even at 85 % type", data["editions"][0]["error"])
+
+
+def test_booklet_reports_blank_pages(tmp_path):
+    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "booklet", "-o", tmp_path)
+    [ed] = data["editions"]
+    content_pages = ed["pages"] - ed["blank_pages"]
+    assert ed["pages"] % 4 == 0 and ed["blank_pages"] == (-content_pages) % 4 and ed["blank_pages"] > 0
+    result = run_cli("build", EXAMPLE, "-L", "en", "-l", "booklet", "-o", tmp_path, "--force")
+    assert f"en/booklet: {ed['blank_pages']} blank page(s) added to make {ed['pages']}" in result.stdout
+
+
+def test_check_good_project(tmp_path):
+    code, data = _json("check", FIXTURES / "mini")
+    assert code == 0 and data["ok"] is True
+    assert [(e["lang"], e["layout"], e["status"], e["pages"]) for e in data["editions"]] == [("en", "leaflet", "ok", 2)]
+    assert not list(tmp_path.iterdir())
+
+
+def test_check_bad_project_exact_findings(monkeypatch):
+    monkeypatch.chdir(FIXTURES / "check-bad")
+    code, data = _json("check", ".")
+    assert code == 1 and data["ok"] is False
+    found = {(e["lang"], e["layout"]): [(f["level"], f["message"]) for f in e["findings"]] for e in data["editions"]}
+    assert found[("en", "leaflet")] == [
+        ("warning", "en/leaflet: image images/tiny.png on page 1 prints at 96 dpi (under 150)")]
+    assert found[("fr", "leaflet")] == [
+        ("warning", "fr.md: subtitle: missing (present in en.md)"),
+        ("warning", "fr.md: 2 paragraphs, en.md has 3"),
+        ("warning", "fr.md: 0 headings, en.md has 1"),
+        ("error", "fr.md:8: cannot load images/missing.png: file not found"),
+    ]
+    assert found[("ru", "leaflet")] == [
+        ("error", "ru: 1 character(s) no font has: '✡' U+2721 at ru.md:2 (fonts tried: Noto Sans, Noto Serif)")]
+    assert not list((FIXTURES / "check-bad").glob("*.pdf"))
+
+
+def test_check_warnings_exit_zero_unless_strict():
+    code, data = _json("check", EXAMPLE, "-L", "de", "-l", "leaflet")
+    assert code == 0 and data["editions"][0]["status"] == "warning"
+    assert "type shrunk to" in data["editions"][0]["findings"][0]["message"]
+    code, _ = _json("check", EXAMPLE, "-L", "de", "-l", "leaflet", "--strict")
+    assert code == 1
+
+
+def test_check_table_output():
+    result = run_cli("check", FIXTURES / "mini")
+    assert result.exit_code == 0 and "en/leaflet" in result.stdout and "ok" in result.stdout
+
+
+def test_check_reports_config_errors():
+    result = run_cli("check", FIXTURES / "bad-config")
+    assert result.exit_code == 1 and "error: 7 problems" in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["zine", "trifold", "handbill"])
+def test_overflow_detected_for_every_fixed_layout(tmp_path, layout):
+    code, data = _json("build", FIXTURES / "overflow-de", "-l", layout, "-o", tmp_path, "--no-fit")
+    if layout == "handbill":  # the handbill prints a summary (lede, quotes), not the whole text
+        assert code == 0
+        return
+    assert code == 1
+    assert re.match(rf"^de/{layout}: needs \d+ pages, the layout has {6 if layout == 'trifold' else 8}",
+                    data["editions"][0]["error"])
