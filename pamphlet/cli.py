@@ -39,6 +39,15 @@ def _setup_logging(quiet: bool) -> None:
     root.propagate = False
 
 
+def _paper(paper: str | None) -> str | None:
+    """--paper, lower-cased; an unknown size is a one-line error."""
+    if paper is not None and paper.lower() not in ("a4", "letter"):
+        err.print(f"[red]error:[/] --paper: unknown paper size '{escape(paper)}'", highlight=False)
+        err.print("[cyan]hint:[/] use --paper a4 or --paper letter", highlight=False)
+        raise typer.Exit(1)
+    return paper.lower() if paper else None
+
+
 def _fail(exc: Exception) -> None:
     from .errors import PamphletError
 
@@ -95,12 +104,9 @@ def build(
     from . import build as pipeline
     from .errors import PamphletError
 
-    if paper is not None and paper.lower() not in ("a4", "letter"):
-        err.print(f"[red]error:[/] --paper: unknown paper size '{paper}'", highlight=False)
-        err.print("[cyan]hint:[/] use --paper a4 or --paper letter", highlight=False)
-        raise typer.Exit(1)
+    paper = _paper(paper)
     opts = pipeline.BuildOptions(
-        layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper.lower() if paper else None,
+        layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper,
         out=output, bleed=bleed, marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
         pages=pages, jobs=jobs, force=force)
     try:
@@ -191,12 +197,9 @@ def check(
     from .check import check as run_check
     from .errors import PamphletError
 
-    if paper is not None and paper.lower() not in ("a4", "letter"):
-        err.print(f"[red]error:[/] --paper: unknown paper size '{escape(paper)}'", highlight=False)
-        err.print("[cyan]hint:[/] use --paper a4 or --paper letter", highlight=False)
-        raise typer.Exit(1)
+    paper = _paper(paper)
     opts = pipeline.BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
-                                 paper=paper.lower() if paper else None, fit=not no_fit, pages=pages)
+                                 paper=paper, fit=not no_fit, pages=pages)
     try:
         proj = pipeline.load(project)
         results = run_check(proj, opts)
