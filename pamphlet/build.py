@@ -162,9 +162,9 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
                    pages_wanted: int | None = None) -> Rendered:
     """Lay out the edition; shrink the type to fit a fixed page count; pad with blanks.
 
-    Fitting searches the type scale: one pass at 100 %, one at a scale guessed
-    from how much text is over, then a few halvings of the bracket: four or
-    five layouts in all, six at most.
+    Fixed-size layouts shrink the type (``_shrink``) when they overflow and enlarge
+    it (``_fill``) rather than print an empty panel; booklets that would pad three
+    blank pages try one sheet fewer first.
     """
     from . import render  # WeasyPrint is imported only when something is rendered
 
@@ -178,42 +178,85 @@ def render_edition(prepared: Prepared, *, fit: bool = True, min_scale: float = 0
         return render.lay_out(html_used[scale], project_root, roots)
 
     layout = prepared.layout
+    if pages_wanted and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
+        raise FitError(f"{prepared.spec.name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
+                       f"use --pages {layout.padded(pages_wanted)}")
     limit = _fit_limit(prepared, pages_wanted)
     laid, scale = lay(1.0), 1.0
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(prepared, laid, limit, 1.0, render)
-        # Text area grows with the square of the type scale: guess from how much is over,
-        # check the guess, then halve the bracket twice (four passes, ~1 % precision).
-        over = render.overflow_fraction(laid, limit)
-        guess = max(min_scale, min(0.995, ((1 - over) ** 0.5) * 0.995))
-        trial = lay(guess)
-        if trial.pages <= limit:
-            lo, hi, best = guess, 1.0, trial
-        else:
-            low = lay(min_scale) if guess > min_scale else trial
-            if low.pages > limit:
-                raise _fit_error(prepared, low, limit, min_scale, render)
-            lo, hi, best = min_scale, guess, low
-        for _ in range(2 if hi - lo < 0.06 else 3):
-            mid = round((lo + hi) / 2, 4)
-            trial = lay(mid)
-            if trial.pages <= limit:
-                lo, best = mid, trial
-            else:
-                hi = mid
-        laid, scale = best, lo
+        laid, scale, fits = _shrink(lay, laid, limit, min_scale, render)
+        if not fits:
+            raise _fit_error(prepared, laid, limit, min_scale, render)
     target = pages_wanted or layout.fixed_pages or (layout.padded(laid.pages) if layout.multiple_of > 1 else laid.pages)
-    if pages_wanted and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
-        raise FitError(f"{prepared.spec.name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
-                       f"use --pages {layout.padded(pages_wanted)}")
+    if fit and not limit and layout.multiple_of == 4 and target > 4 and target - laid.pages >= 3:
+        # Three blank pages waste a sheet: fit one sheet fewer when the type stays above the minimum.
+        smaller, small_scale, fits = _shrink(lay, laid, target - 4, min_scale, render)
+        if fits:
+            laid, scale, target = smaller, small_scale, target - 4
     blanks = max(0, target - laid.pages)
+    if fit and scale == 1.0 and layout.back_cover and layout.fixed_pages and blanks:
+        laid, scale = _fill(lay, laid, target)
+        blanks = max(0, target - laid.pages)
     if blanks and layout.geometry(prepared.spec.paper).narrow:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
         laid = lay(scale, blanks)
     elif blanks:
         laid = render.insert_blank_pages(laid, blanks, before_last=layout.back_cover and laid.pages > 1)
     return Rendered(laid, blanks, scale, html_used[scale])
+
+
+def _shrink(lay: Callable[[float], Any], laid: Any, limit: int, min_scale: float, render: Any) -> tuple[Any, float, bool]:
+    """The largest type scale at which the edition fits ``limit`` pages.
+
+    Text area grows with the square of the type scale: guess from how much is
+    over, check the guess, then halve the bracket two or three times (about 1 %).
+    Returns (layout, scale, True), or the layout at ``min_scale`` and False.
+    """
+    over = render.overflow_fraction(laid, limit)
+    guess = max(min_scale, min(0.995, ((1 - over) ** 0.5) * 0.995))
+    trial = lay(guess)
+    if trial.pages <= limit:
+        lo, hi, best = guess, 1.0, trial
+    else:
+        low = lay(min_scale) if guess > min_scale else trial
+        if low.pages > limit:
+            return low, min_scale, False
+        lo, hi, best = min_scale, guess, low
+    for _ in range(2 if hi - lo < 0.06 else 3):
+        mid = round((lo + hi) / 2, 4)
+        trial = lay(mid)
+        if trial.pages <= limit:
+            lo, best = mid, trial
+        else:
+            hi = mid
+    return best, lo, True
+
+
+MAX_FILL_SCALE = 1.2
+
+
+def _fill(lay: Callable[[float], Any], laid: Any, target: int) -> tuple[Any, float]:
+    """Enlarge the type (up to 120 %) so short text fills the pages instead of leaving blanks.
+
+    Only for fixed-size layouts with a back cover (zine, tri-fold): an empty panel
+    there looks like a mistake, while a booklet's blank pages before the back cover
+    are normal. Three passes find the largest scale that still fits ``target``.
+    """
+    best, best_scale = laid, 1.0
+    top = lay(MAX_FILL_SCALE)
+    if top.pages <= target:
+        return top, MAX_FILL_SCALE
+    lo, hi = 1.0, MAX_FILL_SCALE
+    for _ in range(3):
+        mid = round((lo + hi) / 2, 4)
+        trial = lay(mid)
+        if trial.pages <= target:
+            lo, best, best_scale = mid, trial, mid
+        else:
+            hi = mid
+    return best, best_scale
 
 
 def _fit_error(prepared: Prepared, laid: Any, limit: int, scale: float, render: Any) -> FitError:

@@ -172,6 +172,9 @@ def _summary(results: list) -> None:
         if r.scale < 1:
             out.print(f"{r.lang}/{r.layout}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages",
                       highlight=False)
+        elif r.scale > 1:
+            out.print(f"{r.lang}/{r.layout}: type enlarged to {round(r.scale * 100)} % to fill {r.pages} pages",
+                      highlight=False)
         if r.blank_pages:
             out.print(f"{r.lang}/{r.layout}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
     for r in results:

@@ -71,13 +71,19 @@ def test_booklet_pages_exact(tmp_path):
     assert re.match(r"^de/booklet: needs \d+ pages, the layout has 4, even at 85 % type", data["editions"][0]["error"])
 
 
-def test_booklet_reports_blank_pages(tmp_path):
+def test_booklet_saves_a_sheet_when_the_type_allows(tmp_path):
     code, data = _json("build", EXAMPLE, "-L", "en", "-l", "booklet", "-o", tmp_path)
+    [ed] = data["editions"]  # 5 pages at 100 % would pad 3 blanks: one sheet fewer at a smaller type
+    assert (ed["pages"], ed["blank_pages"], ed["sheets"]) == (4, 0, 1) and 0.85 <= ed["scale"] < 1
+
+
+def test_booklet_reports_blank_pages(tmp_path):
+    code, data = _json("build", EXAMPLE, "-L", "de", "-l", "booklet", "-o", tmp_path)
     [ed] = data["editions"]
     content_pages = ed["pages"] - ed["blank_pages"]
     assert ed["pages"] % 4 == 0 and ed["blank_pages"] == (-content_pages) % 4 and ed["blank_pages"] > 0
-    result = run_cli("build", EXAMPLE, "-L", "en", "-l", "booklet", "-o", tmp_path, "--force")
-    assert f"en/booklet: {ed['blank_pages']} blank page(s) added to make {ed['pages']}" in result.stdout
+    result = run_cli("build", EXAMPLE, "-L", "de", "-l", "booklet", "-o", tmp_path, "--force")
+    assert f"de/booklet: {ed['blank_pages']} blank page(s) added to make {ed['pages']}" in result.stdout
 
 
 def test_check_good_project(tmp_path):
@@ -132,3 +138,12 @@ def test_overflow_detected_for_every_fixed_layout(tmp_path, layout):
     assert code == 1
     assert re.match(rf"^de/{layout}: needs \d+ pages, the layout has {6 if layout == 'trifold' else 8}",
                     data["editions"][0]["error"])
+
+
+def test_short_text_enlarges_type_instead_of_leaving_an_empty_panel(tmp_path):
+    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "trifold", "-o", tmp_path)
+    [ed] = data["editions"]
+    assert code == 0 and ed["pages"] == 6 and ed["blank_pages"] == 0 and 1 < ed["scale"] <= 1.2
+    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "trifold", "-o", tmp_path / "nofit", "--no-fit")
+    [ed] = data["editions"]
+    assert ed["scale"] == 1.0 and ed["blank_pages"] >= 1
