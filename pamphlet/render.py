@@ -102,12 +102,33 @@ class Layout:
         return False
 
 
+class _Collect(logging.Handler):
+    """WeasyPrint reports unusable images as log errors and goes on without them;
+    for a print job that is a silent hole in the page, so we collect and raise."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def lay_out(html: str, base_dir: Path, roots: list[Path]) -> Layout:
     """Lay out ``html`` (resources relative to ``base_dir``) without writing a PDF."""
     fetcher = SandboxFetcher([base_dir, *roots])
+    collect = _Collect()
+    wp_log = logging.getLogger("weasyprint")
+    wp_log.addHandler(collect)
     try:
         doc = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config())
+        for message in collect.messages:
+            if message.startswith(("Failed to load image", "Failed to render SVG")):
+                url = message.split("'")[1] if "'" in message else ""
+                shown = fetcher._show(Path(unquote(urlsplit(url).path))) if url.startswith("file:") else url
+                raise FetchError(f"cannot use image {shown}: not a readable image file",
+                                 "save it as PNG, JPEG or SVG (and check the file is not damaged)", resource=shown)
     except Refused as exc:
         if exc.refused:
             raise FetchError(f"refused to load {exc.url}: {exc.reason}", resource=exc.url) from None
@@ -117,6 +138,8 @@ def lay_out(html: str, base_dir: Path, roots: list[Path]) -> Layout:
         raise FetchError(f"could not load a resource: {exc}") from None
     except (ValueError, TypeError, AssertionError, RecursionError) as exc:
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        wp_log.removeHandler(collect)
     return Layout(doc, fetcher.fetched)
 
 

@@ -38,6 +38,17 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     return env
 
 
+def _template_frame(exc: BaseException) -> str | None:
+    """``file:line`` of the innermost template frame (Jinja rewrites tracebacks to template lines)."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".css")):
+            found = str(Location(name, tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
 def render(template: str, context: dict[str, Any], project_templates: Path | None) -> str:
     env = environment(project_templates)
     try:
@@ -46,7 +57,8 @@ def render(template: str, context: dict[str, Any], project_templates: Path | Non
         where = Location(exc.filename or exc.name or template, exc.lineno)
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{template}: {exc.message}",
+        where = _template_frame(exc) or template
+        raise TemplateError(f"{where}: {exc.message}",
                             "the template uses a variable that does not exist; see templates/base.html for the ones provided") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name}", "check the name in the {% extends %} or {% include %} line") from None

@@ -108,3 +108,42 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
 
 def test_example_dir_exists():
     assert (EXAMPLE / "pamphlet.yaml").is_file()
+
+
+def test_template_override_extends_builtin(tmp_path):
+    proj = _project_with_body(tmp_path, "Body.")
+    (proj / "templates" / "leaflet").mkdir(parents=True)
+    (proj / "templates" / "leaflet" / "page.html").write_text(
+        '{% extends "builtin/leaflet/page.html" %}{% block body %}{{ super() }}<p>Override works</p>{% endblock %}')
+    result = run_cli("build", proj, "-o", tmp_path / "out", "--html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "mini-en-leaflet.html").read_text()
+    assert "Override works" in html and 'class="masthead"' in html
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ('{% extends "builtin/leaflet/page.html" %}{% block body %}\n<p>{{ nope }}</p>{% endblock %}',
+         "templates/leaflet/page.html:2: 'nope' is undefined"),
+        ("{% if %}", "templates/leaflet/page.html:1: template syntax error: Expected an expression"),
+    ],
+)
+def test_template_errors_name_file_and_line(tmp_path, template, message):
+    proj = _project_with_body(tmp_path, "Body.")
+    (proj / "templates" / "leaflet").mkdir(parents=True)
+    (proj / "templates" / "leaflet" / "page.html").write_text(template)
+    result = run_cli("build", proj, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    [ed] = json.loads(result.stdout)["editions"]
+    assert message in ed["error"] and "template" in ed["hint"]
+
+
+def test_damaged_image_is_an_error_not_a_hole(tmp_path):
+    proj = _project_with_body(tmp_path, "Text.\n\n![bad](images/bad.png)")
+    (proj / "images").mkdir()
+    (proj / "images" / "bad.png").write_text("not an image")
+    result = run_cli("build", proj, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["error"].endswith("en.md:7: cannot use image images/bad.png: not a readable image file")
