@@ -109,6 +109,10 @@ def parser(quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) ->
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    # On paper: a plain superscript number, and no "↩" back-link after the note.
+    md.add_render_rule("footnote_ref", lambda self, tokens, idx, options, env: (
+        f'<sup class="footnote-ref">{tokens[idx].meta["id"] + 1}</sup>'))
+    md.add_render_rule("footnote_anchor", lambda self, tokens, idx, options, env: "")
     for name in CONTAINERS:
         md.use(container_plugin, name=name, render=_render_container(name))
     md.core.ruler.push("pamphlet_page_breaks", _page_breaks)

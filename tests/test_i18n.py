@@ -164,3 +164,19 @@ def test_ui_string_warning_names_key_and_language(tmp_path):
     result = run_cli("build", FIXTURES / "ethiopic", "-o", tmp_path)
     assert result.exit_code == 0, result.output
     assert "warning: am: no am translation of the UI string(s) 'when', 'where'" in result.stderr
+
+
+def test_rtl_list_markers_sit_on_the_right(tmp_path):
+    result = run_cli("build", FIXTURES / "rtl-mixed", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    pdf = pdfium.PdfDocument(str(tmp_path / "mixed-ar-leaflet.pdf"))
+    try:
+        tp = pdf[0].get_textpage()
+        chars = [(tp.get_text_range(i, 1), tp.get_charbox(i)) for i in range(tp.count_chars())]
+    finally:
+        pdf.close()
+    bullets = [i for i, (c, _) in enumerate(chars) if c == "•"]
+    assert len(bullets) == 2
+    for i in bullets:
+        first_letter = next(box for c, box in chars[i + 1:] if c.strip() and c != "•")
+        assert chars[i][1][0] > first_letter[2]  # the marker is right of the item's first letter
