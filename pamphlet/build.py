@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -344,7 +343,6 @@ def _pdf_date(epoch: int) -> str:
 
 # --- the batch: workers, manifest, streaming results -------------------------------
 
-_WORKER_PROJECT: dict[str, Project] = {}
 
 
 def _init_worker() -> None:
@@ -353,6 +351,17 @@ def _init_worker() -> None:
     from . import render
 
     render.font_config()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """A fork server where there is one: workers are forked from a clean, single-threaded
+    process (never from the CLI while its progress thread runs, nor from a test runner's
+    threads); each worker then imports WeasyPrint once. Elsewhere spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pamphlet.build"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 def _work(project: Project, spec: EditionSpec, opts: BuildOptions, date: int) -> tuple[EditionResult, list[str]]:
@@ -435,7 +444,7 @@ def build(project: Project, opts: BuildOptions,
             for i, job in jobs.items():
                 record(i, *build_edition(project, job.spec, opts, job.date))
         else:
-            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            ctx = _worker_context()
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
                 futures = {pool.submit(_work, project, job.spec, opts, job.date): i for i, job in jobs.items()}
                 for fut in as_completed(futures):

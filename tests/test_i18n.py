@@ -14,7 +14,7 @@ import pytest
 from pamphlet import i18n
 from pamphlet.markdown import LRI, PDI, to_html
 
-from .conftest import EXAMPLE, FIXTURES, page_texts, run_cli
+from .conftest import EXAMPLE, FIXTURES, page_texts, run_cli, text_boxes
 
 D, T = dt.date(2026, 12, 12), dt.time(14, 0)
 
@@ -169,14 +169,15 @@ def test_ui_string_warning_names_key_and_language(tmp_path):
 def test_rtl_list_markers_sit_on_the_right(tmp_path):
     result = run_cli("build", FIXTURES / "rtl-mixed", "-o", tmp_path)
     assert result.exit_code == 0, result.output
-    pdf = pdfium.PdfDocument(str(tmp_path / "mixed-ar-leaflet.pdf"))
+    pdf_path = tmp_path / "mixed-ar-leaflet.pdf"
+    pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         tp = pdf[0].get_textpage()
-        chars = [(tp.get_text_range(i, 1), tp.get_charbox(i)) for i in range(tp.count_chars())]
+        bullets = [tp.get_charbox(i) for i in range(tp.count_chars()) if tp.get_text_range(i, 1) == "•"]
     finally:
         pdf.close()
-    bullets = [i for i, (c, _) in enumerate(chars) if c == "•"]
-    assert len(bullets) == 2
-    for i in bullets:
-        first_letter = next(box for c, box in chars[i + 1:] if c.strip() and c != "•")
-        assert chars[i][1][0] > first_letter[2]  # the marker is right of the item's first letter
+    items = text_boxes(pdf_path, 0, "البند الأول في القائمة") + text_boxes(pdf_path, 0, "البند الثاني في القائمة")
+    assert len(bullets) == 2 and len(items) == 2
+    for item in items:
+        [bullet] = [b for b in bullets if b[1] < item[3] and b[3] > item[1]]  # on the item's line
+        assert bullet[0] > item[2]  # right of the item's text: where a right-to-left list starts
