@@ -76,7 +76,7 @@ class Layout:
 
 
 def _mm(v: float) -> str:
-    return f"{v:g}"
+    return f"{round(v, 2):g}"
 
 
 def _same(paper: str) -> Geometry:
