@@ -298,7 +298,7 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions,
 
             try:
                 print_pdf = impose(pdf, plan_, marks=True, title=prepared.context["meta"]["title"], lang=spec.lang,
-                                   date=_pdf_date(date))
+                                   date=_pdf_date(date), bleed=spec.bleed, crop_marks=spec.marks)
             except ValueError as exc:
                 raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
         if opts.html:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Any
 
 import pikepdf
 from pikepdf import Dictionary, Name
@@ -134,7 +135,8 @@ def _shared_resources(src: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Object | 
     return src.make_indirect(resources)
 
 
-def _placement(cell: Cell, bbox: tuple[float, float, float, float]) -> bytes:
+def _placement(cell: Cell, bbox: tuple[float, float, float, float],
+               clip: tuple[float, float, float, float] | None = None) -> bytes:
     """Content-stream ops drawing one XObject's trim box exactly into ``cell``.
 
     Scale is 1 when the cell matches the trim size (the normal case: plans
@@ -169,7 +171,7 @@ def _placement(cell: Cell, bbox: tuple[float, float, float, float]) -> bytes:
         # (x, y) -> (ox + s*(x - bx0), oy + s*(y - by0))
         matrix = (scale, 0.0, 0.0, scale, ox - scale * bx0, oy - scale * by0)
     return b"q %s re W n %s cm /P%d Do Q\n" % (
-        _nums(cx, cy, cw, ch),
+        _nums(*(clip or (cx, cy, cw, ch))),
         _nums(*matrix),
         cell.page,
     )
@@ -223,6 +225,8 @@ def impose(
     title: str | None = None,
     lang: str | None = None,
     date: str | None = None,
+    bleed: float = 0.0,
+    crop_marks: bool = False,
 ) -> bytes:
     """Impose ``reading_pdf`` (one page per reading page) onto the plan's sheets.
 
@@ -249,21 +253,31 @@ def impose(
             if resources is not None:
                 formx.Resources = resources
             copied = out.copy_foreign(formx)
-            xobjects[page] = copied
             bboxes[page] = _transformed_bbox(copied)
+            if bleed > 0 and "/MediaBox" in source_page.obj and "/Matrix" not in copied:
+                # Keep what lies outside the trim box (the bleed); placement still maps the trim box.
+                copied.BBox = pikepdf.Array([float(v) for v in source_page.mediabox])
+            xobjects[page] = copied
 
+        b = mm_to_pt(bleed)
+        off = b + (mm_to_pt(CROP_MARK_ROOM_MM) if crop_marks else 0.0)
         for sheet in plan.sheets:
-            media = [0, 0, mm_to_pt(sheet.width), mm_to_pt(sheet.height)]
+            sw, sh = mm_to_pt(sheet.width), mm_to_pt(sheet.height)
+            media = [0, 0, sw + 2 * off, sh + 2 * off]
             for side in sheet.sides:
-                content = []
+                content = [b"q 1 0 0 1 %s cm\n" % _nums(off, off)] if off else []
                 used: dict[int, pikepdf.Stream] = {}
                 for cell in side.cells:
                     if cell.page is None:
                         continue
                     xobject_for(cell.page)
                     used[cell.page] = xobjects[cell.page]
-                    content.append(_placement(cell, bboxes[cell.page]))
+                    content.append(_placement(cell, bboxes[cell.page], _bleed_clip(cell, sheet, b) if b else None))
                 content.append(_draw_marks(side.marks, all_marks=marks))
+                if off:
+                    content.append(b"Q\n")
+                if crop_marks:
+                    content.append(_sheet_crop_marks(off, sw, sh, b))
                 resources = Dictionary()
                 if used:
                     resources.XObject = Dictionary({f"/P{page}": used[page] for page in sorted(used)})
@@ -273,6 +287,9 @@ def impose(
                     Resources=resources,
                     Contents=out.make_stream(b"".join(content)),
                 )
+                if off:
+                    page_dict.TrimBox = [_round(v) for v in (off, off, off + sw, off + sh)]
+                    page_dict.BleedBox = [_round(v) for v in (off - b, off - b, off + sw + b, off + sh + b)]
                 out.pages.append(pikepdf.Page(page_dict))
 
         _finish_catalog(out, plan, title=title, lang=lang, date=date)
@@ -285,6 +302,36 @@ def impose(
             deterministic_id=True,
         )
         return buffer.getvalue()
+
+
+CROP_MARK_ROOM_MM = 8.0  # room outside the bleed for crop marks
+
+
+def _bleed_clip(cell: Cell, sheet: Any, b: float) -> tuple[float, float, float, float]:
+    """The cell's clip, grown by the bleed on every side that lies on the sheet's edge.
+
+    Inner edges stay exact: there the neighbouring page begins, and bleed would
+    spill into it.
+    """
+    cx, cy, cw, ch = (mm_to_pt(v) for v in (cell.x, cell.y, cell.w, cell.h))
+    eps = 0.01
+    left = b if cell.x <= eps else 0.0
+    bottom = b if cell.y <= eps else 0.0
+    right = b if cell.x + cell.w >= sheet.width - eps else 0.0
+    top = b if cell.y + cell.h >= sheet.height - eps else 0.0
+    return cx - left, cy - bottom, cw + left + right, ch + bottom + top
+
+
+def _sheet_crop_marks(off: float, sw: float, sh: float, b: float) -> bytes:
+    """Crop marks at the four corners of the sheet's trim, outside its bleed."""
+    gap, length = b + mm_to_pt(2), mm_to_pt(5)
+    ops = [b"q 0 G 0.25 w [] 0 d\n"]
+    for x, dx in ((off, -1), (off + sw, 1)):
+        for y, dy in ((off, -1), (off + sh, 1)):
+            ops.append(b"%s m %s l S\n" % (_nums(x + dx * gap, y), _nums(x + dx * (gap + length), y)))
+            ops.append(b"%s m %s l S\n" % (_nums(x, y + dy * gap), _nums(x, y + dy * (gap + length))))
+    ops.append(b"Q\n")
+    return b"".join(ops)
 
 
 def _round(value: float) -> float:

@@ -139,3 +139,32 @@ def test_printing_instructions_in_summary(built):
     assert "flip on short edge" in eds[("en", "booklet")]["printing"]
     assert "one side only" in eds[("en", "zine")]["printing"]
     assert "cut" in eds[("en", "handbill")]["printing"]
+
+
+def test_bleed_reaches_the_sheet_edge_but_not_the_neighbour(tmp_path):
+    result = run_cli("build", EXAMPLE, "-l", "zine", "-L", "en", "-o", tmp_path, "--bleed", "3", "--marks")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "solidarity-en-zine-print.pdf"
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[0]
+        trim = [float(v) / PT_PER_MM for v in page.trimbox]
+        bleed = [float(v) / PT_PER_MM for v in page.bleedbox]
+    assert round(trim[2] - trim[0], 1) == 297.0 and round(trim[3] - trim[1], 1) == 210.0
+    assert [round(b - t, 1) for b, t in zip(bleed, trim, strict=True)] == [-3.0, -3.0, 3.0, 3.0]
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        im = pdf[0].render(scale=8 / PT_PER_MM).to_pil().convert("RGB")  # 8 px per mm
+    finally:
+        pdf.close()
+    px = lambda x_mm, y_mm_from_bottom: im.getpixel((round(x_mm * 8), round(im.height - y_mm_from_bottom * 8)))  # noqa: E731
+    x0, y0 = trim[0], trim[1]
+    red = lambda p: p[0] > 150 and p[1] < 80 and p[2] < 90  # noqa: E731
+    # the cover (bottom right cell) is red: its red runs 1.5 mm into the bleed on the right and at the bottom
+    assert red(px(x0 + 297 - 10, y0 + 50))
+    assert red(px(x0 + 297 + 1.5, y0 + 50)) and red(px(x0 + 297 - 10, y0 - 1.5))
+    # but not into its neighbour, page 8, left of it
+    assert not red(px(x0 + 3 * 74.25 - 1.5, y0 + 50))
+    # crop marks sit outside the bleed
+    mark = [px(x0 + dx / 8, y0 - 3 - 2 - 2.5) for dx in (-1, 0, 1)]  # 7.5 mm below the trim corner
+    assert any(sum(p) < 600 for p in mark)
+    assert sum(px(x0 + 2, y0 - 7.5)) > 700  # nothing drawn beside the mark
