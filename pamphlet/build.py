@@ -73,6 +73,8 @@ class EditionResult:
     printing: str | None = None
     blank_pages: int = 0
     scale: float = 1.0
+    direction: str | None = None      # "ltr" | "rtl"
+    binding: str | None = None        # the edge a booklet binds on: "left", or "right" for right-to-left
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -283,6 +285,7 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions,
     try:
         prepared = prepare(project, spec, created=date)
         result.warnings = prepared.warnings
+        result.direction, result.binding = prepared.facts.direction, prepared.facts.binding
         rendered = render_edition(prepared, fit=opts.fit, min_scale=project.config.min_scale,
                                   pages_wanted=opts.pages if spec.layout == "booklet" else None)
         laid, blanks = rendered.layout, rendered.blanks

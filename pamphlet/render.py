@@ -93,14 +93,6 @@ class Layout:
     def pages(self) -> int:
         return len(self.document.pages)
 
-    def page_sizes_mm(self) -> list[tuple[float, float]]:
-        px = 25.4 / 96
-        return [(p.width * px, p.height * px) for p in self.document.pages]
-
-    def overflowing(self) -> bool:
-        """True when a page's content runs past its bottom (an unbreakable block)."""
-        return False
-
 
 class _Collect(logging.Handler):
     """WeasyPrint reports unusable images as log errors and goes on without them;

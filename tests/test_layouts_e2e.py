@@ -80,6 +80,8 @@ def test_sizes_sheets_and_fonts(built, layout, reading, sheet, sheets, lang):
 
 def test_page_counts(built):
     _, eds = built
+    assert (eds[("ar", "booklet")]["direction"], eds[("ar", "booklet")]["binding"]) == ("rtl", "right")
+    assert (eds[("en", "booklet")]["direction"], eds[("en", "booklet")]["binding"]) == ("ltr", "left")
     for lang in ("en", "ar"):
         assert eds[(lang, "leaflet")]["pages"] == 2
         assert eds[(lang, "zine")]["pages"] == 8

@@ -27,9 +27,6 @@ class Geometry:
     narrow: dict[int, float]  # page number → narrower width (trifold's fold-in panel)
     label: str
 
-    def size_of(self, page: int) -> tuple[float, float]:
-        return self.narrow.get(page, self.width), self.height
-
 
 @dataclass(frozen=True)
 class Layout:
