@@ -239,17 +239,22 @@ def layouts_cmd() -> None:
     """List the layouts: pages, page size per paper, sheets and how to fold."""
     from . import layouts
 
-    table = Table(title="Layouts", title_justify="left")
-    for col in ("layout", "pages", "page on A4", "page on Letter", "sheet", "sides"):
+    wide = out.width >= 110  # on a narrow terminal the descriptions go below the table
+    table = Table(title="Layouts", title_justify="left", show_lines=wide)
+    for col in ("layout", "pages", "page on A4", "page on Letter", "sheet") + (("description",) if wide else ()):
         table.add_column(col)
     for lay in layouts.CATALOGUE.values():
         plan = lay.impose(lay.fixed_pages or lay.max_pages or 8, "a4", rtl=False)
-        sides = str(plan.sides_per_sheet) if plan else str(lay.fixed_pages or "")
-        sheet = "landscape" if lay.sheet_size("a4")[0] > lay.sheet_size("a4")[1] else "portrait"
-        table.add_row(lay.name, lay.page_rule, lay.geometry("a4").label, lay.geometry("letter").label, sheet, sides)
+        sides = plan.sides_per_sheet if plan else (lay.fixed_pages or 1)
+        w, h = lay.sheet_size("a4")
+        sheet = f"{'landscape' if w > h else 'portrait'}, {sides} side{'s' if sides > 1 else ''}"
+        table.add_row(lay.name, lay.page_rule, lay.geometry("a4").label, lay.geometry("letter").label, sheet,
+                      *((lay.description,) if wide else ()))
     out.print(table)
+    out.print("How to print and fold:")
     for lay in layouts.CATALOGUE.values():
-        out.print(f"[bold]{lay.name}[/]: {lay.description} Printing: {lay.folding}.", highlight=False)
+        about = "" if wide else f"{lay.description} "
+        out.print(f"  [bold]{lay.name}[/]: {about}{lay.folding}", highlight=False)
 
 
 def main() -> None:
