@@ -390,10 +390,11 @@ def build(project: Project, opts: BuildOptions,
     Up-to-date editions (same inputs, outputs present) are reported without
     rebuilding; the rest run in worker processes (``opts.jobs``; 1 = in-process).
     """
-    from .cache import Entry, Manifest, build_date, edition_key
+    from .cache import Entry, Manifest, build_date, edition_key, project_digest
 
     specs = plan(project, opts)
     manifest = Manifest(opts.out)
+    shared = project_digest(project.root, project.config.path)
     results: dict[int, EditionResult] = {}
     jobs: dict[int, _Job] = {}
     total = len(specs)
@@ -411,7 +412,7 @@ def build(project: Project, opts: BuildOptions,
     for i, spec in enumerate(specs):
         started = time.perf_counter()
         files = _inputs(project, spec)
-        key = edition_key(lang_files=files, config=project.config.path, project_root=project.root,
+        key = edition_key(shared=shared, lang_files=files,
                           options={**opts.shaping(), "paper": spec.paper, "layout": spec.layout,
                                    "out": str(opts.out.resolve())})
         date = build_date([project.config.path, *files])

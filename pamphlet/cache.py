@@ -54,17 +54,23 @@ def _builtin_digest() -> str:
     return hashlib.sha256((_tree_digest(templates_dir()) + _tree_digest(fonts_dir(), by_stat=True)).encode()).hexdigest()
 
 
-def edition_key(*, lang_files: list[Path], config: Path, project_root: Path, options: dict[str, Any]) -> str:
-    """Digest of everything an edition is known up front to depend on."""
-    h = hashlib.sha256()
-    h.update(f"pamphlet {__version__} manifest {_FORMAT}".encode())
-    h.update(json.dumps(options, sort_keys=True, default=str).encode())
-    for path in [config, *lang_files]:
-        h.update(str(path.name).encode())
-        h.update(file_digest(path).encode())
+def project_digest(project_root: Path, config: Path) -> str:
+    """Digest of what every edition of a project shares: pamphlet.yaml, templates, fonts."""
+    h = hashlib.sha256(f"pamphlet {__version__} manifest {_FORMAT}".encode())
+    h.update(file_digest(config).encode())
     h.update(_builtin_digest().encode())
     h.update(_tree_digest(project_root / "templates").encode())
     h.update(_tree_digest(project_root / "fonts", by_stat=True).encode())
+    return h.hexdigest()
+
+
+def edition_key(*, shared: str, lang_files: list[Path], options: dict[str, Any]) -> str:
+    """Digest of everything an edition is known up front to depend on (``shared``: ``project_digest``)."""
+    h = hashlib.sha256(shared.encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    for path in lang_files:
+        h.update(str(path.name).encode())
+        h.update(file_digest(path).encode())
     return h.hexdigest()
 
 

@@ -99,7 +99,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     used_strings = ["when", "time", "where", "join_us", "page"]
     sources = [TextSource(lang.body, Location(lang.path, lang.body_line))] if not lang.parts or len(lang.parts) == 1 \
         else [TextSource(p.read_text(encoding="utf-8"), Location(p, 1)) for p, _, _ in lang.parts]
-    front = [TextSource(value, Location(lang.path, _front_line(lang, key)))
+    front = [TextSource(value, Location(lang.path, lang.meta_lines.get(key, 1)))
              for key, value in meta.items() if isinstance(value, str)]
     sources = sorted(front, key=lambda src: src.location.line or 0) + sources
     for key in used_strings:
@@ -149,18 +149,6 @@ def _w3c_date(epoch: int) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _front_line(lang: Any, key: str) -> int:
-    """Line of a front-matter key in the language's first file."""
-    try:
-        text = lang.path.read_text(encoding="utf-8")
-    except OSError:
-        return 1
-    for i, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return i
-    return 1
 
 
 def _cfg_line(project: Project, key: tuple) -> int:

@@ -29,6 +29,7 @@ class Language:
     body: str
     body_line: int  # 1-based line of the body's first line in ``path``
     parts: tuple[tuple[Path, int, int], ...] = ()  # (file, first body line in the joined text, its line in file)
+    meta_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → its line in ``path``
 
     def locate(self, body_line: int) -> Location:
         """Map a 1-based line of ``body`` back to the file and line it came from."""
@@ -150,6 +151,7 @@ def _language_files(root: Path) -> dict[str, list[Path]]:
 def _load_language(code: str, files: list[Path], problems: list[Problem]) -> Language | None:
     """Front matter comes from the first file; bodies are joined in order."""
     meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
     bodies: list[str] = []
     parts: list[tuple[Path, int, int]] = []
     first_line = 1
@@ -168,10 +170,11 @@ def _load_language(code: str, files: list[Path], problems: list[Problem]) -> Lan
                 return None
             meta, probs = parse_front_matter(src)
             problems.extend(probs)
+            meta_lines = {key: src.line((key,)) for key in meta}
         elif fm is not None:
             problems.append(Problem(Location(path, 1), "", f"only the first file of {code}/ may have front matter"))
         parts.append((path, joined_line, body_line))
         bodies.append(body.rstrip("\n") + "\n")
         joined_line += body.rstrip("\n").count("\n") + 2
     return Language(code=code, path=files[0], meta=meta, body="\n".join(bodies), body_line=first_line,
-                    parts=tuple(parts))
+                    parts=tuple(parts), meta_lines=meta_lines)
