@@ -97,8 +97,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
 
     # Glyph coverage: everything this edition prints, with where it comes from.
     used_strings = ["when", "time", "where", "join_us", "page"]
-    sources = [TextSource(lang.body, Location(lang.path, lang.body_line))] if not lang.parts or len(lang.parts) == 1 \
-        else [TextSource(p.read_text(encoding="utf-8"), Location(p, 1)) for p, _, _ in lang.parts]
+    sources = _body_sources(lang)
     front = [TextSource(value, Location(lang.path, lang.meta_lines.get(key, 1)))
              for key, value in meta.items() if isinstance(value, str)]
     sources = sorted(front, key=lambda src: src.location.line or 0) + sources
@@ -143,6 +142,16 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "_project_templates": project.root / "templates",
     }
     return Prepared(spec, layout, facts, ctx, rendered.images, rendered.words, warnings)
+
+
+def _body_sources(lang: Any) -> list[TextSource]:
+    """The joined body cut back into its files, each with the line it starts on (no re-reading)."""
+    if len(lang.parts) <= 1:
+        return [TextSource(lang.body, Location(lang.path, lang.body_line))]
+    lines = lang.body.split("\n")
+    starts = [start for _, start, _ in lang.parts] + [len(lines) + 1]
+    return [TextSource("\n".join(lines[start - 1:starts[i + 1] - 1]), Location(path, file_line))
+            for i, (path, start, file_line) in enumerate(lang.parts)]
 
 
 def _w3c_date(epoch: int) -> str:
