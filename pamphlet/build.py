@@ -75,6 +75,8 @@ class EditionResult:
     scale: float = 1.0
     direction: str | None = None      # "ltr" | "rtl"
     binding: str | None = None        # the edge a booklet binds on: "left", or "right" for right-to-left
+    paper: str | None = None          # "a4" | "letter"
+    cups_sides: str | None = None     # CUPS `sides` for the printer file: one-sided, two-sided-long-edge, -short-edge
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -286,6 +288,7 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions,
         prepared = prepare(project, spec, created=date)
         result.warnings = prepared.warnings
         result.direction, result.binding = prepared.facts.direction, prepared.facts.binding
+        result.paper = spec.paper
         rendered = render_edition(prepared, fit=opts.fit, min_scale=project.config.min_scale,
                                   pages_wanted=opts.pages if spec.layout == "booklet" else None)
         laid, blanks = rendered.layout, rendered.blanks
@@ -317,6 +320,8 @@ def build_edition(project: Project, spec: EditionSpec, opts: BuildOptions,
             result.sheets = 1 if spec.layout == "leaflet" else None
             result.sides = laid.pages if spec.layout == "leaflet" else None
             result.printing = prepared.layout.folding
+        result.cups_sides = layouts.cups_sides(plan_.duplex if plan_ is not None else
+                                               ("long-edge" if laid.pages > 1 else "none"))
     except FetchError as exc:
         where = _reference(project, spec.lang, exc.resource)
         result.status, result.error, result.hint = "failed", f"{where}: {exc}" if where else str(exc), exc.hint

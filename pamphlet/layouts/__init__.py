@@ -137,6 +137,14 @@ CATALOGUE: dict[str, Layout] = {
 LAYOUT_NAMES = list(CATALOGUE)
 
 
+_CUPS_SIDES = {"none": "one-sided", "long-edge": "two-sided-long-edge", "short-edge": "two-sided-short-edge"}
+
+
+def cups_sides(duplex: str) -> str:
+    """The CUPS ``sides`` value for a plan's duplex mode."""
+    return _CUPS_SIDES[duplex]
+
+
 def get(name: str) -> Layout:
     return CATALOGUE[name]
 
