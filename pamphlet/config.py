@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping as Mapping_
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,26 @@ class Number(Option):
         return float(value)
 
 
+#: The CSS named colours (CSS Color Level 4), lower case; `currentcolor`/`transparent` make no theme.
+CSS_COLOURS = frozenset("""
+    aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown
+    burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan
+    darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid
+    darkred darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet
+    deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro
+    ghostwhite gold goldenrod gray green greenyellow grey honeydew hotpink indianred indigo ivory khaki
+    lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow
+    lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray
+    lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue
+    mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise mediumvioletred
+    midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid
+    palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purple
+    rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna silver
+    skyblue slateblue slategray slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet
+    wheat white whitesmoke yellow yellowgreen
+""".split())
+
+
 class Color(Str):
     _RE = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20}")
 
@@ -103,6 +124,12 @@ class Color(Str):
         v = super().check(value, key, ctx)
         if not self._RE.fullmatch(v):
             raise Invalid(f"'{v}' is not a colour; use #rgb, #rrggbb or a CSS colour name")
+        if not v.startswith("#"):
+            if v.lower() not in CSS_COLOURS:
+                close = difflib.get_close_matches(v.lower(), sorted(CSS_COLOURS), n=1, cutoff=0.6)
+                alt = f"did you mean '{close[0]}'? " if close else ""
+                raise Invalid(f"'{v}' is not a CSS colour name ({alt}or write it as #rrggbb)")
+            v = v.lower()
         return v
 
 
@@ -395,3 +422,40 @@ def parse_front_matter(source: Source) -> tuple[dict[str, Any], list[Problem]]:
         return {}, [Problem(source.where(()), "", f"front matter must be a mapping, got {_type_name(raw)}")]
     v = ctx.run(FRONT_MATTER, raw, ())
     return (v if isinstance(v, dict) else {}), ctx.problems
+
+
+# --- the environment -------------------------------------------------------------
+
+#: 9999-12-31T23:59:59Z: PDF dates have four-digit years.
+MAX_EPOCH = 253_402_300_799
+
+
+def parse_source_date_epoch(value: str) -> int:
+    """``SOURCE_DATE_EPOCH`` (reproducible-builds.org) as seconds since 1970, or an EnvError.
+
+    The spec says a malformed value must be an error, not ignored: a build that
+    quietly stamps today's date is not reproducible. ``99999999999999999999``
+    would overflow every date function, so the year must fit in four digits.
+    """
+    from .errors import EnvError
+
+    text = value.strip()
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if not text.isascii() or not text.isdigit():
+        raise EnvError(f"SOURCE_DATE_EPOCH: '{shown}' is not a number of seconds since 1970-01-01",
+                       "set it to a whole number such as $(git log -1 --format=%ct), or unset it")
+    seconds = int(text)
+    if seconds > MAX_EPOCH:
+        raise EnvError(f"SOURCE_DATE_EPOCH: {shown} is after the year 9999",
+                       "set it to a whole number such as $(git log -1 --format=%ct), or unset it")
+    return seconds
+
+
+def source_date_epoch(environ: Mapping_[str, str] | None = None) -> int | None:
+    """``SOURCE_DATE_EPOCH`` from the environment: None when unset or empty, else checked seconds."""
+    import os
+
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
+    if value is None or not value.strip():
+        return None
+    return parse_source_date_epoch(value)

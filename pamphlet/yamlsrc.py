@@ -3,6 +3,23 @@
 Validation messages must name ``file:line``; PyYAML's composed node tree has
 the marks, so we build plain Python values from it ourselves and keep a map
 from each value's path (``("layouts", 1)``) to its line.
+
+Building the values ourselves also makes us responsible for what
+``yaml.safe_load`` would refuse or limit, and a bit more, because a
+``pamphlet.yaml`` may come from anyone:
+
+* only the plain YAML tags (text, numbers, true/false, null, dates, lists,
+  mappings); ``!!python/object/apply:…`` or ``!custom`` is an error, not dropped;
+* an alias (``*name``) is a reference to a node, so a "billion laughs" document
+  of a few hundred bytes expands to billions of values: we count every value
+  built, aliases included, and stop at ``MAX_NODES``;
+* merge keys (``<<: *defaults``) are resolved here with the same count
+  (PyYAML's own ``flatten_mapping`` copies lists exponentially);
+* a key given twice in one mapping is an error (PyYAML keeps the last one);
+* a date YAML reads but Python can't build (``2026-13-45``) stays text, so the
+  schema reports it with its line instead of crashing;
+* control characters (NUL, ESC), a huge file, or nesting deep enough to exhaust
+  the stack are errors with a line.
 """
 
 from __future__ import annotations
@@ -15,6 +32,26 @@ import yaml
 from .errors import ConfigError, Location, Problem
 
 PathKey = tuple[str | int, ...]
+
+#: Values built from one document, counting each alias expansion again.
+MAX_NODES = 20_000
+#: Characters in one YAML document (pamphlet.yaml or one front matter block).
+MAX_CHARS = 1_000_000
+#: Nesting of lists and mappings.
+MAX_DEPTH = 50
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_MAP_TAG, _SEQ_TAG, _MERGE_TAG = _STD + "map", _STD + "seq", _STD + "merge"
+_HINT = "check indentation and quoting; values with ': ' or starting with '{', '[', '*', '&' need quotes"
+
+
+class _Refused(Exception):
+    """A node we will not build; carries the node for its line."""
+
+    def __init__(self, node: yaml.Node, message: str, hint: str):
+        super().__init__(message)
+        self.node, self.message, self.hint = node, message, hint
 
 
 class Source:
@@ -47,42 +84,139 @@ def format_key(key: PathKey) -> str:
     return out
 
 
+def _error(path: Path, line: int | None, message: str, hint: str = _HINT) -> ConfigError:
+    return ConfigError([Problem(Location(path, line), "", message)], hint=hint)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
+
 def load(text: str, path: Path, line_offset: int = 0) -> Source:
-    """Parse ``text`` safely; malformed YAML is a ConfigError with line and column."""
-    loader = yaml.SafeLoader(text)
+    """Parse ``text`` safely; malformed or hostile YAML is a ConfigError with its line."""
+    if len(text) > MAX_CHARS:
+        raise _error(path, line_offset + 1, f"{len(text):,} characters of YAML; at most {MAX_CHARS:,} are read",
+                     "settings and front matter are a few lines; move long text into the Markdown body")
+    deep = _too_deep(text)
+    if deep is not None:
+        raise _error(path, deep + line_offset, "YAML nested too deeply",
+                     f"lists and mappings nest at most {MAX_DEPTH} levels deep")
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # checks every character: NUL, ESC and friends raise here
         node = loader.get_single_node()
         lines: dict[PathKey, int] = {}
-        data = _build(loader, node, (), lines) if node is not None else None
+        data = _Builder(loader, line_offset).build(node, (), lines) if node is not None else None
+    except _Refused as exc:
+        raise _error(path, exc.node.start_mark.line + 1 + line_offset, exc.message, exc.hint) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise _error(path, line, f"control character {what} is not allowed in YAML",
+                     "remove it (it often comes from copying out of a terminal or a PDF)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else None
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
-        raise ConfigError(
-            [Problem(Location(path, line), "", f"malformed YAML{col}: {what}")],
-            hint="check indentation and quoting; values with ': ' or starting with '{', '[', '*', '&' need quotes",
-        ) from None
+        raise _error(path, line, f"malformed YAML{col}: {what}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError([Problem(Location(path, line_offset + 1), "", f"malformed YAML: {exc}")]) from None
+        raise _error(path, line_offset + 1, f"malformed YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise _error(path, line_offset + 1, "YAML nested too deeply",
+                     f"lists and mappings nest at most {MAX_DEPTH} levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Source(path, data, lines, line_offset)
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, key: PathKey, lines: dict[PathKey, int]) -> Any:
-    lines[key] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        out: dict[Any, Any] = {}
+def _too_deep(text: str) -> int | None:
+    """Line where ``[``/``{`` nesting first goes past a sane depth, or None.
+
+    PyYAML's scanner is quadratic in flow-collection depth (a few thousand ``[``
+    take seconds), so this is checked on the text before parsing. Brackets inside
+    quotes count too: only a document with hundreds of unclosed ones is refused.
+    """
+    if text.count("[") + text.count("{") <= 4 * MAX_DEPTH:
+        return None
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "[{":
+            depth += 1
+            if depth > 4 * MAX_DEPTH:
+                return text[:i].count("\n") + 1
+        elif ch in "]}" and depth:
+            depth -= 1
+    return None
+
+
+class _Builder:
+    """Builds plain values from a node tree, counting every value built (aliases included)."""
+
+    def __init__(self, loader: yaml.SafeLoader, line_offset: int = 0):
+        self.loader = loader
+        self.line_offset = line_offset
+        self.count = 0
+
+    def build(self, node: yaml.Node, key: PathKey, lines: dict[PathKey, int], depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Refused(node, f"YAML expands to more than {MAX_NODES:,} values (aliases repeated over and over?)",
+                           "use fewer &anchors/*aliases; a pamphlet's settings are a few dozen values")
+        if depth > MAX_DEPTH:
+            raise _Refused(node, "YAML nested too deeply", f"lists and mappings nest at most {MAX_DEPTH} levels deep")
+        lines.setdefault(key, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            self._check_tag(node, {_MAP_TAG})
+            return self._mapping(node, key, lines, depth)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, {_SEQ_TAG})
+            return [self.build(child, (*key, i), lines, depth + 1) for i, child in enumerate(node.value)]
+        self._check_tag(node, _SCALAR_TAGS)
+        return self._scalar(node)
+
+    def _check_tag(self, node: yaml.Node, allowed: set[str]) -> None:
+        if node.tag not in allowed:
+            raise _Refused(node, f"YAML tag '{_show_tag(node.tag)}' is not allowed",
+                           "remove the tag: only plain text, numbers, true/false, dates, lists and mappings are read")
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # A value YAML recognises but Python can't build (2026-13-45): keep the text,
+            # the schema says what is wrong with it and where.
+            return node.value
+
+    def _key(self, knode: yaml.Node) -> str:
+        if not isinstance(knode, yaml.ScalarNode):
+            raise _Refused(knode, "a key must be plain text, not a list or a mapping", _HINT)
+        self._check_tag(knode, _SCALAR_TAGS)
+        k = self._scalar(knode)
+        return k if isinstance(k, str) else str(k)
+
+    def _mapping(self, node: yaml.MappingNode, key: PathKey, lines: dict[PathKey, int], depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        seen: set[str] = set()
         for knode, vnode in node.value:
-            k = loader.construct_object(knode, deep=True)
-            if not isinstance(k, (str, int, float, bool)) or k is None:
-                k = str(k)
-            k = str(k) if not isinstance(k, str) else k
-            out[k] = _build(loader, vnode, (*key, k), lines)
+            if knode.tag == _MERGE_TAG:
+                for source in vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]:
+                    if not isinstance(source, yaml.MappingNode):
+                        raise _Refused(source, "'<<' merges mappings only", _HINT)
+                    for k, v in self.build(source, key, {}, depth + 1).items():
+                        merged.setdefault(k, v)
+                continue
+            k = self._key(knode)
+            if k in seen:
+                first = lines.get((*key, k))
+                raise _Refused(knode, f"'{format_key((*key, k))}' is given twice"
+                                      + (f" (first on line {first + self.line_offset})" if first else ""),
+                               "keep one of them: YAML would silently use the last one")
+            seen.add(k)
             lines[(*key, k)] = knode.start_mark.line + 1
+            out[k] = self.build(vnode, (*key, k), lines, depth + 1)
+        for k, v in merged.items():
+            out.setdefault(k, v)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, child, (*key, i), lines) for i, child in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
