@@ -132,6 +132,12 @@ class PrintError(PamphletError):
     default_hint = "try a different --signature or --creep value"
 
 
+class EnvError(PamphletError):
+    """An environment variable pamphlet reads (``SOURCE_DATE_EPOCH``) holds an unusable value."""
+
+    default_hint = "fix or unset the environment variable named above"
+
+
 class OutputError(PamphletError):
     """The output folder or file cannot be written."""
 
