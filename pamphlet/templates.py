@@ -4,10 +4,20 @@ A project's ``templates/leaflet/page.html`` replaces the built-in one and can
 still extend it as ``builtin/leaflet/page.html`` (Pelican-style overrides).
 Autoescape is on for HTML, undefined variables are errors, and templates run
 in Jinja's sandbox.
+
+A project's templates are as untrusted as its text: a template file that is a
+link to somewhere outside the project is refused before it is read (it would be
+printed into the PDF), arithmetic that would take forever (``10 ** 10 ** 10``,
+``"x" * 10 ** 12``) is refused, and whatever a template raises while it runs
+(``{{ 1 // 0 }}``, a template that includes itself) is a ``TemplateError``
+naming the template's file and line.
 """
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,18 +25,94 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import Location, TemplateError
+from .errors import Location, PamphletError, TemplateError
 from .resources import templates_dir
+
+#: Largest template file read (the built-in ones are a few KB).
+MAX_TEMPLATE_BYTES = 1024 * 1024
+#: Longest string or list a template may build with ``*``, and the largest power with ``**``.
+MAX_PRODUCT = 1_000_000
+MAX_POWER_BITS = 4096
+
+_OUTSIDE_HINT = "copy the file into the project's templates/ folder instead of linking to it"
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that reads only regular files whose real path lies inside ``confine``.
+
+    ``FileSystemLoader`` follows symbolic links wherever they point; a project's
+    ``templates/leaflet/page.html`` linked to ``/etc/passwd`` would be printed.
+    ``shown`` is how the folder is named in messages (``templates``), never the
+    link's target.
+    """
+
+    def __init__(self, folder: Path, confine: Path, shown: str):
+        super().__init__(str(folder))
+        self.folder, self.confine, self.shown = folder, confine.resolve(), shown
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)  # refuses '..'
+        path = self.folder.joinpath(*pieces)
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        shown = "/".join((self.shown, *pieces))
+        try:
+            real = path.resolve(strict=True)
+            st = real.stat()
+        except (OSError, RuntimeError):
+            raise TemplateError(f"{shown}: cannot read this template (a broken link?)", _OUTSIDE_HINT) from None
+        if not real.is_relative_to(self.confine):
+            raise TemplateError(f"{shown}: refused: it is a link to a file outside the project", _OUTSIDE_HINT)
+        if stat.S_ISDIR(st.st_mode):
+            raise jinja2.TemplateNotFound(template)
+        if not stat.S_ISREG(st.st_mode):
+            raise TemplateError(f"{shown}: refused: not a regular file", "templates are plain text files")
+        if st.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"{shown}: refused: larger than {MAX_TEMPLATE_BYTES // 1024} KB",
+                                "a template is a few KB of HTML or CSS")
+        try:
+            source = real.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(f"{shown}: not UTF-8 text", "save the template as UTF-8") from None
+        except OSError as exc:
+            raise TemplateError(f"{shown}: cannot read: {exc.strerror}", "check the file's permissions") from None
+        mtime = st.st_mtime
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(real) == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus limits on ``*`` and ``**`` (Jinja's docs suggest exactly this)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and not isinstance(right, bool):
+            if right > 0 and abs(left) > 1 and right * max(abs(left).bit_length(), 1) > MAX_POWER_BITS:
+                raise OverflowError(f"{left} ** {right} is too large a number")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_PRODUCT:
+                    raise OverflowError(f"a {type(seq).__name__} repeated {n} times is too long")
+        return super().call_binop(context, operator, left, right)
 
 
 @lru_cache(maxsize=8)
 def environment(project_templates: Path | None) -> jinja2.Environment:
-    builtin = jinja2.FileSystemLoader(str(templates_dir()))
+    builtin = ConfinedLoader(templates_dir(), templates_dir(), "builtin")
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"builtin": builtin}, delimiter="/")]
     if project_templates is not None and project_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(project_templates)))
+        root = project_templates.parent
+        loaders.append(ConfinedLoader(project_templates, root, project_templates.name))
     loaders.append(builtin)
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -53,6 +139,8 @@ def render(template: str, context: dict[str, Any], project_templates: Path | Non
     env = environment(project_templates)
     try:
         return env.get_template(template).render(context)
+    except PamphletError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         where = Location(exc.filename or exc.name or template, exc.lineno)
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
@@ -63,4 +151,18 @@ def render(template: str, context: dict[str, Any], project_templates: Path | Non
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name}", "check the name in the {% extends %} or {% include %} line") from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"{template}: not allowed in a template: {exc}") from None
+        where = _template_frame(exc) or template
+        raise TemplateError(f"{where}: not allowed in a template: {exc}") from None
+    except RecursionError as exc:
+        where = _template_frame(exc) or template
+        raise TemplateError(f"{where}: the template includes or extends itself, directly or through another one",
+                            "check the {% include %} and {% extends %} lines; an override can extend builtin/<layout>/page.html") from None
+    except (MemoryError, OverflowError) as exc:
+        where = _template_frame(exc) or template
+        raise TemplateError(f"{where}: too large to compute: {exc}",
+                            "templates may not build huge numbers, strings or ranges (at most 100000 items)") from None
+    except Exception as exc:  # noqa: BLE001 - anything a template raises is the template's problem
+        where = _template_frame(exc) or template
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        raise TemplateError(f"{where}: the template failed: {type(exc).__name__}" + (f": {detail}" if detail else ""),
+                            "fix the expression on that line of the template") from None
