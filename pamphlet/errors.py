@@ -132,6 +132,12 @@ class PrintError(PamphletError):
     default_hint = "try a different --signature or --creep value"
 
 
+class PrinterError(PamphletError):
+    """CUPS could not take a job: not installed, unreachable, no such printer, a stopped queue, a refusal."""
+
+    default_hint = "check the printer with `lpstat -p -d`; README.md 'Printing' says how to print by hand"
+
+
 class EnvError(PamphletError):
     """An environment variable pamphlet reads (``SOURCE_DATE_EPOCH``) holds an unusable value."""
 
