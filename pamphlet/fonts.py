@@ -56,7 +56,7 @@ class _FaceCache:
         except (OSError, ValueError):
             self.data = {}
 
-    def get(self, path: Path) -> tuple[Face, frozenset[int]]:
+    def get(self, path: Path, shown: str | None = None) -> tuple[Face, frozenset[int]]:
         st = path.stat()
         key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
         hit = self.data.get(key)
@@ -66,7 +66,7 @@ class _FaceCache:
                 return Face(hit["family"], int(hit["weight"]), bool(hit["italic"]), path), cmap
             except (KeyError, TypeError, ValueError):
                 pass
-        face, cmap = _read_face(path)
+        face, cmap = _read_face(path, shown)
         self.data[key] = {"family": face.family, "weight": face.weight, "italic": face.italic,
                           "ranges": _ranges(cmap)}
         self.dirty = True
@@ -95,7 +95,7 @@ def _ranges(cps: frozenset[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _read_face(path: Path) -> tuple[Face, frozenset[int]]:
+def _read_face(path: Path, shown: str | None = None) -> tuple[Face, frozenset[int]]:
     from fontTools.ttLib import TTFont, TTLibError  # only on a cache miss: it costs ~10 ms to import
 
     try:
@@ -107,34 +107,60 @@ def _read_face(path: Path) -> tuple[Face, frozenset[int]]:
         italic = bool(os2.fsSelection & 1) if os2 else "italic" in path.stem.lower()
         cmap = frozenset(font.getBestCmap() or {})
     except (TTLibError, OSError, KeyError, AssertionError, ValueError, struct.error) as exc:
-        raise ContentError(f"{path}: not a usable font ({exc})",
+        raise ContentError(f"{shown or path}: not a usable font ({exc})",
                            "use a .ttf or .otf file; remove the file from fonts/ if it is not a font") from None
     return Face(family, weight, italic, path), cmap
 
 
-def scan(folder: Path, cache: _FaceCache | None = None) -> list[tuple[Face, frozenset[int]]]:
-    """Every font in ``folder`` (recursively), with its character coverage."""
+def scan(folder: Path, cache: _FaceCache | None = None, confine: Path | None = None
+         ) -> list[tuple[Face, frozenset[int]]]:
+    """Every font in ``folder`` (recursively), with its character coverage.
+
+    Each file's real path must lie inside ``confine`` (default: ``folder``) and is
+    checked before fontTools opens it: a project's ``fonts/Leak.ttf`` linked to
+    ``/etc/passwd`` is refused by its name in the project, never by its target.
+    """
     if not folder.is_dir():
         return []
     cache = cache or _FaceCache()
     out = []
     for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
-            out.append(cache.get(path.resolve()))
+        if path.suffix.lower() not in FONT_SUFFIXES:
+            continue
+        shown = _shown(path, confine.parent if confine == folder.resolve() else confine)
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise ContentError(f"{shown}: cannot read this font (a broken link?)",
+                               "remove the link from fonts/ or copy the font file there") from None
+        if not real.is_relative_to(confine):
+            raise ContentError(f"{shown}: refused: it is a link to a file outside the project",
+                               "copy the font file into the project's fonts/ folder instead of linking to it")
+        if real.is_file():
+            out.append(cache.get(real, shown))
     cache.save()
     return out
 
 
 class FontBook:
+    confine = (confine or folder).resolve()
     """The fonts an edition may use: bundled ones plus the project's own."""
 
     def __init__(self, project_fonts: Path | None = None):
         cache = _FaceCache()
         faces = scan(fonts_dir(), cache)
         if project_fonts is not None:
-            faces += scan(project_fonts, cache)
+            faces += scan(project_fonts, cache, confine=project_fonts.parent)
         self.faces: dict[str, list[Face]] = {}
         self.coverage: dict[str, set[int]] = {}
+def _shown(path: Path, root: Path) -> str:
+    """``fonts/Leak.ttf``: a font's path as the project names it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
         for face, cmap in faces:
             self.faces.setdefault(face.family, []).append(face)
             self.coverage.setdefault(face.family, set()).update(cmap)
