@@ -98,6 +98,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 def load_project(path: Path | None, layout_names: list[str]) -> Project:
     root, is_example = find_project(path)
     cfg_path = root / CONFIG_NAME
+    confine(cfg_path, root)
     config = parse_config(yamlsrc.load(_read_text(cfg_path), cfg_path), layout_names)
     problems: list[Problem] = []
     languages: dict[str, Language] = {}
@@ -145,7 +146,37 @@ def _language_files(root: Path) -> dict[str, list[Path]]:
             found.setdefault(code, []).extend(files)
         else:
             found.setdefault(code, []).insert(0, entry)
+    for files in found.values():
+        for path in files:
+            confine(path, root)
     return found
+
+
+def confine(path: Path, root: Path) -> Path:
+    """``path``'s real location, which must lie inside ``root``; checked before anything reads it.
+
+    A project file that is a link to ``/etc/passwd`` would otherwise be read and
+    printed; the error names the file as the project does (``en/02.md``), never
+    the link's target. A missing file is returned as it is (the reader reports it).
+    """
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        return path
+    except (OSError, RuntimeError):
+        raise ContentError(f"{_shown(path, root)}: cannot read (a link that points to itself?)",
+                           "replace the link with the file itself") from None
+    if not real.is_relative_to(root.resolve()):
+        raise ContentError(f"{_shown(path, root)}: refused: it is a link to a file outside the project",
+                           "copy the file into the project folder instead of linking to it")
+    return real
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _load_language(code: str, files: list[Path], problems: list[Problem]) -> Language | None:
