@@ -16,10 +16,15 @@ import os
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .errors import UsageError
+from .output import atomic_write
 from .resources import fonts_dir, templates_dir
+
+if TYPE_CHECKING:
+    from .project import Project
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +59,14 @@ def _builtin_digest() -> str:
     return hashlib.sha256((_tree_digest(templates_dir()) + _tree_digest(fonts_dir(), by_stat=True)).encode()).hexdigest()
 
 
-def project_digest(project_root: Path, config: Path) -> str:
+def project_digest(project: Project) -> str:
     """Digest of what every edition of a project shares: pamphlet.yaml, templates, fonts."""
+    root, config = project.root, project.config.path
     h = hashlib.sha256(f"pamphlet {__version__} manifest {_FORMAT}".encode())
-    h.update(file_digest(config).encode())
+    h.update(file_digest(config).encode() if config.is_file() else b"no pamphlet.yaml")
     h.update(_builtin_digest().encode())
-    h.update(_tree_digest(project_root / "templates").encode())
-    h.update(_tree_digest(project_root / "fonts", by_stat=True).encode())
+    h.update(_tree_digest(root / "templates").encode())
+    h.update(_tree_digest(root / "fonts", by_stat=True).encode())
     return h.hexdigest()
 
 
@@ -119,8 +125,6 @@ class Manifest:
         self.entries.pop(name, None)
 
     def save(self) -> None:
-        from .build import atomic_write
-
         data = {"format": _FORMAT, "editions": {k: asdict(v) for k, v in sorted(self.entries.items())}}
         try:
             atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
@@ -130,7 +134,23 @@ class Manifest:
 
 def build_date(paths: list[Path]) -> int:
     """Seconds since the epoch stamped into PDFs: SOURCE_DATE_EPOCH, else the newest input's mtime."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        return int(env)
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    if env is not None and env.strip():
+        return source_date_epoch(env)
     return max((int(p.stat().st_mtime) for p in paths if p.exists()), default=0)
+
+
+#: PDF dates have four-digit years: the last second of 9999.
+_MAX_EPOCH = 253402300799
+
+
+def source_date_epoch(value: str) -> int:
+    """``SOURCE_DATE_EPOCH`` as seconds since 1970, or a usage error saying what is wrong."""
+    text = value.strip()
+    if not text.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970",
+                         "set it to an integer such as 1765540800, or unset it")
+    if int(text) > _MAX_EPOCH:
+        raise UsageError(f"SOURCE_DATE_EPOCH={text} is after the year 9999",
+                         "set it to seconds since 1970, such as 1765540800")
+    return int(text)

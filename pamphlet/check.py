@@ -13,9 +13,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import markdown
-from .build import BuildOptions, plan, render_edition
-from .edition import prepare
-from .errors import FetchError, PamphletError
+from .batch import editions
+from .pipeline import BuildOptions, run_edition
 from .project import Project
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,7 @@ class Finding:
 class EditionCheck:
     lang: str
     layout: str
+    variant: str | None = None
     pages: int = 0
     scale: float = 1.0
     findings: list[Finding] = field(default_factory=list)
@@ -44,9 +44,16 @@ class EditionCheck:
         levels = {f.level for f in self.findings}
         return "error" if "error" in levels else ("warning" if "warning" in levels else "ok")
 
+    @property
+    def name(self) -> str:
+        return "/".join(p for p in (self.variant, self.lang, self.layout) if p)
+
     def as_json(self) -> dict[str, Any]:
-        return {"lang": self.lang, "layout": self.layout, "status": self.status, "pages": self.pages,
-                "scale": self.scale, "findings": [asdict(f) for f in self.findings]}
+        d = {"lang": self.lang, "layout": self.layout, "status": self.status, "pages": self.pages,
+             "scale": self.scale, "findings": [asdict(f) for f in self.findings]}
+        if self.variant:
+            d["variant"] = self.variant
+        return d
 
 
 def translation_findings(project: Project) -> dict[str, list[Finding]]:
@@ -75,34 +82,29 @@ def translation_findings(project: Project) -> dict[str, list[Finding]]:
 
 
 def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
+    """Run every edition through the build pipeline, stopping before anything is written."""
     from . import render
 
     translations = translation_findings(project)
     results = []
-    for spec in plan(project, opts):
-        res = EditionCheck(spec.lang, spec.layout)
+    for spec in editions(project, opts):
+        res = EditionCheck(spec.lang, spec.layout, variant=spec.variant)
         res.findings.extend(translations.get(spec.lang, []))
-        try:
-            prepared = prepare(project, spec)
-            res.findings.extend(Finding("warning", w) for w in prepared.warnings)
-            rendered = render_edition(prepared, fit=opts.fit, min_scale=project.config.min_scale,
-                                      pages_wanted=opts.pages if spec.layout == "booklet" else None)
-            res.pages, res.scale = rendered.layout.pages, rendered.scale
-            if rendered.scale < 1:
-                res.findings.append(Finding("warning", f"{spec.name}: type shrunk to {round(rendered.scale * 100)} % "
+        outcome = run_edition(project, spec, opts, write=False)
+        result = outcome.result
+        res.findings.extend(Finding("warning", w) for w in result.warnings)
+        res.pages, res.scale = result.pages, result.scale
+        if result.status == "failed":
+            res.findings.append(Finding("error", str(result.error), result.hint))
+        elif outcome.fitted is not None:
+            if result.scale < 1:
+                res.findings.append(Finding("warning", f"{spec.name}: type shrunk to {round(result.scale * 100)} % "
                                                        f"to fit {res.pages} pages", "shorten the text to print at full size"))
-            for img in render.placed_images(rendered.layout):
+            for img in render.placed_images(outcome.fitted.laid):
                 if img.dpi < MIN_DPI:
                     res.findings.append(Finding(
                         "warning", f"{spec.name}: image {img.src} on page {img.page} prints at {img.dpi:.0f} dpi "
                                    f"(under {MIN_DPI})", "use a larger image or place it smaller"))
-        except FetchError as exc:
-            from .build import _reference
-
-            where = _reference(project, spec.lang, exc.resource)
-            res.findings.append(Finding("error", f"{where}: {exc}" if where else str(exc), exc.hint))
-        except PamphletError as exc:
-            res.findings.append(Finding("error", str(exc), exc.hint))
         results.append(res)
     qr = project.config.qr
     if qr:

@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from . import __version__
+from .leancli import LazyConsole, LeanGroup, Table, escape  # Rich and Pydantic load only when needed
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+app = typer.Typer(cls=LeanGroup, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
                   help="Build print-ready leaflets, booklets, zines, tri-folds and handbills from YAML + Markdown.")
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+out = LazyConsole()
+err = LazyConsole(stderr=True, soft_wrap=True)
 
 
 class _ConsoleHandler(logging.Handler):
@@ -40,15 +39,23 @@ def _setup_logging(quiet: bool) -> None:
 
 
 def _paper(paper: str | None) -> str | None:
-    """--paper, lower-cased; an unknown size is a one-line error."""
-    if paper is not None and paper.lower() not in ("a4", "letter"):
-        err.print(f"[red]error:[/] --paper: unknown paper size '{escape(paper)}'", highlight=False)
-        err.print("[cyan]hint:[/] use --paper a4 or --paper letter", highlight=False)
-        raise typer.Exit(1)
+    """--paper, lower-cased; an unknown size is a usage error."""
+    from .errors import UsageError
+    from .layouts import PAPER_NAMES
+
+    if paper is not None and paper.lower() not in PAPER_NAMES:
+        raise UsageError(f"--paper: unknown paper size '{paper}'",
+                         "use " + " or ".join(f"--paper {p}" for p in PAPER_NAMES))
     return paper.lower() if paper else None
 
 
 def _fail(exc: Exception) -> None:
+    _report(exc)
+    raise typer.Exit(getattr(exc, "exit_code", 1))
+
+
+def _report(exc: Exception) -> None:
+    """``error: …`` (one line per problem) and ``hint: …`` on stderr."""
     from .errors import PamphletError
 
     assert isinstance(exc, PamphletError)
@@ -60,7 +67,6 @@ def _fail(exc: Exception) -> None:
     else:
         err.print("[red]error:[/] " + escape(lines[0]), highlight=False)
     err.print("[cyan]hint:[/] " + escape(exc.hint), highlight=False)
-    raise typer.Exit(1)
 
 
 def _version(value: bool) -> None:
@@ -89,33 +95,36 @@ def build(
     paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
     bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm around each page (typical: 3).")] = 0.0,
-    marks: Annotated[bool, typer.Option("--marks", help="Crop marks on the reading PDFs.")] = False,
+    marks: Annotated[bool, typer.Option("--marks", help="Crop marks on the pages and sheets (fold and cut guides are always drawn).")] = False,
     signature: Annotated[Optional[int], typer.Option("--signature", min=1, max=32, help="Booklet: sheets per signature (default: automatic above 40 pages).")] = None,
     creep: Annotated[float, typer.Option("--creep", min=0, max=5, help="Booklet: creep compensation in mm across a signature.")] = 0.0,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
     no_fit: Annotated[bool, typer.Option("--no-fit", help="Don't shrink the type to fit fixed-size layouts; fail instead.")] = False,
     pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count; 1 builds in-process).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count, or $PAMPHLET_JOBS; 1 builds in-process).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead of the table.")] = False,
 ) -> None:
     """Build the editions (language × layout) of a project into PDFs."""
     _setup_logging(quiet=as_json)
-    from . import build as pipeline
+    from . import batch
     from .errors import PamphletError
+    from .pipeline import BuildOptions
 
-    paper = _paper(paper)
-    opts = pipeline.BuildOptions(
-        layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper,
-        out=output, bleed=bleed, marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
-        pages=pages, jobs=jobs, force=force)
     try:
-        proj = pipeline.load(project)
+        opts = BuildOptions(
+            layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper),
+            out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
+            pages=pages, jobs=jobs, force=force)
+        proj = batch.load(project)
         if not as_json:
             which = "the bundled example" if proj.is_example else str(proj.root)
             err.print(f"Building {which}", highlight=False)
-        results = _build_with_progress(pipeline, proj, opts, quiet=as_json)
+        results = _build_with_progress(batch, proj, opts, quiet=as_json)
     except PamphletError as exc:
+        if as_json:
+            print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "editions": []}, ensure_ascii=False))
+            raise typer.Exit(exc.exit_code) from None
         _fail(exc)
         return
     failed = [r for r in results if r.status == "failed"]
@@ -129,12 +138,13 @@ def build(
 
 
 def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa: ANN001
+    """``pipeline`` is the batch module: ``pipeline.build(project, opts, on_result)``."""
     """A Rich progress bar on a terminal, plain lines otherwise, nothing with --json."""
     if quiet:
         return pipeline.build(proj, opts)
     if not err.is_terminal:
         def line(r, done: int, total: int) -> None:  # noqa: ANN001
-            err.print(f"[{done}/{total}] {r.lang}/{r.layout}: {r.status} ({r.seconds:.2f} s)", highlight=False,
+            err.print(f"[{done}/{total}] {r.name}: {r.status} ({r.seconds:.2f} s)", highlight=False,
                       markup=False)
         return pipeline.build(proj, opts, on_result=line)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -144,7 +154,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa:
         task = progress.add_task("building", total=None)
 
         def tick(r, done: int, total: int) -> None:  # noqa: ANN001
-            progress.update(task, completed=done, total=total, description=f"{r.lang}/{r.layout} {r.status}")
+            progress.update(task, completed=done, total=total, description=f"{r.name} {r.status}")
         return pipeline.build(proj, opts, on_result=tick)
 
 
@@ -157,7 +167,7 @@ def _summary(results: list) -> None:
         files = Path(r.path).name if r.path else "—"
         if r.print_path:
             files += "\n" + Path(r.print_path).name
-        table.add_row(f"{r.lang}/{r.layout}", files, str(r.pages or "—"), str(r.sheets or "—"),
+        table.add_row(r.name, files, str(r.pages or "—"), str(r.sheets or "—"),
                       _size(r.bytes) if r.bytes else "—", f"{r.seconds:.2f}", status)
     out.print(table)
     howto = {}
@@ -167,20 +177,23 @@ def _summary(results: list) -> None:
     for name, text in howto.items():
         out.print(f"[bold]{name}[/]: {text}", highlight=False)
     for r in results:
-        if r.status != "built":
+        if r.status == "failed":
             continue
         if r.scale < 1:
-            out.print(f"{r.lang}/{r.layout}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages",
-                      highlight=False)
+            out.print(f"{r.name}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages", highlight=False)
         elif r.scale > 1:
-            out.print(f"{r.lang}/{r.layout}: type enlarged to {round(r.scale * 100)} % to fill {r.pages} pages",
-                      highlight=False)
+            out.print(f"{r.name}: type enlarged to {round(r.scale * 100)} % to fill {r.pages} pages", highlight=False)
         if r.blank_pages:
-            out.print(f"{r.lang}/{r.layout}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
+            out.print(f"{r.name}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
+        if r.status == "up-to-date":
+            for w in r.warnings:  # built editions logged theirs as they finished
+                err.print("[yellow]warning:[/] " + escape(w), highlight=False)
     for r in results:
         if r.status == "failed":
             err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
             err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
+            if r.traceback:
+                err.print(r.traceback, highlight=False, markup=False)
 
 
 @app.command()
@@ -196,20 +209,20 @@ def check(
 ) -> None:
     """Check every edition for what `build` would refuse or warn about, without writing PDFs."""
     _setup_logging(quiet=True)
-    from . import build as pipeline
+    from . import batch
     from .check import check as run_check
     from .errors import PamphletError
+    from .pipeline import BuildOptions
 
-    paper = _paper(paper)
-    opts = pipeline.BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
-                                 paper=paper, fit=not no_fit, pages=pages)
     try:
-        proj = pipeline.load(project)
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
+                            paper=_paper(paper), fit=not no_fit, pages=pages)
+        proj = batch.load(project)
         results = run_check(proj, opts)
     except PamphletError as exc:
         if as_json:
             print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "editions": []}, ensure_ascii=False))
-            raise typer.Exit(1) from None
+            raise typer.Exit(exc.exit_code) from None
         _fail(exc)
         return
     errors = any(r.status == "error" for r in results)
@@ -224,12 +237,12 @@ def check(
         for r in results:
             style = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]error[/]"}[r.status]
             findings = "\n".join(escape(f"{f.level}: {f.message}") for f in r.findings) or "—"
-            table.add_row(f"{r.lang}/{r.layout}", str(r.pages or "—"), f"{round(r.scale * 100)} %", style, findings)
+            table.add_row(r.name, str(r.pages or "—"), f"{round(r.scale * 100)} %", style, findings)
         out.print(table)
         for r in results:
             for f in r.findings:
                 if f.level == "error" and f.hint:
-                    err.print(f"[cyan]hint:[/] {r.lang}/{r.layout}: " + escape(f.hint), highlight=False)
+                    err.print(f"[cyan]hint:[/] {r.name}: " + escape(f.hint), highlight=False)
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
@@ -244,7 +257,7 @@ def layouts_cmd() -> None:
     for col in ("layout", "pages", "page on A4", "page on Letter", "sheet") + (("description",) if wide else ()):
         table.add_column(col)
     for lay in layouts.CATALOGUE.values():
-        plan = lay.impose(lay.fixed_pages or lay.max_pages or 8, "a4", rtl=False)
+        plan = lay.imposition(lay.fixed_pages or lay.max_pages or 8, "a4", rtl=False)
         sides = plan.sides_per_sheet if plan else (lay.fixed_pages or 1)
         w, h = lay.sheet_size("a4")
         sheet = f"{'landscape' if w > h else 'portrait'}, {sides} side{'s' if sides > 1 else ''}"
@@ -257,16 +270,46 @@ def layouts_cmd() -> None:
         out.print(f"  [bold]{lay.name}[/]: {about}{lay.folding}", highlight=False)
 
 
-def main() -> None:
+def run(args: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code. Every failure is ``error:`` + ``hint:``, never a traceback.
+
+    Usage errors (unknown option, value out of range) exit 2, a user's problem 1,
+    Ctrl-C 130, a bug of ours 2 with a plea to report it.
+    """
+    from typer import Abort
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer vendors click
+    from typer._click.exceptions import UsageError as ClickUsageError
+
+    from .errors import PamphletError
+
     try:
-        app()
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+        rv = app(args=args, standalone_mode=False, prog_name="pamphlet")
+        return rv if isinstance(rv, int) else 0
+    except NoArgsIsHelpError as exc:
+        out.print(exc.ctx.get_help() if exc.ctx is not None else "", highlight=False, markup=False)
+        return 0
+    except ClickUsageError as exc:
+        err.print("[red]error:[/] " + escape(exc.format_message()), highlight=False)
+        command = exc.ctx.command_path if exc.ctx is not None else "pamphlet"
+        err.print(f"[cyan]hint:[/] see `{escape(command)} --help`", highlight=False)
+        return 2
+    except ClickException as exc:
+        err.print("[red]error:[/] " + escape(exc.format_message()), highlight=False)
+        return exc.exit_code
+    except PamphletError as exc:
+        _report(exc)
+        return exc.exit_code
+    except (KeyboardInterrupt, Abort):
+        err.print("interrupted", highlight=False)
+        return 130
     except Exception as exc:  # a bug of ours, not the user's: say so, without a traceback
         if os.environ.get("PAMPHLET_DEBUG"):
             raise
         err.print("[red]error:[/] internal error: " + escape(f"{type(exc).__name__}: {exc}"), highlight=False)
         err.print("[cyan]hint:[/] this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it",
                   highlight=False)
-        sys.exit(2)
+        return 2
+
+
+def main() -> None:
+    sys.exit(run())

@@ -22,9 +22,6 @@ from .project import Project
 
 log = logging.getLogger(__name__)
 
-BASE_SIZE = {"leaflet": 12.5, "booklet": 11.5, "zine": 9.6, "trifold": 12.0, "handbill": 9.5}
-
-
 @dataclass(frozen=True)
 class EditionSpec:
     """What to build: one language in one layout, with the options that shape it."""
@@ -33,11 +30,12 @@ class EditionSpec:
     layout: str
     paper: str = "a4"
     bleed: float = 0.0
-    marks: bool = False
+    crop_marks: bool = False
+    variant: str | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.lang}/{self.layout}"
+        return f"{self.variant}/{self.lang}/{self.layout}" if self.variant else f"{self.lang}/{self.layout}"
 
 
 @dataclass
@@ -48,13 +46,14 @@ class Prepared:
     layout: Layout
     facts: i18n.LangFacts
     context: dict[str, Any]
+    project_root: Path
     images: list[str] = field(default_factory=list)
     words: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def html(self, scale: float = 1.0, blank_pages: int = 0) -> str:
         ctx = {**self.context, "scale": scale, "blank_pages": blank_pages}
-        return templates.render(f"{self.spec.layout}/page.html", ctx, self.context["_project_templates"])
+        return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
 
 @lru_cache(maxsize=8)
@@ -132,16 +131,15 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "theme": cfg.theme,
         "fonts": {role: Markup(_css_stack(names)) for role, names in facts.fonts.items()},
         "font_css": Markup(book.font_face_css(families)),
-        "page": {"width": g.width, "height": g.height, "narrow": g.narrow, "bleed": spec.bleed, "marks": spec.marks,
-                 "paper": spec.paper},
-        "base_size": BASE_SIZE.get(spec.layout, 10.0),
+        "page": {"width": g.width, "height": g.height, "narrow": g.narrow, "bleed": spec.bleed,
+                 "marks": spec.crop_marks, "paper": spec.paper},
+        "base_size": layout.base_size,
         "scale": 1.0,
         "blank_pages": 0,
         "created": _w3c_date(created),
         "page_counter": {"arab": "arabic-indic", "arabext": "persian"}.get(facts.digits, "decimal"),
-        "_project_templates": project.root / "templates",
     }
-    return Prepared(spec, layout, facts, ctx, rendered.images, rendered.words, warnings)
+    return Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings)
 
 
 def _body_sources(lang: Any) -> list[TextSource]:

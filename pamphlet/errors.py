@@ -37,6 +37,7 @@ class PamphletError(Exception):
     """Base of every error a user can cause. ``hint`` says how to fix it."""
 
     default_hint = "see `pamphlet --help`"
+    exit_code = 1
 
     def __init__(self, message: str, hint: str | None = None, *, location: Location | None = None):
         self.message = message
@@ -68,6 +69,13 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.field}: {self.message}" if self.field else f"{self.location}: {self.message}"
+
+
+class UsageError(PamphletError):
+    """A command-line option or argument is wrong (exit code 2, like other usage errors)."""
+
+    default_hint = "see `pamphlet COMMAND --help`"
+    exit_code = 2
 
 
 class ConfigError(PamphletError):

@@ -180,7 +180,7 @@ def _placement(cell: Cell, bbox: tuple[float, float, float, float],
 def _draw_marks(marks: Iterable[Mark], *, all_marks: bool) -> bytes:
     """Stroke the side's marks; crop marks always, fold/cut only if asked.
 
-    Crop marks are drawn regardless of ``marks=False`` because a handbill
+    Crop marks are drawn regardless of ``guides=False`` because a handbill
     sheet cannot be cut apart without them. Marks of one kind share one
     graphics state and one path, which keeps the per-side stream small.
     """
@@ -221,7 +221,7 @@ def impose(
     reading_pdf: bytes,
     plan: Plan,
     *,
-    marks: bool = True,
+    guides: bool = True,
     title: str | None = None,
     lang: str | None = None,
     date: str | None = None,
@@ -232,7 +232,7 @@ def impose(
 
     Returns the print-ready PDF as bytes: one PDF page per sheet side, in
     sheet order (front, back, front, back, ...), which is what a duplex
-    printer expects. ``marks=False`` omits fold and cut marks (crop marks stay).
+    printer expects. ``guides=False`` omits fold and cut guides (crop marks stay).
     ``title`` and ``lang`` set /Info /Title and the catalog /Lang. The
     catalog's /ViewerPreferences ask for the plan's duplex mode and for no
     print scaling, because "fit to page" would break fold and cut positions.
@@ -273,7 +273,7 @@ def impose(
                     xobject_for(cell.page)
                     used[cell.page] = xobjects[cell.page]
                     content.append(_placement(cell, bboxes[cell.page], _bleed_clip(cell, sheet, b) if b else None))
-                content.append(_draw_marks(side.marks, all_marks=marks))
+                content.append(_draw_marks(side.marks, all_marks=guides))
                 if off:
                     content.append(b"Q\n")
                 if crop_marks:

@@ -45,6 +45,45 @@ class Project:
     config: Config
     languages: dict[str, Language] = field(default_factory=dict)
     is_example: bool = False
+    variants: tuple[Any, ...] = ()  # rows of variants.csv / variants.yaml (see pamphlet.variants)
+
+    def inputs(self, lang: str) -> list[Path]:
+        """The files a language's editions are built from (besides pamphlet.yaml, templates, fonts)."""
+        language = self.languages[lang]
+        return [p for p, _, _ in language.parts] or [language.path]
+
+    def select_variants(self, wanted: tuple[str, ...]) -> list[Any]:
+        """The variants to build (``[None]``: the project has none, build it once as it is)."""
+        if not self.variants:
+            if wanted:
+                raise ProjectError(f"--variant {wanted[0]}: {self.root.name}/ has no variants table",
+                                   "add variants.csv beside pamphlet.yaml, or leave out --variant")
+            return [None]
+        if not wanted:
+            return list(self.variants)
+        by_id = {v.id: v for v in self.variants}
+        unknown = [w for w in wanted if w not in by_id]
+        if unknown:
+            from .config import did_you_mean
+
+            raise ProjectError(f"--variant {unknown[0]}: no such variant{did_you_mean(unknown[0], list(by_id))}",
+                               "use an id from the first column of the variants table")
+        return [by_id[w] for w in dict.fromkeys(wanted)]
+
+    def variant(self, vid: str | None) -> Any:
+        if vid is None:
+            return None
+        return next(v for v in self.variants if v.id == vid)
+
+    def variant_digest(self, vid: str | None) -> str | None:
+        """What a variant's editions depend on from the table: its row (other rows don't matter)."""
+        v = self.variant(vid)
+        return v.digest() if v is not None else None
+
+    @property
+    def default_settings(self) -> bool:
+        """No pamphlet.yaml: the project runs on default settings (the CLI says so)."""
+        return not self.config.path.is_file()
 
     @property
     def default_lang(self) -> str:
@@ -53,26 +92,48 @@ class Project:
         return "en" if "en" in self.languages else next(iter(self.languages))
 
 
+NO_PROJECT_HINT = "start one with `pamphlet new my-action`, or build the bundled example with `pamphlet build --example`"
+
+
 def find_project(path: Path | None) -> tuple[Path, bool]:
     """The project folder to use and whether it is the bundled example.
 
-    No path: the current folder if it holds pamphlet.yaml, else the example.
+    No path: the current folder. A project is a folder with pamphlet.yaml, or one
+    with only ``<lang>.md`` files (it runs on default settings). The bundled example
+    is never a fallback: it is built only when asked for (``build --example``),
+    so a new user's folder never fills up with someone else's pamphlet.
     """
+    here = path is None
     if path is None:
-        cwd = Path.cwd()
-        if (cwd / CONFIG_NAME).is_file():
-            return cwd, False
-        return example_dir(), True
+        path = Path.cwd()
     if path.is_file() and path.name == CONFIG_NAME:
         path = path.parent
     if not path.exists():
-        raise ProjectError(f"{path}: no such folder", "give the folder that holds pamphlet.yaml")
+        raise ProjectError(f"{path}: no such folder", "give the folder that holds pamphlet.yaml or the <lang>.md files")
     if not path.is_dir():
         raise ProjectError(f"{path}: not a folder", "give the folder that holds pamphlet.yaml, not a file in it")
-    if not (path / CONFIG_NAME).is_file():
-        raise ProjectError(f"{path}: no {CONFIG_NAME} in this folder",
-                           "create one (see README.md) or run `pamphlet build` with no argument for the bundled example")
-    return path.resolve(), path.resolve() == example_dir().resolve()
+    if not (path / CONFIG_NAME).is_file() and not has_language_files(path):
+        where = "" if here else f"{path}: "
+        raise ProjectError(f"{where}no pamphlet project here (no {CONFIG_NAME}, no <lang>.md file)", NO_PROJECT_HINT)
+    root = path.resolve()
+    return root, root == example_dir().resolve()
+
+
+def has_language_files(folder: Path) -> bool:
+    """Whether ``folder`` holds a ``<lang>.md`` (or ``<lang>/``) named by a language we know.
+
+    Only for telling a project without pamphlet.yaml from any folder of notes:
+    ``faq.md`` or ``todo.md`` alone do not make a project.
+    """
+    from .i18n import babel_locale
+
+    for entry in folder.iterdir():
+        code = entry.stem if entry.is_file() and entry.suffix == ".md" else entry.name if entry.is_dir() else ""
+        if code.startswith((".", "_")) or not re.fullmatch(LANG_RE, code) or babel_locale(code) is None:
+            continue
+        if entry.is_file() or any(p.suffix == ".md" for p in entry.iterdir()):
+            return True
+    return False
 
 
 def _read_text(path: Path) -> str:
@@ -99,7 +160,12 @@ def load_project(path: Path | None, layout_names: list[str]) -> Project:
     root, is_example = find_project(path)
     cfg_path = root / CONFIG_NAME
     confine(cfg_path, root)
-    config = parse_config(yamlsrc.load(_read_text(cfg_path), cfg_path), layout_names)
+    if cfg_path.is_file():
+        source = yamlsrc.load(_read_text(cfg_path), cfg_path)
+    else:
+        log.info("%s: no %s: using default settings", root, CONFIG_NAME)
+        source = yamlsrc.Source(cfg_path, None, {})
+    config = parse_config(source, layout_names)
     problems: list[Problem] = []
     languages: dict[str, Language] = {}
     for code, files in _language_files(root).items():

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
 import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -10,23 +16,40 @@ import pypdfium2 as pdfium
 import pytest
 from typer.testing import CliRunner
 
-from pamphlet.cli import app
+from pamphlet import cli
+
+# Each test session gets its own caches (font coverage, hyphenation) and builds
+# in-process: tests run in parallel already, a worker pool inside each would
+# oversubscribe the cores. Tests about parallelism pass -j themselves.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pamphlet-test-cache-")
+os.environ["PAMPHLET_JOBS"] = "1"
+os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = Path(__file__).parent.parent / "content"
 PT_PER_MM = 72 / 25.4
 
 
-def run_cli(*args: str, cwd: Path | None = None):
-    """Invoke the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
-    import os
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    output: str
 
+
+def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> CliResult:
+    """Run the command line in-process exactly as ``main()`` does (our error format, exit codes)."""
     runner = CliRunner()
     old = Path.cwd()
     if cwd:
         os.chdir(cwd)
     try:
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        with runner.isolation(input=input) as (stdout, stderr, output):
+            code = cli.run([str(a) for a in args])
+            sys.stdout.flush()
+            sys.stderr.flush()
+            return CliResult(code, stdout.getvalue().decode(), stderr.getvalue().decode(), output.getvalue().decode())
     finally:
         os.chdir(old)
 
@@ -82,10 +105,67 @@ def copy_project(src: Path, dst: Path) -> Path:
     return dst
 
 
+class _WeasyPrintWarnings(logging.Handler):
+    """Every warning WeasyPrint logs while a test runs (our own templates must cause none)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
+
+
+WEASYPRINT_WARNINGS = _WeasyPrintWarnings()
+logging.getLogger("weasyprint").addHandler(WEASYPRINT_WARNINGS)
+
+
+@pytest.fixture(autouse=True)
+def no_weasyprint_warnings(request):
+    """Like WeasyPrint's own ``assert_no_logs``: a warning from our templates is a bug.
+
+    Tests that feed WeasyPrint something bad on purpose mark themselves
+    ``@pytest.mark.weasyprint_warnings``.
+    """
+    start = len(WEASYPRINT_WARNINGS.records)
+    yield
+    new = WEASYPRINT_WARNINGS.records[start:]
+    if new and not request.node.get_closest_marker("weasyprint_warnings"):
+        pytest.fail(f"WeasyPrint warned: {new[:3]}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "weasyprint_warnings: the test expects WeasyPrint to log warnings")
+
+
 @pytest.fixture(scope="session")
-def example_build(tmp_path_factory) -> Path:
-    """The bundled example, English, leaflet + booklet, built once per session."""
-    out = tmp_path_factory.mktemp("example")
-    result = run_cli("build", EXAMPLE, "-L", "en", "-l", "leaflet", "-l", "booklet", "-o", out)
-    assert result.exit_code == 0, result.output
+def example_matrix(tmp_path_factory) -> Path:
+    """The bundled example, every language × every layout, built once for all test workers.
+
+    pytest-xdist runs session fixtures once per worker: the first worker builds
+    under a file lock, the others find every edition up to date in the manifest.
+    """
+    root = tmp_path_factory.getbasetemp().parent
+    out = root / "example-matrix"
+    with open(root / "example-matrix.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        start = len(WEASYPRINT_WARNINGS.records)
+        result = run_cli("build", EXAMPLE, "-l", "all", "-o", out, "--json")
+        assert result.exit_code == 0, result.output
+        assert WEASYPRINT_WARNINGS.records[start:] == []
+        (out / "summary.json").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+def matrix_editions(out: Path) -> dict[tuple[str, str], dict]:
+    """The example matrix's --json records by (lang, layout)."""
+    import json
+
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return {(e["lang"], e["layout"]): e for e in data["editions"]}
+
+
+@pytest.fixture(scope="session")
+def example_build(example_matrix) -> Path:
+    """The bundled example's editions (every language × layout), shared by the whole session."""
+    return example_matrix

@@ -388,7 +388,7 @@ def test_handbill_one_page_and_crop_marks_always_drawn() -> None:
     plan = handbill_plan(1, *A6, *A4)
     source = reading_pdf((A6,))
     for marks in (True, False):
-        out = impose(source, plan, marks=marks)
+        out = impose(source, plan, guides=marks)
         assert layout_seen(out, 1) == [[(1, "up")] * 4]
         image = render(out, 0)
         # The crop tick at the top of the vertical cut line (x = 105 mm).
@@ -514,8 +514,8 @@ def test_blank_cells_stay_empty() -> None:
 def test_fold_and_cut_marks_only_with_marks_true() -> None:
     source = reading_pdf((ZINE_PAGE,) * 8)
     plan = zine_plan(*ZINE_PAGE)
-    with_marks = render(impose(source, plan, marks=True), 0)
-    without = render(impose(source, plan, marks=False), 0)
+    with_marks = render(impose(source, plan, guides=True), 0)
+    without = render(impose(source, plan, guides=False), 0)
     # A point on the slit (horizontal midline, middle panels) between labels.
     x, y = 2 * ZINE_PAGE[0] - 20, ZINE_PAGE[1]
     assert with_marks.tobytes() != without.tobytes()

@@ -1,26 +1,55 @@
-"""The layout catalogue: per layout its page geometry, page-count rule and imposition.
+"""The layout catalogue: one class per layout, owning everything about itself.
 
-Pure data and arithmetic, no I/O: the build asks here how big a page is on a
-given paper, how many pages an edition may or must have, and how to put the
-reading pages onto printer sheets.
+A layout knows its page geometry on every paper, its page-count rule, which
+fit strategies apply, its imposition plan, how it is printed (the CUPS
+``sides`` value) and folded. Pure data and arithmetic, no I/O; nothing outside
+this package tests a layout's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .imposition import Plan, auto_signature, booklet_plan, handbill_plan, trifold_plan, zine_plan
 
-#: Paper sizes, portrait, in millimetres.
-PAPERS: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
-PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    label: str
+    width: float   # portrait, mm
+    height: float
+    half: str      # the name of half a sheet (booklet page)
+    quarter: str   # the name of a quarter sheet (handbill page)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self.width, self.height
+
+
+#: The one paper table: config validation, the CLI and the layouts read it.
+PAPERS: dict[str, Paper] = {
+    "a4": Paper("a4", "A4", 210.0, 297.0, "A5", "A6"),
+    "letter": Paper("letter", "Letter", 215.9, 279.4, "half letter", "quarter letter"),
+}
+PAPER_NAMES = list(PAPERS)
+
+#: What office and copy-shop printers cannot reach: no ink this close to a sheet
+#: edge unless the job is printed with bleed and trimmed.
+SAFE_MARGIN = 5.0
 TRIFOLD_TUCK = 3.0  # the fold-in panel is this much narrower (mm)
+
+_CUPS_SIDES = {"none": "one-sided", "long-edge": "two-sided-long-edge", "short-edge": "two-sided-short-edge"}
+
+
+def cups_sides(duplex: str) -> str:
+    """The CUPS ``sides`` value for a plan's duplex mode (``none``, ``long-edge``, ``short-edge``)."""
+    return _CUPS_SIDES[duplex]
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """Page sizes (mm) of one layout on one paper: ``pages`` lists special sizes by page number."""
+    """Page sizes (mm) of one layout on one paper; ``narrow`` lists narrower pages by number."""
 
     width: float
     height: float
@@ -28,18 +57,34 @@ class Geometry:
     label: str
 
 
-@dataclass(frozen=True)
+def _mm(v: float) -> str:
+    return f"{round(v, 2):g}"
+
+
 class Layout:
-    name: str
-    description: str
-    fixed_pages: int | None      # exact page count, or None
-    max_pages: int | None        # at most (handbill: 2)
-    multiple_of: int             # padded to a multiple of this (booklet: 4)
-    duplex: str
-    folding: str                 # how to fold / cut, for `pamphlet layouts`
-    geometry: Callable[[str], Geometry]
-    plan: Callable[..., Plan] | None  # imposition, None when the reading PDF is what gets printed
-    back_cover: bool = True           # padding blanks go before the last page (else at the end)
+    """A layout: subclasses set the class attributes and override what differs."""
+
+    name: str = ""
+    description: str = ""
+    folding: str = ""                 # how to print, fold and cut, for `pamphlet layouts`
+    base_size: float = 10.0           # body type size in pt at scale 1
+    fixed_pages: int | None = None    # exact page count
+    max_pages: int | None = None      # at most this many pages
+    multiple_of: int = 1              # padded to a multiple of this
+    landscape_sheet: bool = False     # the printer sheet is the paper turned landscape
+    fills: bool = False               # enlarge short text rather than print an empty page or panel
+    saves_sheets: bool = False        # shrink a little rather than pad three blank pages
+    pads_before_back: bool = True     # padding blanks go before the last page (the back cover)
+    blanks_in_html: bool = False      # pages differ in size: blanks are laid out in the HTML
+    takes_page_count: bool = False    # `--pages N` applies
+
+    def geometry(self, paper: str) -> Geometry:
+        p = PAPERS[paper]
+        return Geometry(p.width, p.height, {}, f"{p.label} ({_mm(p.width)}×{_mm(p.height)} mm)")
+
+    def sheet_size(self, paper: str) -> tuple[float, float]:
+        w, h = PAPERS[paper].size
+        return (h, w) if self.landscape_sheet else (w, h)
 
     @property
     def page_rule(self) -> str:
@@ -53,100 +98,140 @@ class Layout:
         m = self.multiple_of
         return -(-pages // m) * m if m > 1 else pages
 
-    def sheet_size(self, paper: str) -> tuple[float, float]:
-        w, h = PAPERS[paper]
-        return (h, w) if self.name in ("booklet", "zine", "trifold") else (w, h)
+    def page_limit(self, pages_wanted: int | None = None) -> int | None:
+        """The most pages an edition may have (None: any number)."""
+        return (pages_wanted if self.takes_page_count else None) or self.fixed_pages or self.max_pages
 
-    def impose(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
-               creep: float = 0.0) -> Plan | None:
-        g = self.geometry(paper)
-        if self.name == "booklet":
-            return booklet_plan(pages, g.width, g.height, rtl=rtl, signature=signature, creep=creep)
-        if self.name == "zine":
-            return zine_plan(g.width, g.height, rtl=rtl)
-        if self.name == "trifold":
-            return trifold_plan(g.width, g.narrow[4], g.height, rtl=rtl)
-        if self.name == "handbill":
-            sw, sh = PAPERS[paper]
-            return handbill_plan(pages, g.width, g.height, sw, sh)
+    def target_pages(self, laid_pages: int, pages_wanted: int | None = None) -> int:
+        """How many pages the edition ends up with once padded."""
+        if self.takes_page_count and pages_wanted:
+            return pages_wanted
+        return self.fixed_pages or self.padded(laid_pages)
+
+    def imposition(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
+                   creep: float = 0.0) -> Plan | None:
+        """The plan that puts the reading pages onto printer sheets; None: the reading PDF is printed."""
         return None
 
+    def duplex(self, pages: int, plan: Plan | None) -> str:
+        """``none``, ``long-edge`` or ``short-edge`` for the file that goes to the printer."""
+        return plan.duplex if plan is not None else ("long-edge" if pages > 1 else "none")
 
-def _mm(v: float) -> str:
-    return f"{round(v, 2):g}"
+    def cups_sides(self, pages: int, plan: Plan | None) -> str:
+        return cups_sides(self.duplex(pages, plan))
 
-
-def _same(paper: str) -> Geometry:
-    w, h = PAPERS[paper]
-    return Geometry(w, h, {}, f"{PAPER_NAMES[paper]} ({_mm(w)}×{_mm(h)} mm)")
-
-
-def _half(paper: str) -> Geometry:
-    w, h = PAPERS[paper]
-    name = {"a4": "A5", "letter": "half letter"}[paper]
-    return Geometry(h / 2, w, {}, f"{name} ({_mm(round(h / 2, 2))}×{_mm(w)} mm)")
+    def printing(self, pages: int, plan: Plan | None) -> str:
+        """One line on how to print and finish this edition."""
+        return plan.instructions if plan is not None else self.folding
 
 
-def _quarter(paper: str) -> Geometry:
-    w, h = PAPERS[paper]
-    name = {"a4": "A6", "letter": "quarter letter"}[paper]
-    return Geometry(w / 2, h / 2, {}, f"{name} ({_mm(round(w / 2, 2))}×{_mm(round(h / 2, 2))} mm)")
+class Leaflet(Layout):
+    name = "leaflet"
+    description = "Two-sided leaflet: headline, event box, body, pull quote, call to action, QR code."
+    folding = "print double-sided, flip on long edge; no folding"
+    base_size = 12.5
+    fixed_pages = 2
+    pads_before_back = False
+
+    def printing(self, pages: int, plan: Plan | None) -> str:
+        return self.folding if pages > 1 else "print on one side; no folding"
 
 
-def _zine(paper: str) -> Geometry:
-    w, h = PAPERS[paper]  # landscape sheet h × w, 4 × 2 panels
-    pw, ph = round(h / 4, 3), round(w / 2, 3)
-    return Geometry(pw, ph, {}, f"{_mm(pw)}×{_mm(ph)} mm")
+class Booklet(Layout):
+    name = "booklet"
+    description = "Saddle-stitched booklet: cover, numbered pages, back cover with contact and QR."
+    folding = ("print the -print.pdf double-sided, flip on short edge; fold the sheets in half, nest them, "
+               "staple on the fold")
+    base_size = 11.5
+    multiple_of = 4
+    landscape_sheet = True
+    saves_sheets = True
+    takes_page_count = True
+
+    def geometry(self, paper: str) -> Geometry:
+        p = PAPERS[paper]
+        return Geometry(p.height / 2, p.width, {}, f"{p.half} ({_mm(round(p.height / 2, 2))}×{_mm(p.width)} mm)")
+
+    def imposition(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
+                   creep: float = 0.0) -> Plan | None:
+        g = self.geometry(paper)
+        return booklet_plan(pages, g.width, g.height, rtl=rtl, signature=signature, creep=creep)
 
 
-def _trifold(paper: str) -> Geometry:
-    w, h = PAPERS[paper]  # landscape sheet h × w, three panels
-    panel = round((h + TRIFOLD_TUCK) / 3, 3)
-    narrow = round(h - 2 * panel, 3)
-    return Geometry(panel, w, {4: narrow, 5: narrow}, f"{_mm(panel)}×{_mm(w)} mm (fold-in panel {_mm(narrow)} mm)")
+class Zine(Layout):
+    name = "zine"
+    description = "8-page one-sheet mini zine: big type, one idea per page."
+    folding = "print the -print.pdf on one side; fold in half lengthwise, cut the marked slit, fold into a zine"
+    base_size = 9.6
+    fixed_pages = 8
+    landscape_sheet = True
+    fills = True
+
+    def geometry(self, paper: str) -> Geometry:
+        p = PAPERS[paper]  # landscape sheet, 4 × 2 panels
+        pw, ph = round(p.height / 4, 3), round(p.width / 2, 3)
+        return Geometry(pw, ph, {}, f"{_mm(pw)}×{_mm(ph)} mm")
+
+    def imposition(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
+                   creep: float = 0.0) -> Plan | None:
+        g = self.geometry(paper)
+        return zine_plan(g.width, g.height, rtl=rtl)
 
 
-CATALOGUE: dict[str, Layout] = {
-    "leaflet": Layout(
-        "leaflet", "Two-sided leaflet: headline, event box, body, pull quote, call to action, QR code.",
-        fixed_pages=2, max_pages=None, multiple_of=1, duplex="long-edge",
-        folding="print double-sided, flip on long edge; no folding",
-        geometry=_same, plan=None, back_cover=False),
-    "booklet": Layout(
-        "booklet", "Saddle-stitched booklet: cover, numbered pages, back cover with contact and QR.",
-        fixed_pages=None, max_pages=None, multiple_of=4, duplex="short-edge",
-        folding="print the -print.pdf double-sided, flip on short edge; fold the sheets in half, nest them, staple on the fold",
-        geometry=_half, plan=booklet_plan),
-    "zine": Layout(
-        "zine", "8-page one-sheet mini zine: big type, one idea per page.",
-        fixed_pages=8, max_pages=None, multiple_of=1, duplex="none",
-        folding="print the -print.pdf on one side; fold in half lengthwise, cut the marked slit, fold into a zine",
-        geometry=_zine, plan=zine_plan),
-    "trifold": Layout(
-        "trifold", "Tri-fold brochure: six panels on one landscape sheet.",
-        fixed_pages=6, max_pages=None, multiple_of=1, duplex="short-edge",
-        folding="print the -print.pdf double-sided, flip on short edge; fold the narrow panel in, then the cover over it",
-        geometry=_trifold, plan=trifold_plan),
-    "handbill": Layout(
-        "handbill", "Small one- or two-sided handbill, printed 4-up and cut.",
-        fixed_pages=None, max_pages=2, multiple_of=1, duplex="long-edge",
-        folding="print the -print.pdf (double-sided, flip on long edge if two-sided); cut along the crop marks",
-        geometry=_quarter, plan=handbill_plan),
-}
+class Trifold(Layout):
+    name = "trifold"
+    description = "Tri-fold brochure: six panels on one landscape sheet."
+    folding = ("print the -print.pdf double-sided, flip on short edge; fold the narrow panel in, "
+               "then the cover over it")
+    base_size = 12.0
+    fixed_pages = 6
+    landscape_sheet = True
+    fills = True
+    blanks_in_html = True
 
+    def geometry(self, paper: str) -> Geometry:
+        p = PAPERS[paper]  # landscape sheet, three panels a side
+        panel = round((p.height + TRIFOLD_TUCK) / 3, 3)
+        narrow = round(p.height - 2 * panel, 3)
+        return Geometry(panel, p.width, {4: narrow, 5: narrow},
+                        f"{_mm(panel)}×{_mm(p.width)} mm (fold-in panel {_mm(narrow)} mm)")
+
+    def imposition(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
+                   creep: float = 0.0) -> Plan | None:
+        g = self.geometry(paper)
+        return trifold_plan(g.width, g.narrow[4], g.height, rtl=rtl)
+
+
+class Handbill(Layout):
+    name = "handbill"
+    description = "Small one- or two-sided handbill, printed 4-up and cut."
+    folding = ("print the -print.pdf (double-sided, flip on long edge if two-sided); cut along the crop marks")
+    base_size = 9.5
+    max_pages = 2
+    pads_before_back = False
+
+    def geometry(self, paper: str) -> Geometry:
+        p = PAPERS[paper]
+        w, h = round(p.width / 2, 2), round(p.height / 2, 2)
+        return Geometry(p.width / 2, p.height / 2, {}, f"{p.quarter} ({_mm(w)}×{_mm(h)} mm)")
+
+    def target_pages(self, laid_pages: int, pages_wanted: int | None = None) -> int:
+        return laid_pages
+
+    def imposition(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
+                   creep: float = 0.0) -> Plan | None:
+        g = self.geometry(paper)
+        p = PAPERS[paper]
+        return handbill_plan(pages, g.width, g.height, p.width, p.height)
+
+
+CATALOGUE: dict[str, Layout] = {lay.name: lay for lay in (Leaflet(), Booklet(), Zine(), Trifold(), Handbill())}
 LAYOUT_NAMES = list(CATALOGUE)
-
-
-_CUPS_SIDES = {"none": "one-sided", "long-edge": "two-sided-long-edge", "short-edge": "two-sided-short-edge"}
-
-
-def cups_sides(duplex: str) -> str:
-    """The CUPS ``sides`` value for a plan's duplex mode."""
-    return _CUPS_SIDES[duplex]
 
 
 def get(name: str) -> Layout:
     return CATALOGUE[name]
 
 
-__all__ = ["CATALOGUE", "LAYOUT_NAMES", "PAPERS", "Geometry", "Layout", "Plan", "auto_signature", "get"]
+__all__ = ["CATALOGUE", "LAYOUT_NAMES", "PAPERS", "PAPER_NAMES", "SAFE_MARGIN", "Geometry", "Layout", "Paper",
+           "Plan", "auto_signature", "cups_sides", "get"]

@@ -1,0 +1,222 @@
+"""One edition end to end: prepare → lay out → fit → proof → write.
+
+``build``, ``check``, ``watch``, ``preview`` and ``print`` all run editions
+through :func:`run_edition`; ``check`` stops before writing. Whatever goes wrong
+inside one edition — our own errors, a user template raising at run time, a
+bug of ours — becomes that edition's failure; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .edition import EditionSpec, Prepared, prepare
+from .errors import FetchError, Location, PamphletError, PrintError
+from .output import atomic_write, output_name
+from .project import Project
+from .resources import data_root
+
+if TYPE_CHECKING:
+    from .fit import Fitted
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    layouts: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    paper: str | None = None
+    out: Path = Path("dist")
+    bleed: float = 0.0
+    crop_marks: bool = False
+    signature: int | None = None
+    creep: float = 0.0
+    html: bool = False
+    fit: bool = True
+    pages: int | None = None
+    jobs: int | None = None
+    force: bool = False
+    shard: tuple[int, int] | None = None   # (k, n): build the k-th of n deterministic parts
+
+    def shaping(self) -> dict[str, Any]:
+        """The options that change an edition's output (for the incremental-build key)."""
+        return {"bleed": self.bleed, "marks": self.crop_marks, "signature": self.signature, "creep": self.creep,
+                "html": self.html, "fit": self.fit, "pages": self.pages}
+
+
+@dataclass
+class EditionResult:
+    """One edition's outcome; the ``--json`` summary is a list of these."""
+
+    lang: str
+    layout: str
+    variant: str | None = None
+    path: str | None = None
+    pages: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    status: str = "built"             # "built" | "up-to-date" | "checked" | "failed"
+    error: str | None = None
+    hint: str | None = None
+    print_path: str | None = None
+    sheets: int | None = None
+    sides: int | None = None
+    printing: str | None = None
+    blank_pages: int = 0
+    scale: float = 1.0
+    direction: str | None = None      # "ltr" | "rtl"
+    binding: str | None = None        # the edge a booklet binds on: "left", or "right" for right-to-left
+    paper: str | None = None          # "a4" | "letter"
+    cups_sides: str | None = None     # CUPS `sides` for the printer file: one-sided, two-sided-long-edge, -short-edge
+    passes: int = 0                   # layout passes fitting took
+    warnings: list[str] = field(default_factory=list)
+    traceback: str | None = None      # only for internal errors, shown under PAMPHLET_DEBUG=1
+
+    @property
+    def name(self) -> str:
+        return "/".join(p for p in (self.variant, self.lang, self.layout) if p)
+
+    @property
+    def print_file(self) -> str | None:
+        """The file that goes to the printer: the imposed sheets, or the reading PDF where they are the same."""
+        return self.print_path or self.path
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("traceback")
+        if self.variant is None:
+            d.pop("variant")
+        if self.status != "failed":
+            d.pop("error"), d.pop("hint")
+        return d
+
+
+@dataclass
+class Outcome:
+    """What running one edition gave: its record, the files it fetched, and (in-process) its layout."""
+
+    result: EditionResult
+    fetched: list[str] = field(default_factory=list)
+    fitted: Fitted | None = None
+    prepared: Prepared | None = None
+
+
+def edition_name(project: Project, spec: EditionSpec, suffix: str = "") -> str:
+    return output_name(project.config.slug, spec.lang, spec.layout, suffix, spec.variant)
+
+
+def edition_dir(opts: BuildOptions, spec: EditionSpec) -> Path:
+    """Variants get a folder each; plain editions go straight into the output folder."""
+    return opts.out / spec.variant if spec.variant else opts.out
+
+
+def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
+    """Lay the edition out and fit it to its layout's page rule."""
+    from . import fit, render  # WeasyPrint is imported only when something is laid out
+
+    roots = [project.root, data_root()]
+
+    def lay(scale: float, blanks: int = 0) -> render.LaidOut:
+        return render.lay_out(prepared.html(scale, blanks), project.root, roots)
+
+    return fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
+                   min_scale=project.config.min_scale, pages_wanted=opts.pages)
+
+
+def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: int = 0, *,
+                write: bool = True) -> Outcome:
+    """Run one edition through the pipeline; never raises for anything inside the edition."""
+    started = time.perf_counter()
+    result = EditionResult(lang=spec.lang, layout=spec.layout, variant=spec.variant, paper=spec.paper)
+    outcome = Outcome(result)
+    try:
+        prepared = prepare(project, spec, created=date)
+        outcome.prepared = prepared
+        result.warnings = list(prepared.warnings)
+        result.direction, result.binding = prepared.facts.direction, prepared.facts.binding
+        fitted = lay_out(project, prepared, opts)
+        outcome.fitted = fitted
+        outcome.fetched = [str(p) for p in fitted.laid.fetched]
+        result.scale, result.passes = fitted.scale, fitted.passes
+        result.warnings += [f"{spec.name}: WeasyPrint: {w}" for w in fitted.laid.warnings]
+        result.pages, result.blank_pages = fitted.laid.pages, fitted.blanks
+        if write:
+            _write(project, spec, opts, prepared, fitted, date, result)
+        else:
+            result.status = "checked"
+    except FetchError as exc:
+        where = _reference(project, spec.lang, exc.resource)
+        result.status, result.error, result.hint = "failed", f"{where}: {exc}" if where else str(exc), exc.hint
+    except PamphletError as exc:
+        result.status, result.error, result.hint = "failed", str(exc), exc.hint
+    except Exception as exc:  # a bug of ours, or a library failing on odd input: this edition only
+        log.debug("internal error in %s", spec.name, exc_info=True)
+        result.status = "failed"
+        result.error = f"internal error in {spec.name}: {type(exc).__name__}: {exc}"
+        result.hint = "this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it"
+        result.traceback = traceback.format_exc() if os.environ.get("PAMPHLET_DEBUG") else None
+    result.seconds = round(time.perf_counter() - started, 3)
+    return outcome
+
+
+def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Prepared, fitted: Fitted,
+           date: int, result: EditionResult) -> None:
+    """Write the reading PDF and, where the layout imposes, the printer sheets (both atomically)."""
+    from . import render
+
+    laid = fitted.laid
+    pdf = render.write_pdf(laid)
+    folder = edition_dir(opts, spec)
+    layout = prepared.layout
+    plan = layout.imposition(laid.pages, spec.paper, rtl=prepared.facts.rtl, signature=opts.signature,
+                             creep=opts.creep)
+    print_pdf = None
+    if plan is not None:
+        from .impose import impose
+
+        try:
+            print_pdf = impose(pdf, plan, guides=True, title=prepared.context["meta"]["title"], lang=spec.lang,
+                               date=_pdf_date(date), bleed=spec.bleed, crop_marks=spec.crop_marks)
+        except ValueError as exc:
+            raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
+    if opts.html:
+        atomic_write(folder / f"{edition_name(project, spec)}.html", prepared.html(fitted.scale, fitted.blanks).encode())
+    out = folder / f"{edition_name(project, spec)}.pdf"
+    atomic_write(out, pdf)
+    result.path, result.bytes = str(out), len(pdf)
+    if plan is not None and print_pdf is not None:
+        pout = folder / f"{edition_name(project, spec, '-print')}.pdf"
+        atomic_write(pout, print_pdf)
+        result.print_path, result.sheets, result.sides = str(pout), len(plan.sheets), plan.sides_per_sheet
+    else:
+        result.sheets, result.sides = 1, min(laid.pages, 2)
+    result.printing = layout.printing(laid.pages, plan)
+    result.cups_sides = layout.cups_sides(laid.pages, plan)
+
+
+def _reference(project: Project, lang: str, resource: str | None) -> Location | None:
+    """Where a language's text mentions ``resource`` (so a refused image names its file:line)."""
+    if not resource:
+        return None
+    language = project.languages[lang]
+    for path in [p for p, _, _ in language.parts] or [language.path]:
+        try:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if resource in line:
+                    return Location(path, number)
+        except OSError:
+            continue
+    return None
+
+
+def _pdf_date(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("D:%Y%m%d%H%M%SZ")
