@@ -122,6 +122,7 @@ def scan(folder: Path, cache: _FaceCache | None = None, confine: Path | None = N
     """
     if not folder.is_dir():
         return []
+    confine = (confine or folder).resolve()
     cache = cache or _FaceCache()
     out = []
     for path in sorted(folder.rglob("*")):
@@ -142,8 +143,15 @@ def scan(folder: Path, cache: _FaceCache | None = None, confine: Path | None = N
     return out
 
 
+def _shown(path: Path, root: Path) -> str:
+    """``fonts/Leak.ttf``: a font's path as the project names it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 class FontBook:
-    confine = (confine or folder).resolve()
     """The fonts an edition may use: bundled ones plus the project's own."""
 
     def __init__(self, project_fonts: Path | None = None):
@@ -153,14 +161,6 @@ class FontBook:
             faces += scan(project_fonts, cache, confine=project_fonts.parent)
         self.faces: dict[str, list[Face]] = {}
         self.coverage: dict[str, set[int]] = {}
-def _shown(path: Path, root: Path) -> str:
-    """``fonts/Leak.ttf``: a font's path as the project names it."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
         for face, cmap in faces:
             self.faces.setdefault(face.family, []).append(face)
             self.coverage.setdefault(face.family, set()).update(cmap)
