@@ -15,12 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
-from weasyprint.document import Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from . import hyphenation, native
 
-from .errors import FetchError, RenderError
+# Before WeasyPrint is imported: its native libraries resolve without ~50 shell-outs (native.py),
+# and Pyphen reads parsed dictionaries from the on-disk cache (hyphenation.py). Same output.
+native.install()
+hyphenation.install()
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.document import Document  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
+
+from .errors import FetchError, RenderError  # noqa: E402
 
 log = logging.getLogger(__name__)
 
