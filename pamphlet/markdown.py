@@ -4,13 +4,30 @@ CommonMark (markdown-it-py) with tables, strikethrough, footnotes, a
 ``::: callout`` container and an explicit page break (a line ``\\newpage``).
 Raw HTML is off: a pamphlet's text cannot inject markup, styles or scripts.
 Blockquotes become pull quotes; the first paragraph is marked as the lede.
+
+The text is untrusted, so before and while parsing it is checked, each problem
+a ``ContentError`` naming ``file:line`` (through ``locate``):
+
+* its size (``MAX_BODY_CHARS``): no fit loop lays out megabytes;
+* control characters (NUL, ESC, …), which would print as boxes or vanish;
+* words longer than ``MAX_WORD`` letters (WeasyPrint's line breaking is
+  quadratic in a word's length, and such a word runs off the page anyway);
+  long web addresses are made breakable instead (a zero-width space after
+  ``/ . - ? & = _``), so a 150-character URL wraps inside its column;
+* every image and link destination: images only from inside the project
+  (no ``file:``, ``http:``, absolute paths, ``..``/``%2e%2e`` escapes, ``data:``
+  other than images), links only to addresses a reader can follow. markdown-it
+  would silently print a refused destination as literal text instead.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -19,8 +36,30 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .errors import ContentError, Location
+
 PAGE_BREAK_MARKERS = ("\\newpage", "\\pagebreak")
 CONTAINERS = ("callout", "note", "aside")
+
+
+#: Longest body laid out (characters of Markdown): about 80 booklet pages of text.
+MAX_BODY_CHARS = 200_000
+#: Longest word (letters between spaces or hyphens) outside web addresses.
+MAX_WORD = 60
+#: Pieces of a web address (between slashes and hyphens) longer than this get break opportunities.
+BREAK_URLS_OVER = 20
+ZWSP = "\u200b"
+
+Locate = Callable[[int], Location]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An image or link destination as written, with its line in the Markdown text (1-based)."""
+
+    kind: str  # "image" | "link"
+    url: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -32,6 +71,15 @@ class Rendered:
     headings: int = 0
     paragraphs: int = 0
     words: int = 0
+    refs: list[Ref] = field(default_factory=list)  # every image and link, with its line
+    chars: int = 0  # characters of visible text (for a capacity estimate before layout)
+
+    def image_line(self, src: str) -> int | None:
+        """The line of the first image whose destination is ``src`` (as written or as resolved)."""
+        for ref in self.refs:
+            if ref.kind == "image" and src in (ref.url, unquote(ref.url)):
+                return ref.line
+        return None
 
 
 def _page_breaks(state: StateCore) -> None:
@@ -92,6 +140,92 @@ def _isolate_ltr(state: StateCore) -> None:
                 child.content = _LTR_RUN.sub(lambda m: LRI + m.group(0).rstrip(".:") + PDI + m.group(0)[len(m.group(0).rstrip(".:")):], child.content)
 
 
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+")
+_URL_BREAK_AFTER = re.compile(r"([.?&=_@#~+])(?=[^/.\-?&=_@#~+\s])")
+_PANGO_BREAKS = re.compile(r"(?<=[/\-])")
+# Word boundaries: spaces, hyphens, dashes, slashes, soft hyphens, zero-width spaces and the
+# other characters after which Unicode allows a line break (Ethiopic ፡, Tibetan tsheg, …).
+_WORD = re.compile("[^\\s\\-\u2010\u2013\u2014/\u00ad\u200b|\u058a\u05be\u0f0b\u1361\u1680\u17d5"
+                   "\u1804\u1805\u2027\u2056\u2058-\u205b\u205d-\u205f\u2cfa-\u2cfc\u2cff\u2e0e-\u2e15"
+                   "\u2e17\u2e19\u2e2a-\u2e2d\u2e30\u2e31\ua4fe\ua4ff]+")
+# Scripts written without spaces, where Pango breaks lines between letters or by dictionary.
+_IMPLICIT_BREAKS = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff"
+                              "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def breakable_url(url: str) -> str:
+    """``url`` with break opportunities (zero-width spaces) where it could not wrap.
+
+    Pango breaks a line after ``/`` and ``-`` but not after ``.``, ``?``, ``&``,
+    ``=`` or ``_``: a long tracking link would run off the page. Each piece
+    between slashes and hyphens longer than ``BREAK_URLS_OVER`` gets a zero-width
+    space after ``. ? & = _ @ # ~ +``, and after every 20 letters of a run
+    without them. Short pieces stay as they are (their text reads back
+    unchanged). Also for templates: a contact link, a web address in a footer.
+    """
+    head, sep, rest = url.partition("://")
+    if not sep:
+        head, rest = "", url
+    else:
+        head += sep
+    pieces = []
+    for piece in _PANGO_BREAKS.split(rest):
+        if len(piece) > BREAK_URLS_OVER:
+            piece = _URL_BREAK_AFTER.sub(lambda m: m.group(1) + ZWSP, piece)
+            piece = re.sub(r"[^\s\u200b]{20}(?=[^\s\u200b])", lambda m: m.group(0) + ZWSP, piece)
+        pieces.append(piece)
+    return head + "".join(pieces)
+
+
+def _break_text(text: str) -> str:
+    return _URL.sub(lambda m: breakable_url(m.group(0)) if len(m.group(0)) > BREAK_URLS_OVER else m.group(0), text)
+
+
+def long_word(text: str) -> str | None:
+    """The first word longer than ``MAX_WORD`` letters that is not a web address, or None."""
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if len(word) > MAX_WORD and not _URL.search(word) and not _IMPLICIT_BREAKS.search(word):
+            return word
+    return None
+
+
+def _inline_lines(tok: Token) -> list[tuple[Token, int]]:
+    """Each child of an inline token with its 0-based line offset inside the block."""
+    out, line = [], 0
+    for child in tok.children or []:
+        out.append((child, line))
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+    return out
+
+
+def _text_checks(state: StateCore) -> None:
+    """Refuse overlong words; make long web addresses breakable; record every destination."""
+    refs: list[Ref] = state.env.setdefault("pamphlet_refs", [])
+    problems: list[tuple[int, str, str]] = state.env.setdefault("pamphlet_problems", [])
+    for tok in state.tokens:
+        if tok.type != "inline" or not tok.children:
+            continue
+        first = (tok.map[0] + 1) if tok.map else 1
+        for child, offset in _inline_lines(tok):
+            line = first + offset
+            if child.type == "image":
+                refs.append(Ref("image", str(child.attrGet("src") or ""), line))
+            elif child.type == "link_open":
+                refs.append(Ref("link", str(child.attrGet("href") or ""), line))
+            elif child.type in ("text", "code_inline"):
+                word = long_word(child.content)
+                if word is not None:
+                    shown = word[:24] + "…" if len(word) > 24 else word
+                    problems.append((line, f"a word of {len(word)} letters ('{shown}') is too long to print "
+                                           f"(at most {MAX_WORD} without a space or hyphen)",
+                                     "break it with spaces or hyphens, or put &shy; (a soft hyphen) where it may be split"))
+                    continue
+                if _URL.search(child.content):
+                    child.content = _break_text(child.content)
+
+
 def _render_container(name: str):
     def render(self, tokens, idx, _options, env):  # noqa: ANN001 - markdown-it renderer signature
         tok = tokens[idx]
@@ -119,21 +253,112 @@ def parser(quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) ->
     md.core.ruler.push("pamphlet_classes", _classes)
     if rtl:
         md.core.ruler.push("pamphlet_isolate_ltr", _isolate_ltr)
-    md.validateLink = _safe_link
+    md.core.ruler.push("pamphlet_text_checks", _text_checks)
+    # Every destination is parsed as a link or image and then checked with its line
+    # (``check_ref``): markdown-it's own validation would print refused ones as text.
+    md.validateLink = lambda url: True
     return md
 
 
-def _safe_link(url: str) -> bool:
-    low = url.strip().lower()
-    return not low.startswith(("javascript:", "vbscript:", "file:", "data:text"))
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL"}
+_IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.I)
+_LINK_SCHEMES_REFUSED = ("javascript", "vbscript", "file", "data", "blob", "about")
+_IMAGE_HINT = "put the image in the project's images/ folder and write ![description](images/<name>)"
 
 
-def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) -> Rendered:
+def _scheme(url: str) -> str:
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", url)
+    return m.group(1).lower() if m else ""
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "…"
+
+
+def check_ref(ref: Ref) -> tuple[str, str] | None:
+    """Why ``ref`` is refused (message, hint), or None when it is fine.
+
+    Images must be files inside the project, named relative to it; links must be
+    addresses a reader can follow from paper (a relative link would embed this
+    computer's file path in the PDF).
+    """
+    url = ref.url.strip()
+    scheme = _scheme(url)
+    if ref.kind == "image":
+        if scheme == "data":
+            if _IMAGE_DATA.match(url):
+                return None
+            return (f"refused to load {_short(url)}: only data:image/… URIs are images", _IMAGE_HINT)
+        if scheme in ("http", "https", "ftp"):
+            return (f"refused to load {_short(url)}: {scheme} URLs are not fetched (no network while building)",
+                    "download the image into the project's images/ folder and write images/<name>")
+        if scheme:
+            return (f"refused to load {_short(url)}: {scheme}: URLs are not allowed", _IMAGE_HINT)
+        path = url.split("?", 1)[0].split("#", 1)[0]
+        for _ in range(3):  # %252e%252e → %2e%2e → ..
+            path = unquote(path)
+        if not path:
+            return ("an image without a file name", _IMAGE_HINT)
+        if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", path):
+            return (f"refused to load {_short(unquote(url))}: outside the project folder",
+                    "paths are relative to the project folder: write images/<name>")
+        normal = posixpath.normpath(path.replace("\\", "/"))
+        if normal == ".." or normal.startswith("../"):
+            return (f"refused to load {_short(unquote(url))}: outside the project folder",
+                    "paths are relative to the project folder and stay inside it: write images/<name>")
+        return None
+    if scheme in _LINK_SCHEMES_REFUSED:
+        return (f"link to {_short(url)}: {scheme}: links are not allowed",
+                "link to a web address (https://…), an e-mail address (mailto:…) or a phone number (tel:…)")
+    if not scheme and not url.startswith("#"):
+        return (f"link to {_short(unquote(url))}: a link to a file goes nowhere on paper",
+                "write the full web address, starting with https://")
+    return None
+
+
+def _where(locate: Locate | None, line: int) -> str:
+    return str(locate(line)) if locate is not None else f"line {line}"
+
+
+def _control_character(text: str) -> tuple[int, str] | None:
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    cp = ord(m.group(0))
+    name = _CONTROL_NAMES.get(cp, "a control character")
+    return text.count("\n", 0, m.start()) + 1, f"U+{cp:04X} ({name})"
+
+
+def check_text(text: str, locate: Locate | None = None) -> None:
+    """Refuse a body that is too long or holds control characters, before it is parsed."""
+    if len(text) > MAX_BODY_CHARS:
+        raise ContentError(f"{_where(locate, 1)}: the text is {len(text):,} characters long; "
+                           f"a pamphlet holds at most {MAX_BODY_CHARS:,}",
+                           "shorten it, or split it into several pamphlets")
+    found = _control_character(text)
+    if found is not None:
+        line, what = found
+        raise ContentError(f"{_where(locate, line)}: {what} in the text: it cannot be printed",
+                           "remove it (it often comes from copying out of a terminal, a PDF or a word processor)")
+
+
+def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False,
+            locate: Locate | None = None) -> Rendered:
+    """Render the body; ``locate`` maps a line of ``text`` to its file and line for error messages."""
+    check_text(text, locate)
     md = parser(quotes, rtl)
     env: dict = {}
     tokens = md.parse(text, env)
+    for line, message, hint in env.get("pamphlet_problems", []):
+        raise ContentError(f"{_where(locate, line)}: {message}", hint)
+    refs: list[Ref] = env.get("pamphlet_refs", [])
+    for ref in refs:
+        refused = check_ref(ref)
+        if refused is not None:
+            raise ContentError(f"{_where(locate, ref.line)}: {refused[0]}", refused[1])
     images: list[str] = []
-    headings = paragraphs = words = 0
+    headings = paragraphs = words = chars = 0
     for tok in tokens:
         if tok.type == "heading_open":
             headings += 1
@@ -144,10 +369,13 @@ def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool
             for child in tok.children or []:
                 if child.type == "image" and child.attrGet("src"):
                     images.append(str(child.attrGet("src")))
+                elif child.type in ("text", "code_inline"):
+                    chars += len(child.content)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(html=html, lede=_render_blocks(md, tokens, env, "paragraph", "lede"),
                     quotes=_render_blocks(md, tokens, env, "blockquote", "pull-quote"),
-                    images=images, headings=headings, paragraphs=paragraphs, words=words)
+                    images=images, headings=headings, paragraphs=paragraphs, words=words,
+                    refs=list(refs), chars=chars)
 
 
 def _render_blocks(md: MarkdownIt, tokens: list[Token], env: dict, kind: str, cls: str) -> str:
@@ -166,5 +394,12 @@ def _render_blocks(md: MarkdownIt, tokens: list[Token], env: dict, kind: str, cl
 
 
 def inline(text: str, quotes: str = "“”‘’") -> str:
-    """Render a one-line front-matter value (emphasis and links allowed)."""
-    return parser(quotes).renderInline(text)
+    """Render a one-line front-matter value (emphasis and links allowed, checked like the body's)."""
+    check_text(text)
+    env: dict = {}
+    html = parser(quotes).renderInline(text, env)
+    for ref in env.get("pamphlet_refs", []):
+        refused = check_ref(ref)
+        if refused is not None:
+            raise ContentError(refused[0], refused[1])
+    return html
