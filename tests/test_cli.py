@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE, FIXTURES, run_cli
+from .conftest import EXAMPLE, FIXTURES, copy_project, run_cli
 
 
 def test_version_and_layouts():
@@ -152,3 +155,43 @@ def test_damaged_image_is_an_error_not_a_hole(tmp_path):
     assert result.exit_code == 1
     [ed] = json.loads(result.stdout)["editions"]
     assert ed["error"].endswith("en.md:7: cannot use image images/bad.png: not a readable image file")
+
+
+def test_main_turns_a_bug_into_one_line_and_exit_2(tmp_path):
+    """``main()`` end to end in a real process: an unexpected exception is not a traceback."""
+    code = "import pamphlet.cli as c; c.app = None; c.main()"  # calling None raises TypeError inside run()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PAMPHLET_DEBUG": ""})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: internal error: TypeError")
+    assert "hint: this is a bug in pamphlet" in proc.stderr and "Traceback" not in proc.stderr
+    debug = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                           env={**os.environ, "PAMPHLET_DEBUG": "1"})
+    assert "Traceback" in debug.stderr
+
+
+def test_a_template_that_raises_fails_its_edition_only(tmp_path):
+    proj = copy_project(FIXTURES / "mini", tmp_path / "proj")
+    (proj / "templates" / "leaflet").mkdir(parents=True)
+    (proj / "templates" / "leaflet" / "page.html").write_text('{% extends "builtin/leaflet/page.html" %}{% block body %}{{ 1 // 0 }}{% endblock %}')
+    result = run_cli("build", proj, "-l", "leaflet", "-l", "handbill", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    eds = {e["layout"]: e for e in json.loads(result.stdout)["editions"]}
+    assert eds["handbill"]["status"] == "built"
+    assert eds["leaflet"]["status"] == "failed" and "page.html" in eds["leaflet"]["error"]
+    assert "ZeroDivisionError" in eds["leaflet"]["error"] or "division by zero" in eds["leaflet"]["error"]
+    manifest = json.loads((tmp_path / "out" / ".pamphlet-manifest.json").read_text())
+    assert list(manifest["editions"]) == ["en/handbill"]  # recorded as it finished
+
+
+def test_source_date_epoch_is_part_of_the_key_and_checked(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765540800")
+    assert run_cli("build", FIXTURES / "mini", "-o", out).exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765627200")
+    result = run_cli("build", FIXTURES / "mini", "-o", out, "--json")
+    assert json.loads(result.stdout)["editions"][0]["status"] == "built"
+    for bad in ("garbage", "99999999999999999999"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        result = run_cli("build", FIXTURES / "mini", "-o", out)
+        assert result.exit_code == 2 and "error: SOURCE_DATE_EPOCH=" in result.stderr, result.output

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from .conftest import EXAMPLE, FIXTURES, page_sizes_mm, run_cli
+from .conftest import copy_project, EXAMPLE, FIXTURES, page_sizes_mm, run_cli
 
 OVER = re.compile(r"^de/leaflet: needs 3 pages, the layout has 2, even at 85 % type; about (\d+) words too many$")
 
@@ -86,11 +86,14 @@ def test_booklet_reports_blank_pages(tmp_path):
     assert f"de/booklet: {ed['blank_pages']} blank page(s) added to make {ed['pages']}" in result.stdout
 
 
-def test_check_good_project(tmp_path):
-    code, data = _json("check", FIXTURES / "mini")
+def test_check_good_project_writes_nothing(tmp_path, monkeypatch):
+    project = copy_project(FIXTURES / "mini", tmp_path / "mini")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    code, data = _json("check", project)
     assert code == 0 and data["ok"] is True
     assert [(e["lang"], e["layout"], e["status"], e["pages"]) for e in data["editions"]] == [("en", "leaflet", "ok", 2)]
-    assert not list(tmp_path.iterdir())
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # no dist/, no PDF, no manifest
 
 
 def test_check_bad_project_exact_findings(monkeypatch):
