@@ -1,0 +1,326 @@
+"""`pamphlet watch`: rebuild on save in one warm process, and an optional live page.
+
+The loop between "edit a word" and "see the sheet" is the product. A cold
+``pamphlet build`` pays for Python, WeasyPrint's import and font discovery
+every time; ``watch`` pays once: it imports WeasyPrint and sets up its font
+configuration at start, then builds in-process (``jobs=1``) on every change.
+The build manifest decides what to rebuild, so saving ``en.md`` rebuilds the
+English editions only; outputs are written atomically, so PDF viewers reload
+a whole file.
+
+``--serve`` adds a page on 127.0.0.1 (standard-library HTTP server in a
+thread) showing each edition's pages and sheets; after every rebuild the page
+is told over server-sent events and fetches the new state, or shows the error
+instead. Pictures are rendered in the build loop's thread (pdfium is not
+thread-safe); the server threads only hand out bytes.
+
+Only the CLI prints: the loop reports each rebuild to a callback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from .errors import PamphletError, UsageError
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions, EditionResult
+    from .preview import EditionPictures
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8000
+_PAGE = Path(__file__).resolve().parent / "watch.html"
+_KEEPALIVE = 15.0  # seconds between SSE comments, so proxies and browsers keep the stream open
+
+
+@dataclass
+class Round:
+    """One rebuild: what set it off, what came of it, how long it took."""
+
+    when: float                        # time.time() at the start
+    seconds: float
+    changed: list[Path] = field(default_factory=list)
+    results: list[EditionResult] = field(default_factory=list)
+    error: PamphletError | None = None  # the project itself could not be loaded
+
+    @property
+    def rebuilt(self) -> list[EditionResult]:
+        return [r for r in self.results if r.status == "built"]
+
+    @property
+    def failed(self) -> list[EditionResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.failed
+
+
+class Watcher:
+    """The warm build loop for one project folder."""
+
+    def __init__(self, project_dir: Path | None, opts: BuildOptions, *, live: LiveState | None = None):
+        from .project import find_project
+
+        self.root, _ = find_project(project_dir)
+        self.opts = replace(opts, jobs=1)  # in-process: the warm WeasyPrint is this process's
+        self.live = live
+        self._pictures: dict[str, tuple[tuple[int, ...], EditionPictures]] = {}
+
+    def warm_up(self) -> None:
+        """Import WeasyPrint and build its font configuration now, not on the first save."""
+        from . import render
+
+        render.font_config()
+
+    # --- one round ---------------------------------------------------------------
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> Round:
+        """Load the project afresh and build what is out of date; never raises for the user's input."""
+        from . import batch
+
+        started, clock = time.time(), time.perf_counter()
+        rnd = Round(started, 0.0, sorted(changed))
+        if self.live is not None:
+            self.live.building()
+        try:
+            project = batch.load(self.root)
+            rnd.results = batch.build(project, self.opts)
+        except PamphletError as exc:
+            rnd.error = exc
+        rnd.seconds = time.perf_counter() - clock
+        if self.live is not None:
+            self._publish(rnd, self.root.name)
+        return rnd
+
+    def _publish(self, rnd: Round, name: str) -> None:
+        """Render pictures of editions whose PDFs changed, then tell the live page."""
+        from .preview import render_edition
+
+        assert self.live is not None
+        errors = []
+        if rnd.error is not None:
+            errors.append({"edition": "", "error": str(rnd.error), "hint": rnd.error.hint})
+        shown = []
+        for r in rnd.results:
+            if r.status == "failed" or not r.path:
+                errors.append({"edition": r.name, "error": str(r.error), "hint": str(r.hint)})
+                continue
+            stamp = _stamp(r)
+            cached = self._pictures.get(r.name)
+            if cached is None or cached[0] != stamp:
+                try:
+                    cached = (stamp, render_edition(r, page_dpi=LIVE_PAGE_DPI, sheet_dpi=LIVE_SHEET_DPI,
+                                                    contact=False, fast=True))
+                except PamphletError as exc:
+                    errors.append({"edition": r.name, "error": str(exc), "hint": exc.hint})
+                    continue
+                self._pictures[r.name] = cached
+            shown.append((cached[1], Path(r.path).name))
+        self.live.publish(name, time.strftime("%H:%M:%S", time.localtime(rnd.when)),
+                          shown if rnd.error is None else self.live.last_shown(), errors)
+
+    # --- the loop ----------------------------------------------------------------
+
+    def ignore_paths(self) -> list[Path]:
+        """Where our own writes land: the output folder, previews, the manifest."""
+        paths = [self.opts.out.resolve(), self.root / "preview"]
+        return [p for p in paths if p.is_relative_to(self.root)]
+
+    def run(self, on_round: Callable[[Round], None], stop: threading.Event | None = None) -> None:
+        """Build once, then again after every change under the project folder, until ``stop`` or Ctrl-C."""
+        import watchfiles
+
+        on_round(self.rebuild())
+        watch_filter = watchfiles.DefaultFilter(ignore_paths=[str(p) for p in self.ignore_paths()])
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            name = Path(path).name
+            return watch_filter(change, path) and not name.startswith(".")
+
+        for changes in watchfiles.watch(self.root, watch_filter=wanted, stop_event=stop, step=30,
+                                        rust_timeout=500, raise_interrupt=True):
+            on_round(self.rebuild(Path(p) for _, p in changes))
+
+
+def _stamp(result: EditionResult) -> tuple[int, ...]:
+    """What identifies one build of an edition's files (mtime and inode change on every atomic write)."""
+    out = []
+    for p in (result.path, result.print_path):
+        if p:
+            st = Path(p).stat()
+            out += [st.st_mtime_ns, st.st_ino, st.st_size]
+    return tuple(out)
+
+
+# --- the live page -----------------------------------------------------------------
+
+LIVE_PAGE_DPI = 96
+LIVE_SHEET_DPI = 110
+
+
+class LiveState:
+    """What the live page shows, shared between the build loop (writer) and the server threads (readers)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.version = 0
+        self.closed = False
+        self._busy = False
+        self._project = ""
+        self._time = ""
+        self._shown: list[tuple[EditionPictures, str]] = []
+        self._errors: list[dict[str, str]] = []
+        self._images: dict[str, bytes] = {}
+        self._image_version: dict[str, int] = {}
+
+    def building(self) -> None:
+        with self._cond:
+            self._busy = True
+            self._cond.notify_all()
+
+    def last_shown(self) -> list[tuple[EditionPictures, str]]:
+        with self._cond:
+            return list(self._shown)
+
+    def publish(self, project: str, when: str, shown: list[tuple[EditionPictures, str]],
+                errors: list[dict[str, str]]) -> None:
+        with self._cond:
+            self.version += 1
+            images: dict[str, bytes] = {}
+            for pics, _ in shown:
+                for pic in (*pics.pages, *pics.sheets):
+                    key = f"{pics.stem}/{pic.name}"
+                    images[key] = pic.png
+                    if self._images.get(key) != pic.png:
+                        self._image_version[key] = self.version
+            self._images = images
+            self._project, self._time, self._shown, self._errors = project, when, shown, errors
+            self._busy = False
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def wait(self, seen: int, busy_seen: bool, timeout: float) -> tuple[int, bool]:
+        """Block until the version or the busy flag differs from what a client saw, or ``timeout``."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.closed or self.version != seen or self._busy != busy_seen, timeout)
+            return self.version, self._busy
+
+    def image(self, key: str) -> bytes | None:
+        with self._cond:
+            return self._images.get(key)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._cond:
+            def pictures(stem: str, items: Iterable[Any]) -> list[dict[str, Any]]:
+                return [{"src": f"/img/{stem}/{p.name}?v={self._image_version.get(f'{stem}/{p.name}', 0)}",
+                         "label": p.label, "width": p.width, "height": p.height} for p in items]
+            return {
+                "version": self.version, "project": self._project, "time": self._time, "errors": self._errors,
+                "editions": [{"edition": pics.edition, "stem": pics.stem, "pdf": pdf,
+                              "pages": pictures(pics.stem, pics.pages), "sheets": pictures(pics.stem, pics.sheets)}
+                             for pics, pdf in self._shown],
+            }
+
+
+class LiveServer:
+    """A loopback-only HTTP server for the live page, running in a daemon thread."""
+
+    def __init__(self, state: LiveState, port: int = DEFAULT_PORT, host: str = "127.0.0.1"):
+        self.state = state
+        handler = type("Handler", (_Handler,), {"state": state})
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), handler)
+        except OSError as exc:
+            raise UsageError(f"--serve {port}: cannot listen on {host}:{port} ({exc.strerror})",
+                             f"pick another port, e.g. --serve {port + 1 if port else DEFAULT_PORT}, "
+                             "or --serve 0 for any free one") from None
+        self.httpd.daemon_threads = True
+        self.port = int(self.httpd.server_address[1])
+        self.url = f"http://{host}:{self.port}/"
+        handler.allowed_hosts = {f"{h}:{self.port}" for h in (host, "localhost")}  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="pamphlet-live", daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.state.close()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: LiveState
+    allowed_hosts: set[str] = set()
+    server_version = "pamphlet-watch"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        log.debug("live page: " + format, *args)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        # A page from elsewhere must not read ours through a DNS name that points at 127.0.0.1.
+        if self.headers.get("Host", "") not in self.allowed_hosts:
+            self._send(403, "text/plain; charset=utf-8", b"forbidden\n")
+            return
+        path = unquote(urlsplit(self.path).path)
+        if path in ("/", "/index.html"):
+            self._send(200, "text/html; charset=utf-8", _PAGE.read_bytes())
+        elif path == "/state.json":
+            self._send(200, "application/json", json.dumps(self.state.snapshot(), ensure_ascii=False).encode())
+        elif path == "/events":
+            self._events()
+        elif path.startswith("/img/") and (data := self.state.image(path[len("/img/"):])) is not None:
+            self._send(200, "image/png", data, cache="max-age=3600")
+        else:
+            self._send(404, "text/plain; charset=utf-8", b"not found\n")
+
+    def _send(self, code: int, kind: str, body: bytes, cache: str = "no-store") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", cache)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _events(self) -> None:
+        """Server-sent events: ``update`` after each rebuild, ``building`` while one runs."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen, busy = -1, False
+        try:
+            while not self.state.closed:
+                version, now_busy = self.state.wait(seen, busy, _KEEPALIVE)
+                if self.state.closed:
+                    break
+                if version != seen:
+                    self.wfile.write(f"event: update\ndata: {version}\n\n".encode())
+                elif now_busy and not busy:
+                    self.wfile.write(b"event: building\ndata: {}\n\n")
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+                seen, busy = version, now_busy
+        except (BrokenPipeError, ConnectionResetError):
+            pass
