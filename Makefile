@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test setup system-deps bench lint clean
 
 demo: setup
-	$(BIN)/pamphlet build content -o dist
+	$(BIN)/pamphlet build --example -o dist
 
 test: setup
 	$(BIN)/python -m pytest -n auto -q

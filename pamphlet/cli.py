@@ -11,9 +11,10 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from . import __version__
 from .leancli import LazyConsole, LeanGroup, Table, escape  # Rich and Pydantic load only when needed
@@ -89,7 +90,8 @@ def _size(n: int) -> str:
 
 @app.command()
 def build(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder if it has pamphlet.yaml, else the bundled example).")] = None,
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Build the bundled example instead of a project folder.")] = False,
     layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to build (repeatable; 'all' for every layout). Default: the project's list.")] = None,
     lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to build (repeatable; 'all'). Default: every language.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
@@ -116,10 +118,9 @@ def build(
             layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper),
             out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
             pages=pages, jobs=jobs, force=force)
-        proj = batch.load(project)
+        proj = _load(project, example)
         if not as_json:
-            which = "the bundled example" if proj.is_example else str(proj.root)
-            err.print(f"Building {which}", highlight=False)
+            _say_building(proj)
         results = _build_with_progress(batch, proj, opts, quiet=as_json)
     except PamphletError as exc:
         if as_json:
@@ -135,6 +136,24 @@ def build(
         _summary(results)
     if failed:
         raise typer.Exit(1)
+
+
+def _load(project: Path | None, example: bool = False):  # noqa: ANN202 - a Project; batch loads lazily
+    """The project in PROJECT (default: this folder), or the bundled example with --example."""
+    from . import batch
+    from .errors import UsageError
+
+    if example and project is not None:
+        raise UsageError(f"give a PROJECT folder or --example, not both ({project})",
+                         "leave out --example to build the folder, or the folder to build the example")
+    return batch.load(project, example=example)
+
+
+def _say_building(proj, verb: str = "Building") -> None:  # noqa: ANN001
+    """Which project this is, and that it runs on defaults when it has no pamphlet.yaml."""
+    which = "the bundled example" if proj.is_example else str(proj.root)
+    defaults = " (no pamphlet.yaml: using default settings)" if proj.default_settings else ""
+    err.print(f"{verb} {which}{defaults}", highlight=False, markup=False)
 
 
 def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa: ANN001
@@ -198,7 +217,7 @@ def _summary(results: list) -> None:
 
 @app.command()
 def check(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder or the bundled example).")] = None,
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
     layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to check (repeatable; 'all').")] = None,
     lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to check (repeatable).")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter.")] = None,
@@ -268,6 +287,152 @@ def layouts_cmd() -> None:
     for lay in layouts.CATALOGUE.values():
         about = "" if wide else f"{lay.description} "
         out.print(f"  [bold]{lay.name}[/]: {about}{lay.folding}", highlight=False)
+
+
+@app.command()
+def new(
+    folder: Annotated[Path, typer.Argument(help="Folder to create the project in (new, or empty).")],
+    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language of a starter text (repeatable; default en): en, fr, es, de, ar, he, fa, ur.")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout the project builds (repeatable; 'all'; default leaflet).")] = None,
+) -> None:
+    """Start a project: a commented pamphlet.yaml, a short text per language, images/, a README."""
+    _setup_logging(quiet=False)
+    from . import new as starter
+
+    written = starter.create(folder, lang or (), layout or ())
+    names = [p.name + ("/" if p.is_dir() else "") for p in written]
+    out.print(f"Created {folder}/ with {', '.join(names)}", highlight=False, markup=False)
+    first = next(p.name for p in written if p.suffix == ".md" and p.name != "README.md")
+    out.print(f"Next: cd {folder} && pamphlet watch --serve   (then edit {first} and see the pages change)",
+              highlight=False, markup=False)
+
+
+@app.command()
+def preview(
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to picture (repeatable; 'all'). Default: the project's list.")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to picture (repeatable; 'all'). Default: every language.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--out", help="Folder for the PNG pictures.")] = Path("preview"),
+    dist: Annotated[Path, typer.Option("--dist", help="Folder for the PDFs (built there first; up-to-date ones are reused).")] = Path("dist"),
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes for the build.")] = None,
+) -> None:
+    """PNG pictures of every page and both sides of every printer sheet, and a contact sheet per edition."""
+    _setup_logging(quiet=False)
+    from . import batch
+    from . import preview as pictures
+    from .errors import PamphletError
+    from .pipeline import BuildOptions
+
+    try:
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=dist,
+                            jobs=jobs)
+        proj = _load(project)
+        _say_building(proj)
+        results = _build_with_progress(batch, proj, opts, quiet=False)
+        previews = pictures.write_previews(results, output)
+    except PamphletError as exc:
+        _fail(exc)
+        return
+    for p in previews:
+        for path in p.paths:
+            out.print(str(path), highlight=False, markup=False, soft_wrap=True)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
+        err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+class _ServeCommand(TyperCommand):
+    """Lets ``--serve`` take an optional port: ``--serve 8001`` and ``--serve=8001`` mean ``--serve --port 8001``.
+
+    Typer has no options with an optional value; a bare number right after
+    ``--serve`` is read as its port (so a project folder named only by digits
+    needs ``--port`` spelled out).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _serve_port(args))
+
+
+def _serve_port(args: list[str]) -> list[str]:
+    out_args: list[str] = []
+    it = iter(range(len(args)))
+    for i in it:
+        arg = args[i]
+        if arg.startswith("--serve="):
+            out_args += ["--serve", "--port", arg.split("=", 1)[1]]
+        elif arg == "--serve" and i + 1 < len(args) and args[i + 1].isdigit():
+            out_args += ["--serve", "--port", args[i + 1]]
+            next(it, None)
+        else:
+            out_args.append(arg)
+    return out_args
+
+
+@app.command(cls=_ServeCommand)
+def watch(
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to rebuild (repeatable; 'all'). Default: the project's list.")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to rebuild (repeatable; 'all'). Default: every language.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
+    serve: Annotated[bool, typer.Option("--serve", help="Also show the pages and sheets on a live page at http://127.0.0.1:8000/ (--serve PORT for another port, 0 for any free one).")] = False,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port of the live page (same as --serve PORT).")] = 8000,
+) -> None:
+    """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
+    _setup_logging(quiet=False)
+    from .errors import PamphletError
+    from .pipeline import BuildOptions
+    from .watch import LiveServer, LiveState, Watcher
+
+    server = None
+    try:
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output)
+        live = LiveState() if serve else None
+        watcher = Watcher(project, opts, live=live)
+        if live is not None:
+            server = LiveServer(live, port).start()
+        err.print(f"Watching {watcher.root} (Ctrl-C to stop)", highlight=False, markup=False)
+        if server is not None:
+            out.print(f"Live page: {server.url}", highlight=False, markup=False)
+        watcher.warm_up()
+        first = [True]
+
+        def report(rnd: Any) -> None:
+            _report_round(rnd, first=first[0])
+            first[0] = False
+
+        watcher.run(report)
+    except PamphletError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("stopped", highlight=False)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _report_round(rnd: Any, *, first: bool) -> None:
+    """One line per rebuild with its time; a failure's error and hint below it."""
+    import time
+
+    stamp = time.strftime("%H:%M:%S", time.localtime(rnd.when))
+    if rnd.error is not None:
+        err.print(f"{stamp} the project could not be loaded:", highlight=False, markup=False)
+        _report(rnd.error)
+        return
+    if rnd.rebuilt:
+        names = ", ".join(r.name for r in rnd.rebuilt)
+        out.print(f"{stamp} rebuilt {names} in {rnd.seconds:.2f} s", highlight=False, markup=False)
+    elif first and not rnd.failed:
+        out.print(f"{stamp} {len(rnd.results)} edition(s) up to date", highlight=False, markup=False)
+    for r in rnd.failed:
+        err.print(f"{stamp} {r.name} failed", highlight=False, markup=False)
+        err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
+        err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
 
 
 def run(args: list[str] | None = None) -> int:

@@ -24,13 +24,17 @@ def test_version_and_layouts():
     assert "A5" in result.stdout and "half letter" in result.stdout
 
 
-def test_no_project_uses_current_folder_or_example(tmp_path):
+def test_no_project_uses_current_folder_example_only_when_asked(tmp_path):
     shutil.copytree(FIXTURES / "mini", tmp_path / "proj")
     result = run_cli("build", "-o", tmp_path / "out", cwd=tmp_path / "proj")
     assert result.exit_code == 0, result.output
     assert "Building " + str(tmp_path / "proj") in result.stderr
     assert (tmp_path / "out" / "mini-en-leaflet.pdf").exists()
     result = run_cli("build", "-l", "leaflet", "-L", "en", "-o", tmp_path / "ex", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "error: no pamphlet project here" in result.stderr and "pamphlet new my-action" in result.stderr
+    assert not (tmp_path / "ex").exists()
+    result = run_cli("build", "--example", "-l", "leaflet", "-L", "en", "-o", tmp_path / "ex", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "the bundled example" in result.stderr
 
