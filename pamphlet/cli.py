@@ -266,6 +266,75 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command("print")
+def print_cmd(
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder or the bundled example).")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to print (repeatable; 'all'). Default: the project's list.")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to print (repeatable; 'all'). Default: every language.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's; a4 for --test-sheet).")] = None,
+    printer: Annotated[Optional[str], typer.Option("-P", "--printer", help="CUPS printer (default: CUPS's default printer).")] = None,
+    copies: Annotated[int, typer.Option("-n", "--copies", min=1, max=999, help="Copies of each edition, collated.")] = 1,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the exact lp commands instead of sending them.")] = False,
+    manual_duplex: Annotated[bool, typer.Option("--manual-duplex", help="Print the fronts, wait while you turn the stack, then the backs (automatic when the printer cannot print two-sided).")] = False,
+    swap_edges: Annotated[bool, typer.Option("--swap-edges", help="Ask for the other duplex edge, for printers that flip the wrong way (see --test-sheet).")] = False,
+    test_sheet: Annotated[bool, typer.Option("--test-sheet", help="Print one duplex test sheet instead: shows which edge the printer flips on.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes for the build.")] = None,
+) -> None:
+    """Build what is out of date, then send each printer file to CUPS with the right duplex, paper and no scaling."""
+    _setup_logging(quiet=False)
+    from . import printing
+    from .errors import PamphletError
+
+    try:
+        paper = _paper(paper)
+        cups = printing.Cups()
+        target = printing.connect(cups, printer, dry_run=dry_run)
+        if test_sheet:
+            steps = printing.test_sheet_steps(printing.write_test_sheet(output, paper or "a4"), target, copies)
+        else:
+            files = printing.print_files(_build_for_print(project, layout, lang, paper, output, jobs))
+            steps = printing.plan(files, target.printer, copies, manual_duplex=manual_duplex,
+                                  supported=target.supported, swap_edges=swap_edges)
+        if dry_run:
+            for line in printing.dry_run_lines(steps):
+                typer.echo(line)
+            return
+        printing.send(steps, cups, report=typer.echo, ask=_ask)
+    except PamphletError as exc:
+        _fail(exc)
+
+
+def _build_for_print(project: Path | None, layout: list[str] | None, lang: list[str] | None, paper: str | None,
+                     output: Path, jobs: int | None) -> list:
+    """Build (or find up to date) every edition first: if one fails, nothing is sent."""
+    from . import batch
+    from .errors import PrinterError
+    from .pipeline import BuildOptions
+
+    opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper, out=output, jobs=jobs)
+    proj = batch.load(project)
+    err.print(f"Building {'the bundled example' if proj.is_example else proj.root}", highlight=False)
+    results = _build_with_progress(batch, proj, opts, quiet=False)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
+        err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
+    if failed:
+        raise PrinterError(f"{len(failed)} of {len(results)} editions failed to build; nothing was sent",
+                           "fix the errors above, then print again")
+    return results
+
+
+def _ask(text: str) -> str | None:
+    """Show a manual-duplex instruction and wait for Enter; None when standard input has ended."""
+    typer.echo(text)
+    try:
+        return input()
+    except EOFError:
+        return None
+
+
 @app.command("layouts")
 def layouts_cmd() -> None:
     """List the layouts: pages, page size per paper, sheets and how to fold."""
