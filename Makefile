@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
+DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test setup system-deps bench lint clean
