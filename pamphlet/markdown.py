@@ -183,10 +183,13 @@ def _break_text(text: str) -> str:
 
 def long_word(text: str) -> str | None:
     """The first word longer than ``MAX_WORD`` letters that is not a web address, or None."""
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if len(word) > MAX_WORD and not _URL.search(word) and not _IMPLICIT_BREAKS.search(word):
-            return word
+    for token in text.split():
+        if _URL.search(token):
+            continue  # a web address: made breakable instead
+        for m in _WORD.finditer(token):
+            word = m.group(0)
+            if len(word) > MAX_WORD and not _IMPLICIT_BREAKS.search(word):
+                return word
     return None
 
 
