@@ -273,7 +273,8 @@ class Checker:
 
 LANG_RE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 SLUG_RE = r"[a-z0-9][a-z0-9-]{0,62}"
-SCRIPTS = ["latin", "greek", "cyrillic", "arabic", "hebrew", "devanagari", "ethiopic", "cjk", "other"]
+SCRIPTS = ["latin", "greek", "cyrillic", "arabic", "hebrew", "devanagari", "bengali", "gurmukhi", "tamil", "ethiopic", "cjk",
+           "other"]  # the scripts of i18n.SCRIPTS
 ROLES = ["body", "heading", "display"]
 
 
@@ -325,6 +326,7 @@ FRONT_MATTER = Mapping({
     "organiser": Str(max_len=200),
     "contact": Str(max_len=300),
     "description": Str(max_len=500),
+    "handbill": Str(max_len=3000),  # a shorter text (Markdown) for the handbill's back
     "strings": DictOf(_string_key, Str(max_len=200), {}),
 })
 

@@ -50,9 +50,11 @@ class Prepared:
     images: list[str] = field(default_factory=list)
     words: int = 0
     warnings: list[str] = field(default_factory=list)
+    printed_body: str = ""  # the Markdown whose every word the pages must carry
+    excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
 
-    def html(self, scale: float = 1.0, blank_pages: int = 0) -> str:
-        ctx = {**self.context, "scale": scale, "blank_pages": blank_pages}
+    def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0) -> str:
+        ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "excerpt": self.excerpt}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
 
@@ -81,27 +83,22 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     where = cfg.source.where(("fonts", facts.script)) if cfg.source else Location(cfg.path)
     for role, stack in facts.fonts.items():
         book.check_stack(stack, where, f"fonts.{facts.script}.{role}")
-    warnings = []
-    if facts.missing_strings:
-        keys = ", ".join(f"'{k}'" for k in facts.missing_strings)
-        warnings.append(f"{spec.lang}: no {spec.lang} translation of the UI string(s) {keys}; using English "
-                        f"(add them under `strings: {{{spec.lang}: ...}}` in pamphlet.yaml)")
+    warnings: list[str] = []  # UI-string warnings come from _check_ui_strings, once we know what is printed
 
     meta = dict(lang.meta)
+    # The headline (and the call-to-action head, also in the display face) in one face that has all its letters.
+    facts = facts.with_display_for(" ".join([str(meta.get("title") or ""), *facts.strings.values()]), book.coverage)
     rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl)
     event = None
     if cfg.event:
         event = {"date": facts.date(cfg.event.date), "time": facts.time_range(cfg.event.start, cfg.event.end),
-                 "place": meta.get("place")}
+                 "date_short": _short_date(facts, cfg.event.date), "place": meta.get("place")}
 
     # Glyph coverage: everything this edition prints, with where it comes from.
-    used_strings = ["when", "time", "where", "join_us", "page"]
     sources = _body_sources(lang)
     front = [TextSource(value, Location(lang.path, lang.meta_lines.get(key, 1)))
              for key, value in meta.items() if isinstance(value, str)]
     sources = sorted(front, key=lambda src: src.location.line or 0) + sources
-    for key in used_strings:
-        sources.append(TextSource(facts.strings[key], Location(f"UI string '{key}'")))
     if event:
         sources.append(TextSource(event["date"] + " " + event["time"], Location(cfg.path, _cfg_line(project, ("event",)))))
     body_stack = sorted(set(facts.fonts["body"]) | set(facts.fonts["heading"]))
@@ -118,9 +115,11 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "version": __version__,
         "layout": spec.layout,
         "lang": facts,
-        "t": facts.strings,
+        "t": facts.strings,  # templates written before the gettext catalogs: t.when, t.join_us
+        **facts.template_globals(),  # gettext/pgettext of Jinja's i18n extension, in this edition's language
         "meta": {k: meta.get(k) for k in ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")},
         "body": Markup(rendered.html),
+        "body_after_lede": Markup(rendered.html.replace(rendered.lede, "", 1) if rendered.lede else rendered.html),
         "lede": Markup(rendered.lede),
         "quotes": Markup(rendered.quotes),
         "event": event,
@@ -136,10 +135,38 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "base_size": layout.base_size,
         "scale": 1.0,
         "blank_pages": 0,
+        "roles": 0,
         "created": _w3c_date(created),
-        "page_counter": {"arab": "arabic-indic", "arabext": "persian"}.get(facts.digits, "decimal"),
+        "page_counter": facts.counter_style,
     }
-    return Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings)
+    prepared = Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings,
+                        printed_body=lang.body)
+    _check_ui_strings(prepared, book, body_stack)
+    return prepared
+
+
+def _check_ui_strings(prepared: Prepared, book: FontBook, stack: list[str]) -> None:
+    """Render the template once to learn which UI strings this edition prints, then check those.
+
+    Their glyphs must be in the fonts like the text's, and the warning about
+    English standing in for a missing translation names only strings on the page.
+    """
+    ui = prepared.facts.translator
+    if ui is None:
+        return
+    prepared.html()
+    lang = prepared.spec.lang
+    missing = missing_glyphs(book, stack, [TextSource(text, Location(f"UI string '{key}'"))
+                                           for key, text in ui.printed.items()])
+    if missing:
+        raise glyph_error(lang, missing, stack)
+    if ui.missing():
+        keys = ", ".join(f"'{k}'" for k in ui.missing())
+        prepared.warnings.append(f"{lang}: no {lang} translation of the UI string(s) {keys}; using English "
+                                 f"(add them under `strings: {{{lang}: ...}}` in pamphlet.yaml)")
+    for key in ui.unknown_overrides():
+        prepared.warnings.append(f"{lang}: strings.{key}: no UI string has this key; the templates print "
+                                 f"{', '.join(ui.printed) or 'none'}")
 
 
 def _body_sources(lang: Any) -> list[TextSource]:
@@ -150,6 +177,15 @@ def _body_sources(lang: Any) -> list[TextSource]:
     starts = [start for _, start, _ in lang.parts] + [len(lines) + 1]
     return [TextSource("\n".join(lines[start - 1:starts[i + 1] - 1]), Location(path, file_line))
             for i, (path, start, file_line) in enumerate(lang.parts)]
+
+
+def _short_date(facts: i18n.LangFacts, value: Any) -> str:
+    """The date with an abbreviated weekday and month, for narrow places (the zine cover)."""
+    from babel.dates import format_skeleton
+
+    loc = i18n.babel_locale(facts.code)
+    text = format_skeleton("yMMMEd", value, locale=loc) if loc else value.isoformat()
+    return i18n.to_digits(text, facts.digits)
 
 
 def _w3c_date(epoch: int) -> str:

@@ -128,6 +128,12 @@ class FitError(PamphletError):
     default_hint = "shorten the text, or use -l booklet"
 
 
+class ProofError(PamphletError):
+    """The laid-out pages do not carry what the edition must print (lost text, ink in the dead edge)."""
+
+    default_hint = "report it: this is a layout problem; try another layout meanwhile"
+
+
 class RenderError(PamphletError):
     """WeasyPrint failed on an edition."""
 

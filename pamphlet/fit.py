@@ -18,8 +18,7 @@ from .render import LaidOut
 
 log = logging.getLogger(__name__)
 
-MAX_FILL_SCALE = 1.2
-LayFn = Callable[[float, int], LaidOut]
+LayFn = Callable[[float, int, int], LaidOut]
 
 
 @dataclass
@@ -30,6 +29,8 @@ class Fitted:
     scale: float = 1.0
     blanks: int = 0
     passes: int = 0
+    roles: int = 0                       # the role level the template was laid out with
+    blank_numbers: tuple[int, ...] = ()  # 1-based numbers of the blank pages added
 
 
 class _Counter:
@@ -39,25 +40,27 @@ class _Counter:
         self._lay = lay
         self.passes = 0
 
-    def __call__(self, scale: float, blanks: int = 0) -> LaidOut:
+    def __call__(self, scale: float, blanks: int = 0, roles: int = 0) -> LaidOut:
         self.passes += 1
-        return self._lay(scale, blanks)
+        return self._lay(scale, blanks, roles)
 
 
 def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
         pages_wanted: int | None = None) -> Fitted:
-    """Lay out the edition; shrink the type to fit a page limit; fill short text; pad with blanks.
+    """Lay out the edition and fit it to its layout's page rule.
 
-    Fixed-size layouts shrink the type when they overflow and, where the layout
-    says so, enlarge it rather than print an empty panel; layouts that save
-    sheets try one sheet fewer when they would pad three blank pages.
+    Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
+    the layout's panels roles (event, pull quotes, call to action on their own
+    pages), then enlarge the type; a zine or tri-fold that still has an empty
+    panel is refused with how much text is missing. Booklets pad at most two
+    blank pages before the back cover.
     """
     lay = _Counter(lay_fn)
     if pages_wanted and layout.takes_page_count and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
         raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
                        f"use --pages {layout.padded(pages_wanted)}")
     limit = layout.page_limit(pages_wanted)
-    laid, scale = lay(1.0), 1.0
+    laid, scale, roles = lay(1.0), 1.0, 0
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
@@ -70,17 +73,48 @@ def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = Tru
         smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale)
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
+    if fit and scale == 1.0 and layout.roles and laid.pages < target:
+        for level in range(1, layout.roles + 1):
+            trial = lay(1.0, 0, level)
+            if trial.pages > target:
+                break
+            laid, roles = trial, level
+            if trial.pages == target:
+                break
+    if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid)):
+        laid, scale = _fill(lay, laid, target, layout.fill_max, roles)
+    elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
+        laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles)
     blanks = max(0, target - laid.pages)
-    if fit and scale == 1.0 and layout.fills and blanks:
-        laid, scale = _fill(lay, laid, target)
-        blanks = max(0, target - laid.pages)
+    if blanks > layout.blank_ok:
+        raise _short_error(layout, name, words, laid.pages, target)
+    numbers: tuple[int, ...] = ()
     if blanks and layout.blanks_in_html:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
-        laid = lay(scale, blanks)
+        laid = lay(scale, blanks, roles)
     elif blanks:
-        laid = render.insert_blank_pages(laid, blanks, before_last=layout.pads_before_back and laid.pages > 1)
-    log.debug("%s: %d layout passes, scale %.4f, %d blank(s)", name, lay.passes, scale, blanks)
-    return Fitted(laid, scale, blanks, lay.passes)
+        before_last = layout.pads_before_back and laid.pages > 1
+        first = laid.pages if before_last else laid.pages + 1
+        numbers = tuple(range(first, first + blanks))
+        laid = render.insert_blank_pages(laid, blanks, before_last=before_last)
+    log.debug("%s: %d layout passes, scale %.4f, roles %d, %d blank(s)", name, lay.passes, scale, roles, blanks)
+    return Fitted(laid, scale, blanks, lay.passes, roles, numbers)
+
+
+MAX_FILL_SCALE = 1.2
+
+
+def _sparse(laid: LaidOut) -> bool:
+    """A last page less than half full (on a layout without a fixed page count)."""
+    return render.overflow_fraction(laid, laid.pages - 1) * laid.pages < 0.5
+
+
+def _short_error(layout: Layout, name: str, words: int, pages: int, target: int) -> FitError:
+    body_pages = max(1, pages - 2)
+    more = max(10, round(words * (target - pages) / body_pages / 10) * 10)
+    noun = "panels" if layout.name == "trifold" else "pages"
+    return FitError(f"{name}: the text fills {pages} of {target} {noun}; a {layout.name} needs roughly {more} more "
+                    "words", "write more, or try -l leaflet or -l handbill")
 
 
 def _shrink(lay: _Counter, laid: LaidOut, limit: int, min_scale: float) -> tuple[LaidOut, float, bool]:
@@ -110,16 +144,16 @@ def _shrink(lay: _Counter, laid: LaidOut, limit: int, min_scale: float) -> tuple
     return best, lo, True
 
 
-def _fill(lay: _Counter, laid: LaidOut, target: int) -> tuple[LaidOut, float]:
-    """Enlarge the type (up to 120 %) so short text fills the pages instead of leaving blanks."""
+def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: int) -> tuple[LaidOut, float]:
+    """Enlarge the type (up to ``top_scale``) so short text fills its pages instead of leaving blanks."""
     best, best_scale = laid, 1.0
-    top = lay(MAX_FILL_SCALE)
+    top = lay(top_scale, 0, roles)
     if top.pages <= target:
-        return top, MAX_FILL_SCALE
-    lo, hi = 1.0, MAX_FILL_SCALE
+        return top, top_scale
+    lo, hi = 1.0, top_scale
     for _ in range(3):
         mid = round((lo + hi) / 2, 4)
-        trial = lay(mid)
+        trial = lay(mid, 0, roles)
         if trial.pages <= target:
             lo, best, best_scale = mid, trial, mid
         else:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .edition import EditionSpec, Prepared, prepare
-from .errors import FetchError, Location, PamphletError, PrintError
+from .errors import FetchError, FitError, Location, PamphletError, PrintError
 from .output import atomic_write, output_name
 from .project import Project
 from .resources import data_root
@@ -125,11 +125,42 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
 
     roots = [project.root, data_root()]
 
-    def lay(scale: float, blanks: int = 0) -> render.LaidOut:
-        return render.lay_out(prepared.html(scale, blanks), project.root, roots)
+    def lay(scale: float, blanks: int = 0, roles: int = 0) -> render.LaidOut:
+        return render.lay_out(prepared.html(scale, blanks, roles), project.root, roots)
 
-    return fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
-                   min_scale=project.config.min_scale, pages_wanted=opts.pages)
+    layout = prepared.layout
+    language = project.languages[prepared.spec.lang]
+    own = language.meta.get(layout.name) if layout.excerpts else None
+    if own:  # a shorter text written for this layout (`handbill:` in the front matter)
+        from markupsafe import Markup
+
+        from . import markdown
+
+        converted = markdown.to_html(own, prepared.facts.quotes, prepared.facts.rtl)
+        prepared.context["body"] = Markup(converted.html)
+        prepared.printed_body = own
+    min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
+    try:
+        return fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
+                       min_scale=min_scale, pages_wanted=opts.pages)
+    except FitError:
+        if not layout.excerpts or own:
+            raise
+    prepared.excerpt = True
+    fitted = fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
+                     min_scale=project.config.min_scale, pages_wanted=opts.pages)
+    kept = sum(len(b.words) for b in _expected_blocks(prepared) if b.kind in ("lede", "quote"))
+    total = sum(len(b.words) for b in _expected_blocks(prepared))
+    prepared.warnings.append(
+        f"{prepared.spec.name}: prints the lede and pull quotes, {total - kept} of {total} words left out "
+        f"(write a shorter text under {layout.name}: in the front matter)")
+    return fitted
+
+
+def _expected_blocks(prepared: Prepared) -> list[Any]:
+    from . import proof
+
+    return proof.source_blocks(prepared.printed_body, prepared.facts.quotes, prepared.facts.rtl)
 
 
 def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: int = 0, *,
@@ -141,14 +172,15 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
     try:
         prepared = prepare(project, spec, created=date)
         outcome.prepared = prepared
-        result.warnings = list(prepared.warnings)
         result.direction, result.binding = prepared.facts.direction, prepared.facts.binding
         fitted = lay_out(project, prepared, opts)
+        result.warnings = list(prepared.warnings)
         outcome.fitted = fitted
         outcome.fetched = [str(p) for p in fitted.laid.fetched]
         result.scale, result.passes = fitted.scale, fitted.passes
         result.warnings += [f"{spec.name}: WeasyPrint: {w}" for w in fitted.laid.warnings]
         result.pages, result.blank_pages = fitted.laid.pages, fitted.blanks
+        _proof(project, spec, prepared, fitted)
         if write:
             _write(project, spec, opts, prepared, fitted, date, result)
         else:
@@ -166,6 +198,32 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
         result.traceback = traceback.format_exc() if os.environ.get("PAMPHLET_DEBUG") else None
     result.seconds = round(time.perf_counter() - started, 3)
     return outcome
+
+
+def _proof(project: Project, spec: EditionSpec, prepared: Prepared, fitted: Fitted) -> None:
+    """Read the pages back: every word there, no blank page or panel, nothing in the dead edge."""
+    from . import proof
+    from .layouts import SAFE_MARGIN
+
+    language = project.languages[spec.lang]
+    layout = prepared.layout
+    body = _expected_blocks(prepared)
+    if prepared.excerpt:
+        body = [b for b in body if b.kind in ("lede", "quote")]
+    fields = {key: proof.text_blocks(prepared.context["meta"].get(key), language.meta_lines.get(key, 1))
+              for key in layout.prints}
+
+    def where(line: int) -> Location:
+        return language.locate(line) if line else Location(language.path)
+
+    report = proof.prove(spec.name, fitted.laid, body=body, fields=fields, where=where,
+                         safe_margin=None if spec.bleed else SAFE_MARGIN, allowed_blank=fitted.blanks)
+    unexpected = [n for n in report.blank_pages if n not in fitted.blank_numbers]
+    if unexpected:
+        from .errors import ProofError
+
+        raise ProofError(f"{spec.name}: page {unexpected[0]} of {fitted.laid.pages} is blank",
+                         "report it: this is a layout problem; try another layout meanwhile")
 
 
 def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Prepared, fitted: Fitted,
@@ -189,7 +247,7 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
         except ValueError as exc:
             raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
     if opts.html:
-        atomic_write(folder / f"{edition_name(project, spec)}.html", prepared.html(fitted.scale, fitted.blanks).encode())
+        atomic_write(folder / f"{edition_name(project, spec)}.html", prepared.html(fitted.scale, fitted.blanks, fitted.roles).encode())
     out = folder / f"{edition_name(project, spec)}.pdf"
     atomic_write(out, pdf)
     result.path, result.bytes = str(out), len(pdf)

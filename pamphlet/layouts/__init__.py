@@ -77,6 +77,13 @@ class Layout:
     pads_before_back: bool = True     # padding blanks go before the last page (the back cover)
     blanks_in_html: bool = False      # pages differ in size: blanks are laid out in the HTML
     takes_page_count: bool = False    # `--pages N` applies
+    fill_max: float = 1.2             # how far short text may be enlarged to fill
+    roles: int = 0                    # role levels (0…roles) the template knows for short text: own
+                                      # pages/panels for the event, pull quotes, call to action
+    blank_ok: int = 0                 # blank pages the layout may ship (a booklet's, before the back cover)
+    prints: tuple[str, ...] = ("title", "subtitle", "call_to_action")  # front-matter fields on its pages
+    excerpts: bool = False            # prints the lede and pull quotes when the whole text does not fit
+    readable_scale: float = 0.85      # the smallest type scale at which the whole text still counts as readable
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -127,11 +134,15 @@ class Layout:
 
 class Leaflet(Layout):
     name = "leaflet"
-    description = "Two-sided leaflet: headline, event box, body, pull quote, call to action, QR code."
+    description = ("Leaflet on one sheet: headline, event box and call to action on the front, the body in "
+                   "columns, contact and QR; one-sided when the text fits one side.")
     folding = "print double-sided, flip on long edge; no folding"
     base_size = 12.5
-    fixed_pages = 2
+    max_pages = 2
     pads_before_back = False
+    fills = True
+    fill_max = 1.6
+    prints = ("title", "subtitle", "call_to_action", "organiser")
 
     def printing(self, pages: int, plan: Plan | None) -> str:
         return self.folding if pages > 1 else "print on one side; no folding"
@@ -147,6 +158,8 @@ class Booklet(Layout):
     landscape_sheet = True
     saves_sheets = True
     takes_page_count = True
+    blank_ok = 2
+    prints = ("title", "subtitle", "call_to_action", "organiser")
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -166,6 +179,8 @@ class Zine(Layout):
     fixed_pages = 8
     landscape_sheet = True
     fills = True
+    fill_max = 1.35
+    roles = 3
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, 4 × 2 panels
@@ -187,6 +202,8 @@ class Trifold(Layout):
     fixed_pages = 6
     landscape_sheet = True
     fills = True
+    fill_max = 1.35
+    roles = 3
     blanks_in_html = True
 
     def geometry(self, paper: str) -> Geometry:
@@ -209,6 +226,10 @@ class Handbill(Layout):
     base_size = 9.5
     max_pages = 2
     pads_before_back = False
+    fills = True
+    fill_max = 1.5
+    excerpts = True
+    readable_scale = 0.9
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]

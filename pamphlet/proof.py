@@ -1,0 +1,239 @@
+"""The proof: read the laid-out pages back and compare them with what the edition must carry.
+
+Nothing is written before an edition passes:
+
+* every word of the Markdown body is on a page, in order, block by block
+  (WeasyPrint can drop text silently — multi-column + ``column-span`` at a page
+  break — or push it off the page);
+* the front-matter fields the layout prints are there;
+* no page or panel is blank beyond what the layout allows;
+* without bleed, no text and no colour field comes within the safe margin of a
+  page edge, where office printers cannot print.
+
+The text is read from WeasyPrint's page boxes, not from the PDF: the boxes are
+already in memory, so the proof costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from weasyprint.formatting_structure import boxes as B
+
+from . import markdown
+from .errors import ProofError
+from .layouts import SAFE_MARGIN
+from .render import LaidOut
+
+PX_PER_MM = 96 / 25.4
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of text the edition must print: a paragraph, heading, list item or table cell."""
+
+    line: int          # 1-based line in the Markdown body
+    words: tuple[str, ...]
+    kind: str = "text"  # "lede", "quote", or "text"
+
+
+@dataclass
+class PageText:
+    number: int
+    text: str = ""          # normalised: letters, marks and digits only, case-folded
+    raw: list[str] = field(default_factory=list)
+    ink: bool = False       # any text or image on the page
+    edge: list[str] = field(default_factory=list)  # what comes too close to an edge
+
+
+def _norm(text: str) -> str:
+    """Letters, marks and digits only (digits as ASCII), case-folded: hyphens, spaces, quotes,
+    isolates and soft hyphens drop out, so a word broken across lines reads as one."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text).casefold():
+        cat = unicodedata.category(ch)
+        if cat[0] in "LM":
+            out.append(ch)
+        elif cat == "Nd":
+            out.append(str(unicodedata.digit(ch)))
+        elif cat[0] == "N":
+            out.append(ch)
+    return "".join(out)
+
+
+def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) -> list[Block]:
+    """The body's printed text, block by block, as the Markdown renderer produces it."""
+    md = markdown.parser(quotes, rtl)
+    tokens = md.parse(body, {})
+    out: list[Block] = []
+    line, quote_depth, kind = 1, 0, "text"
+    for tok in tokens:
+        if tok.map is not None:
+            line = tok.map[0] + 1
+        if tok.type == "blockquote_open":
+            quote_depth += 1
+        elif tok.type == "blockquote_close":
+            quote_depth -= 1
+        elif tok.type == "paragraph_open":
+            kind = "lede" if tok.attrGet("class") == "lede" else ("quote" if quote_depth else "text")
+        if tok.type != "inline":
+            continue
+        words: list[str] = []
+        for child in tok.children or []:
+            if child.type in ("text", "code_inline"):
+                words.extend(child.content.split())
+            elif child.type in ("softbreak", "hardbreak"):
+                continue
+            elif child.type == "footnote_ref":
+                words.append(str(child.meta["id"] + 1))
+        words = [w for w in words if _norm(w)]
+        if words and tok.content.strip() not in markdown.PAGE_BREAK_MARKERS:
+            out.append(Block(line, tuple(words), kind if quote_depth == 0 or kind == "quote" else "quote"))
+        kind = "quote" if quote_depth else "text"
+    return out
+
+
+def text_blocks(text: str | None, line: int = 0) -> list[Block]:
+    """A front-matter value as one block."""
+    words = tuple(w for w in (text or "").split() if _norm(w))
+    return [Block(line, words)] if words else []
+
+
+# --- reading the pages ---------------------------------------------------------------------
+
+
+def _children(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", ()) or ():
+        yield getattr(child, "_box", child)  # absolutely positioned boxes sit behind placeholders
+
+
+def _walk(box: Any) -> Iterator[Any]:
+    """Boxes in document order, without the page-margin boxes (page numbers, running heads)."""
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if isinstance(b, B.MarginBox):
+            continue
+        yield b
+        stack.extend(reversed(list(_children(b))))
+
+
+def _painted(box: Any) -> bool:
+    bg = getattr(box, "style", None) and box.style["background_color"]
+    return bool(bg is not None and getattr(bg, "alpha", 0) > 0)
+
+
+def read_pages(laid: LaidOut, *, safe_margin: float | None) -> list[PageText]:
+    """Text per page in document order (margin boxes aside), with safe-margin findings."""
+    pages = []
+    for number, page in enumerate(laid.document.pages, start=1):
+        pt = PageText(number)
+        root = page._page_box
+        width, height = page.width, page.height
+        limit = (safe_margin or 0) * PX_PER_MM
+        if safe_margin and _painted(root):
+            pt.edge.append("the page background is coloured to the edge")
+        parts: list[str] = []
+        for box in _walk(root):
+            if isinstance(box, B.TextBox):
+                if not box.text.strip():
+                    continue
+                x, y, w, h = box.position_x, box.position_y, box.width or 0, box.height or 0
+                if x + w < 0 or x > width or y > height or y + h < 0:
+                    continue  # off the page: not printed
+                if x < -0.5 or x + w > width + 0.5:
+                    pt.edge.append(f'text runs off the page: "{box.text.strip()[:30]}"')
+                    continue
+                pt.ink = True
+                parts.append(box.text)
+                if safe_margin and (x < limit or y < limit or x + w > width - limit or y + h > height - limit):
+                    pt.edge.append(f'text within {safe_margin:g} mm of the edge: "{box.text.strip()[:30]}"')
+            elif isinstance(box, B.ReplacedBox):
+                pt.ink = True
+            elif safe_margin and isinstance(box, B.BlockLevelBox | B.TableCellBox) and _painted(box):
+                x, y = box.border_box_x(), box.border_box_y()
+                w, h = box.border_width(), box.border_height()
+                if w > 1 and h > 1 and (x < limit or y < limit or x + w > width - limit or y + h > height - limit):
+                    pt.edge.append(f"a colour field within {safe_margin:g} mm of the edge")
+        pt.raw = parts
+        pt.text = _norm("".join(parts))
+        pages.append(pt)
+    return pages
+
+
+# --- the proof ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What the proof found that does not fail the edition."""
+
+    blank_pages: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _missing_run(stream: str, start: int, block: Block) -> tuple[int, int]:
+    """(words found in order from ``start``, position after them): the longest prefix of the block."""
+    lo, hi, pos = 0, len(block.words), start
+    whole = "".join(_norm(w) for w in block.words)
+    at = stream.find(whole, start)
+    if at >= 0:
+        return len(block.words), at + len(whole)
+    while lo < hi:  # binary search for the longest prefix that is there
+        mid = (lo + hi + 1) // 2
+        prefix = "".join(_norm(w) for w in block.words[:mid])
+        at = stream.find(prefix, start)
+        if at >= 0:
+            lo, pos = mid, at + len(prefix)
+        else:
+            hi = mid - 1
+    return lo, pos
+
+
+def check_text(name: str, stream: str, blocks: list[Block], where: Any) -> None:
+    """Every block's words on the pages, in order; raise ProofError naming the first gap."""
+    pos, missing, first = 0, 0, None
+    for block in blocks:
+        found, end = _missing_run(stream, pos, block)
+        if found == len(block.words):
+            pos = end
+            continue
+        missing += len(block.words) - found
+        if first is None:
+            first = (block, found)
+        if found:
+            pos = end
+    if first is None:
+        return
+    block, found = first
+    if found:
+        lead = " ".join(block.words[max(0, found - 3):found])
+        what = f'after "…{lead}"'
+    else:
+        what = f'from "{" ".join(block.words[:4])}…"'
+    noun = "word" if missing == 1 else "words"
+    raise ProofError(f"{name}: {missing} {noun} {what} are not on any page ({where(block.line)})",
+                     "this is a layout problem, not your text: report it, and try another layout meanwhile")
+
+
+def prove(name: str, laid: LaidOut, *, body: list[Block], fields: dict[str, list[Block]], where: Any,
+          safe_margin: float | None, allowed_blank: int) -> Report:
+    """Check a laid-out edition; raise ProofError for lost text or ink in the dead edge."""
+    pages = read_pages(laid, safe_margin=safe_margin)
+    stream = "".join(p.text for p in pages)
+    check_text(name, stream, body, where)
+    for key, blocks in fields.items():
+        for block in blocks:
+            if _norm("".join(block.words)) not in stream:
+                raise ProofError(f"{name}: the {key.replace('_', ' ')} is not on any page ({where(block.line)})",
+                                 "this is a layout problem, not your text: report it")
+    for page in pages:
+        if page.edge:
+            raise ProofError(f"{name}: page {page.number}: {page.edge[0]}",
+                             f"office printers cannot print the outer {SAFE_MARGIN:g} mm; use --bleed 3 if a "
+                             "print shop trims the sheets, or report the layout problem")
+    report = Report(blank_pages=[p.number for p in pages if not p.ink])
+    return report
