@@ -16,8 +16,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -n auto -q
 
+# make bench BENCH_ARGS="--runs 7 --readme": more pairs, and the table written into README.md (Speed)
 bench: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check pamphlet tests
