@@ -110,9 +110,9 @@ def load(text: str, path: Path, line_offset: int = 0) -> Source:
     except _Refused as exc:
         raise _error(path, exc.node.start_mark.line + 1 + line_offset, exc.message, exc.hint) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1 + line_offset
+        at = text[: exc.position or 0].count("\n") + 1 + line_offset
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        raise _error(path, line, f"control character {what} is not allowed in YAML",
+        raise _error(path, at, f"control character {what} is not allowed in YAML",
                      "remove it (it often comes from copying out of a terminal or a PDF)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
