@@ -142,8 +142,8 @@ def render(template: str, context: dict[str, Any], project_templates: Path | Non
     except PamphletError:
         raise
     except jinja2.TemplateSyntaxError as exc:
-        where = Location(exc.filename or exc.name or template, exc.lineno)
-        raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
+        at = Location(exc.filename or exc.name or template, exc.lineno)
+        raise TemplateError(f"{at}: template syntax error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         where = _template_frame(exc) or template
         raise TemplateError(f"{where}: {exc.message}",
