@@ -319,3 +319,37 @@ def test_lean_values_equal_typers_own(name, values):
             pytest.fail(f"{name}={value!r}: Typer refuses it, the lean path accepted it")
         got = lean.coerce(value, param=param, ctx=None)
         assert got == expected and type(got) is type(expected), (name, value, got, expected)
+
+
+# --- small values remembered across processes (QR code, dates) ------------------------------------------
+
+
+def test_memo_remembers_across_processes_and_recomputes_when_damaged(cache_home, monkeypatch):
+    from pamphlet import memo
+
+    calls: list[str] = []
+
+    def make(value: str):  # noqa: ANN202
+        return lambda: calls.append(value) or value
+
+    monkeypatch.setattr(memo, "_stores", {})
+    assert memo.remembered("qr", ("https://example.org", "#000"), make("svg-1"), library="json") == "svg-1"
+    monkeypatch.setattr(memo, "_stores", {})  # a new process
+    assert memo.remembered("qr", ("https://example.org", "#000"), make("svg-2"), library="json") == "svg-1"
+    assert memo.remembered("qr", ("https://example.org", "#111"), make("svg-3"), library="json") == "svg-3"
+    assert calls == ["svg-1", "svg-3"]
+    for damage in ("{not json", '{"format": 1, "entries": []}', '{"format": 99, "entries": {}}'):
+        memo._file("qr").write_text(damage, encoding="utf-8")
+        monkeypatch.setattr(memo, "_stores", {})
+        assert memo.remembered("qr", ("https://example.org", "#000"), make("svg-4"), library="json") == "svg-4"
+    assert json.loads(memo._file("qr").read_text(encoding="utf-8"))["format"] == memo.FORMAT
+
+
+def test_memo_key_includes_the_librarys_installed_version(cache_home, monkeypatch):
+    from pamphlet import memo
+
+    assert memo.library_version("no_such_module_anywhere") != memo.library_version("json")
+    monkeypatch.setattr(memo, "_stores", {})
+    assert memo.remembered("d", ("x",), lambda: "one", library="json") == "one"
+    monkeypatch.setattr(memo, "library_version", lambda module: "another install")
+    assert memo.remembered("d", ("x",), lambda: "two", library="json") == "two"
