@@ -105,8 +105,8 @@ MAX_FILL_SCALE = 1.2
 
 
 def _sparse(laid: LaidOut) -> bool:
-    """A last page less than half full (on a layout without a fixed page count)."""
-    return render.overflow_fraction(laid, laid.pages - 1) * laid.pages < 0.5
+    """A last page less than 60 % full (on a layout without a fixed page count)."""
+    return render.content_bottom(laid.document.pages[-1]) < 0.6
 
 
 def _short_error(layout: Layout, name: str, words: int, pages: int, target: int) -> FitError:

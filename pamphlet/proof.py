@@ -69,7 +69,7 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
     md = markdown.parser(quotes, rtl)
     tokens = md.parse(body, {})
     out: list[Block] = []
-    line, quote_depth, kind = 1, 0, "text"
+    line, quote_depth, lede = 1, 0, False
     for tok in tokens:
         if tok.map is not None:
             line = tok.map[0] + 1
@@ -77,9 +77,8 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
             quote_depth += 1
         elif tok.type == "blockquote_close":
             quote_depth -= 1
-        elif tok.type == "paragraph_open":
-            kind = "lede" if tok.attrGet("class") == "lede" else ("quote" if quote_depth else "text")
         if tok.type != "inline":
+            lede = tok.type == "paragraph_open" and tok.attrGet("class") == "lede"
             continue
         words: list[str] = []
         for child in tok.children or []:
@@ -91,8 +90,7 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
                 words.append(str(child.meta["id"] + 1))
         words = [w for w in words if _norm(w)]
         if words and tok.content.strip() not in markdown.PAGE_BREAK_MARKERS:
-            out.append(Block(line, tuple(words), kind if quote_depth == 0 or kind == "quote" else "quote"))
-        kind = "quote" if quote_depth else "text"
+            out.append(Block(line, tuple(words), "lede" if lede else ("quote" if quote_depth else "text")))
     return out
 
 

@@ -13,9 +13,10 @@ import logging
 import mimetypes
 import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import hyphenation, native
@@ -191,11 +192,12 @@ class SandboxFetcher(URLFetcher):
 
 
 @dataclass
-class Layout:
+class LaidOut:
     """A laid-out document: its pages, ready to write or to measure."""
 
     document: Document
     fetched: list[Path]
+    warnings: list[str] = field(default_factory=list)  # WeasyPrint's complaints about the HTML/CSS
 
     @property
     def pages(self) -> int:
@@ -204,17 +206,22 @@ class Layout:
 
 class _Collect(logging.Handler):
     """WeasyPrint reports unusable images as log errors and goes on without them;
-    for a print job that is a silent hole in the page, so we collect and raise."""
+    for a print job that is a silent hole in the page, so we collect and raise.
+    Its warnings (CSS it ignores, say) are kept for the edition's report."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.levelno >= logging.ERROR:
+            self.messages.append(record.getMessage())
+        else:
+            self.warnings.append(record.getMessage())
 
 
-def lay_out(html: str, base_dir: Path, roots: list[Path]) -> Layout:
+def lay_out(html: str, base_dir: Path, roots: list[Path]) -> LaidOut:
     """Lay out ``html`` (resources relative to ``base_dir``) without writing a PDF."""
     fetcher = SandboxFetcher([base_dir, *roots])
     collect = _Collect()
@@ -241,10 +248,10 @@ def lay_out(html: str, base_dir: Path, roots: list[Path]) -> Layout:
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     finally:
         wp_log.removeHandler(collect)
-    return Layout(doc, fetcher.fetched)
+    return LaidOut(doc, fetcher.fetched, list(dict.fromkeys(collect.warnings)))
 
 
-def insert_blank_pages(layout: Layout, count: int, before_last: bool = True) -> Layout:
+def insert_blank_pages(layout: LaidOut, count: int, before_last: bool = True) -> LaidOut:
     """Add ``count`` blank pages (before the back cover) sized like the first page."""
     if count <= 0:
         return layout
@@ -255,10 +262,10 @@ def insert_blank_pages(layout: Layout, count: int, before_last: bool = True) -> 
     pages = list(layout.document.pages)
     at = len(pages) - 1 if before_last else len(pages)
     pages[at:at] = [blank] * count
-    return Layout(layout.document.copy(pages), layout.fetched)
+    return LaidOut(layout.document.copy(pages), layout.fetched, layout.warnings)
 
 
-def _content_bottom(page) -> float:
+def content_bottom(page: Any) -> float:
     """How far down the page's content reaches, as a fraction of its height."""
     box = page._page_box
     bottom = 0.0
@@ -272,12 +279,12 @@ def _content_bottom(page) -> float:
     return min(1.0, bottom / page.height) if page.height else 1.0
 
 
-def overflow_fraction(layout: Layout, limit: int) -> float:
+def overflow_fraction(layout: LaidOut, limit: int) -> float:
     """Roughly which share of the text lies beyond page ``limit``."""
     pages = layout.document.pages
     if len(pages) <= limit:
         return 0.0
-    fills = [1.0] * (len(pages) - 1) + [_content_bottom(pages[-1])]
+    fills = [1.0] * (len(pages) - 1) + [content_bottom(pages[-1])]
     total = sum(fills)
     return sum(fills[limit:]) / total if total else 0.0
 
@@ -289,7 +296,7 @@ class PlacedImage:
     dpi: float  # the lower of horizontal and vertical resolution at its placed size
 
 
-def placed_images(layout: Layout) -> list[PlacedImage]:
+def placed_images(layout: LaidOut) -> list[PlacedImage]:
     """Raster images as laid out, with their effective print resolution."""
     from weasyprint.formatting_structure.boxes import ReplacedBox
 
@@ -307,7 +314,7 @@ def placed_images(layout: Layout) -> list[PlacedImage]:
     return found
 
 
-def write_pdf(layout: Layout) -> bytes:
+def write_pdf(layout: LaidOut) -> bytes:
     """The PDF bytes (no dates in it, so the same input gives the same bytes).
 
     SVG images are drawn only now, and WeasyPrint logs (and skips) what goes wrong

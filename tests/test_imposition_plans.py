@@ -221,9 +221,9 @@ def test_booklet_spine_fold_ticks_on_every_side() -> None:
                 assert mark.kind == "fold"
                 assert mark.x1 == mark.x2 == w
                 assert 0 < abs(mark.y2 - mark.y1) <= 10
-                assert min(mark.y1, mark.y2) in (0, pytest.approx(h - 5))
+                assert min(mark.y1, mark.y2) in (5, pytest.approx(h - 10))  # inside the printable area
             ys = sorted(min(m.y1, m.y2) for m in side.marks)
-            assert ys[0] == 0 and max(max(m.y1, m.y2) for m in side.marks) == h
+            assert ys[0] == 5 and max(max(m.y1, m.y2) for m in side.marks) == h - 5
 
 
 @pytest.mark.parametrize("n", [0, -4, 2, 6, 10, 30])
@@ -350,11 +350,11 @@ def test_zine_marks() -> None:
     (side,) = zine_plan(w, h).sheets[0].sides
     folds = {(m.x1, m.y1, m.x2, m.y2) for m in side.marks if m.kind == "fold"}
     cuts = [(m.x1, m.y1, m.x2, m.y2) for m in side.marks if m.kind == "cut"]
-    assert folds == {
-        (0, h, 4 * w, h),
-        (w, 0, w, 2 * h),
-        (2 * w, 0, 2 * w, 2 * h),
-        (3 * w, 0, 3 * w, 2 * h),
+    assert folds == {  # 5 mm short of the sheet edges, which office printers cannot reach
+        (5, h, 4 * w - 5, h),
+        (w, 5, w, 2 * h - 5),
+        (2 * w, 5, 2 * w, 2 * h - 5),
+        (3 * w, 5, 3 * w, 2 * h - 5),
     }
     assert cuts == [(w, h, 3 * w, h)], "slit across the middle two panels only"
 
@@ -435,7 +435,7 @@ def test_trifold_fold_ticks_at_panel_boundaries(rtl: bool) -> None:
         assert xs == pytest.approx(boundaries)
         assert all(m.kind == "fold" and m.x1 == m.x2 for m in side.marks)
         assert len(side.marks) == 4  # top and bottom tick at each of 2 folds
-        assert sorted({round(min(m.y1, m.y2), 6) for m in side.marks}) == [0, HEIGHT - 5]
+        assert sorted({round(min(m.y1, m.y2), 6) for m in side.marks}) == [5, HEIGHT - 10]
 
 
 def test_trifold_rejects_wide_fold_in_panel() -> None:
@@ -488,12 +488,12 @@ def test_handbill_crop_marks_a6_on_a4() -> None:
     (side,) = handbill_plan(1, *A6, *A4).sheets[0].sides
     marks = {(m.kind, m.x1, m.y1, m.x2, m.y2) for m in side.marks}
     # Only the inner cut lines need cutting; the grid touches the sheet edges,
-    # so the ticks run in from the sheet edge along the cut lines.
+    # so the ticks run along the cut lines, starting 5 mm in (where printers print).
     assert marks == {
-        ("crop", 105, 0, 105, 5),
-        ("crop", 105, 292, 105, 297),
-        ("crop", 0, 148.5, 5, 148.5),
-        ("crop", 205, 148.5, 210, 148.5),
+        ("crop", 105, 5, 105, 10),
+        ("crop", 105, 287, 105, 292),
+        ("crop", 5, 148.5, 10, 148.5),
+        ("crop", 200, 148.5, 205, 148.5),
     }
 
 

@@ -44,6 +44,8 @@ AUTO_SIGNATURE_THRESHOLD = 40
 AUTO_SIGNATURE_SHEETS = 4
 #: Length of fold ticks drawn in from the sheet edges, mm.
 FOLD_TICK = 5.0
+#: Office printers cannot print this close to a sheet edge: marks start this far in (mm).
+EDGE_GAP = 5.0
 #: Length of handbill crop ticks, mm.
 CROP_TICK = 5.0
 #: Grid edges closer than this to the sheet edge need no cut, mm.
@@ -185,10 +187,11 @@ def _fold_ticks(x: float, height: float) -> tuple[Mark, Mark]:
     Ticks rather than a full line: a printed line across the page would show
     on the finished spine/panel, ticks at the edge are enough to fold against.
     """
+    gap = min(EDGE_GAP, height / 8)
     tick = min(FOLD_TICK, height / 4)
     return (
-        Mark("fold", x, 0.0, x, tick),
-        Mark("fold", x, height - tick, x, height),
+        Mark("fold", x, gap, x, gap + tick),
+        Mark("fold", x, height - gap - tick, x, height - gap),
     )
 
 
@@ -345,8 +348,8 @@ def zine_plan(page_w: float, page_h: float, *, rtl: bool = False) -> Plan:
     cells = _row(top, widths, page_h, page_h, rotate=180) + _row(bottom, widths, 0.0, page_h)
     width, height = 4 * page_w, 2 * page_h
     marks = (
-        Mark("fold", 0.0, page_h, width, page_h),
-        *(Mark("fold", i * page_w, 0.0, i * page_w, height) for i in (1, 2, 3)),
+        Mark("fold", EDGE_GAP, page_h, width - EDGE_GAP, page_h),
+        *(Mark("fold", i * page_w, EDGE_GAP, i * page_w, height - EDGE_GAP) for i in (1, 2, 3)),
         Mark("cut", page_w, page_h, 3 * page_w, page_h),
     )
     return Plan(
@@ -489,14 +492,14 @@ def _crop_marks(
         lo_room: float, hi_room: float, lo: float, hi: float, size: float
     ) -> tuple[tuple[float, float], tuple[float, float]]:
         """(start, end) spans of the two ticks along a cut line."""
-        if lo_room >= _MIN_CROP_ROOM:
-            first = (lo - min(CROP_TICK, lo_room), lo)
+        if lo_room >= EDGE_GAP + _MIN_CROP_ROOM:
+            first = (lo - min(CROP_TICK, lo_room - EDGE_GAP), lo)
+        else:  # no margin outside the grid: tick along the cut line, inside the printable area
+            first = (max(lo, EDGE_GAP), max(lo, EDGE_GAP) + CROP_TICK)
+        if hi_room >= EDGE_GAP + _MIN_CROP_ROOM:
+            second = (hi, hi + min(CROP_TICK, hi_room - EDGE_GAP))
         else:
-            first = (0.0, CROP_TICK)
-        if hi_room >= _MIN_CROP_ROOM:
-            second = (hi, hi + min(CROP_TICK, hi_room))
-        else:
-            second = (size - CROP_TICK, size)
+            second = (min(hi, size - EDGE_GAP) - CROP_TICK, min(hi, size - EDGE_GAP))
         return first, second
 
     for c in range(cols + 1):

@@ -1,0 +1,197 @@
+"""Trustworthy pages for any text: nothing lost, nothing blank, nothing in the printer's dead edge.
+
+Texts of every length (a 25-word notice, ~30-word notices in Cyrillic, Greek and
+Persian, a 120-word Arabic flyer, a 330-word English guide with headings, a
+list, a table, a quote and a callout) × every layout × A4 and Letter. Each
+edition is either built — and then every word is in its PDF, no page is blank
+and no ink is within 4.5 mm of a sheet edge — or refused with one line.
+These checks read the PDFs with pypdfium2, independently of the build's own proof.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from pamphlet.proof import source_blocks
+
+from .conftest import FIXTURES, copy_project, page_texts, run_cli
+
+LAYOUTS = ["leaflet", "booklet", "zine", "trifold", "handbill"]
+CORPUS = FIXTURES / "corpus"
+NOTICE = FIXTURES / "notice"
+DPI = 40
+BAND_MM = 4.5
+
+
+def _shared_build(tmp_path_factory, name: str, *args: str) -> dict[tuple[str, str], dict]:
+    """Build once for all test workers (a file lock; later workers find the editions up to date)."""
+    root = tmp_path_factory.getbasetemp().parent
+    out = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run_cli("build", *args, "-o", out, "--json")
+        assert result.exit_code in (0, 1), result.output
+        data = json.loads(result.stdout)
+    return {(e["lang"], e["layout"]): e for e in data["editions"]}
+
+
+@pytest.fixture(scope="session")
+def corpus_a4(tmp_path_factory):
+    return _shared_build(tmp_path_factory, "corpus-a4", str(CORPUS), "--paper", "a4")
+
+
+@pytest.fixture(scope="session")
+def corpus_letter(tmp_path_factory):
+    return _shared_build(tmp_path_factory, "corpus-letter", str(CORPUS), "--paper", "letter", "-L", "en", "-L", "ar")
+
+
+@pytest.fixture(scope="session")
+def notice_a4(tmp_path_factory):
+    return _shared_build(tmp_path_factory, "notice-a4", str(NOTICE))
+
+
+def _norm(text: str) -> str:
+    """Letters and digits only: PDF text extraction moves Arabic vowel marks around, so marks go too."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text).casefold():
+        cat = unicodedata.category(ch)
+        if cat[0] == "L" or cat == "Nd":
+            out.append(str(unicodedata.digit(ch)) if cat == "Nd" else ch)
+    return "".join(out)
+
+
+def _without_page_number(text: str) -> str:
+    """A page's text without its page number (a line holding only digits), which splits paragraphs."""
+    return "\n".join(line for line in text.splitlines() if not line.strip().isdigit())
+
+
+def _assert_edition_is_trustworthy(project: Path, ed: dict) -> None:
+    if ed["status"] == "failed":
+        assert "\n" not in ed["error"] and ed["hint"], ed
+        return
+    pdf = Path(ed["path"])
+    texts = page_texts(pdf)
+    # No blank page: every page carries text (a booklet may pad two blanks before its back cover).
+    blank = [i + 1 for i, t in enumerate(texts) if not t.strip()]
+    assert len(blank) == ed["blank_pages"] <= (2 if ed["layout"] == "booklet" else 0), (ed["layout"], blank)
+    # Every word, block by block, in the PDF's own text.
+    stream = _norm("".join(_without_page_number(t) for t in texts))
+    body = (project / f"{ed['lang']}.md").read_text(encoding="utf-8").split("---", 2)[2]
+    blocks = source_blocks(body, rtl=ed["direction"] == "rtl")
+    if any("prints the lede and pull quotes" in w for w in ed["warnings"]):
+        blocks = [b for b in blocks if b.kind in ("lede", "quote")]
+    if ed["direction"] == "rtl":
+        # PDF extraction of right-to-left text is not in logical order around numbers and Latin runs,
+        # and it spells the lam-alef ligature backwards: check word by word with that letter pair dropped
+        # (the build's own proof reads WeasyPrint's boxes, in logical order, block by block).
+        loose = stream.replace("ل", "").replace("ا", "")
+        for block in blocks:
+            for word in block.words:
+                assert _norm(word).replace("ل", "").replace("ا", "") in loose, (ed["lang"], ed["layout"], word)
+    else:
+        for block in blocks:
+            assert _norm("".join(block.words)) in stream, (ed["lang"], ed["layout"], block)
+    # The safe area: nothing printed within the band an office printer cannot reach.
+    printed = Path(ed["print_path"] or ed["path"])
+    doc = pdfium.PdfDocument(str(printed))
+    try:
+        for i in range(len(doc)):
+            img = doc[i].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+            band = max(1, int(BAND_MM / 25.4 * DPI))
+            w, h = img.size
+            edges = [img.crop((0, 0, w, band)), img.crop((0, h - band, w, h)),
+                     img.crop((0, 0, band, h)), img.crop((w - band, 0, w, h))]
+            darkest = min(e.getextrema()[0] for e in edges)
+            assert darkest > 235, f"{printed.name} sheet side {i + 1}: ink within {BAND_MM} mm of the edge"
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "ru", "el", "fa"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_corpus_a4(corpus_a4, lang, layout):
+    _assert_edition_is_trustworthy(CORPUS, corpus_a4[(lang, layout)])
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_corpus_letter(corpus_letter, lang, layout):
+    ed = corpus_letter[(lang, layout)]
+    _assert_edition_is_trustworthy(CORPUS, ed)
+    assert ed["paper"] == "letter"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_25_word_notice(notice_a4, layout):
+    _assert_edition_is_trustworthy(NOTICE, notice_a4[("en", layout)])
+
+
+def test_short_texts_do_not_ship_empty_pages(notice_a4, corpus_a4):
+    leaflet = notice_a4[("en", "leaflet")]
+    assert leaflet["status"] == "built" and leaflet["pages"] == 1 and leaflet["sides"] == 1
+    assert leaflet["cups_sides"] == "one-sided" and "one side" in leaflet["printing"]
+    assert leaflet["scale"] > 1  # set large enough to fill the side
+    for layout in ("zine", "trifold"):
+        ed = notice_a4[("en", layout)]
+        if ed["status"] == "failed":
+            assert "more words" in ed["error"] and "leaflet" in ed["hint"]
+    handbill = corpus_a4[("ru", "handbill")]
+    assert handbill["status"] == "built" and not handbill["warnings"]  # the whole text fits
+
+
+def test_long_text_on_a_handbill_is_an_excerpt_with_a_warning(corpus_a4):
+    ed = corpus_a4[("en", "handbill")]
+    assert ed["status"] == "built"
+    [warning] = [w for w in ed["warnings"] if "handbill" in w]
+    assert warning.startswith("en/handbill: prints the lede and pull quotes, ")
+    assert "words left out (write a shorter text under handbill: in the front matter)" in warning
+
+
+def test_a_handbill_text_in_the_front_matter_is_printed_whole(tmp_path):
+    proj = copy_project(CORPUS, tmp_path / "p")
+    en = proj / "en.md"
+    en.write_text(en.read_text().replace("organiser: Legal", "handbill: |\n  Know your rights. Stay calm, say no comment, ask for a solicitor.\norganiser: Legal"))
+    result = run_cli("build", proj, "-L", "en", "-l", "handbill", "-o", tmp_path / "out", "--json")
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "built" and ed["warnings"] == []
+    assert "ask for a solicitor" in " ".join(page_texts(Path(ed["path"]))).replace("\r\n", " ")
+
+
+def test_a_template_that_drops_a_paragraph_fails_the_build(tmp_path):
+    proj = copy_project(CORPUS, tmp_path / "p")
+    (proj / "templates" / "leaflet").mkdir(parents=True)
+    (proj / "templates" / "leaflet" / "page.html").write_text(
+        '{% extends "builtin/leaflet/page.html" %}{% block body %}'
+        '<h1>{{ meta.title }}</h1><p>{{ meta.subtitle }}</p><p>{{ meta.call_to_action }}</p>{{ lede }}{% endblock %}')
+    result = run_cli("build", proj, "-L", "en", "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "failed" and ed["path"] is None
+    assert "words from \"Before you go…\" are not on any page (" in ed["error"] and "en.md:11)" in ed["error"]
+    assert not (tmp_path / "out" / "corpus-en-leaflet.pdf").exists()
+
+
+def test_column_span_no_longer_loses_text_on_letter(tmp_path):
+    """The bundled example on Letter lost everything after the pull quote (column-span at a page break)."""
+    result = run_cli("build", FIXTURES.parent.parent / "content", "-L", "en", "-l", "leaflet", "--paper", "letter",
+                     "-o", tmp_path, "--json")
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "built", ed
+    assert "respects the rights and aspirations of all people" in " ".join(page_texts(Path(ed["path"]))).replace("\r\n", " ")
+
+
+def test_check_reports_the_proof_like_build(tmp_path):
+    proj = copy_project(CORPUS, tmp_path / "p")
+    result = run_cli("check", proj, "-L", "en", "-l", "handbill", "--json")
+    data = json.loads(result.stdout)
+    [ed] = data["editions"]
+    assert ed["status"] == "warning" and result.exit_code == 0
+    assert any("prints the lede and pull quotes" in f["message"] for f in ed["findings"])
+    strict = run_cli("check", proj, "-L", "en", "-l", "handbill", "--strict", "--json")
+    assert strict.exit_code == 1
