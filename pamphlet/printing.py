@@ -246,7 +246,7 @@ class Cups:
         if tool is None:
             raise PrinterError(f"CUPS is not installed: there is no `{argv[0]}` command", _INSTALL_HINT)
         try:
-            return subprocess.run([tool, *argv[1:]], env=self.env, capture_output=True, text=True,
+            return subprocess.run(list(argv), executable=tool, env=self.env, capture_output=True, text=True,
                                   timeout=self.timeout, stdin=subprocess.DEVNULL, check=False)
         except subprocess.TimeoutExpired:
             raise PrinterError(f"CUPS did not answer within {self.timeout:.0f} s (`{shlex.join(argv)}`)",
@@ -420,7 +420,7 @@ def _first_and_reason(text: str) -> tuple[str, str]:
 def _refused(job: Job, stderr: str) -> PrinterError:
     """lp's complaint as one line, with a hint that fits it."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    reason = re.sub(r"^lp:\s*(Error\s*-\s*)?", "", lines[0]) if lines else "no reason given"
+    reason = re.sub(r"^(\S*/)?lp:\s*(Error\s*-\s*)?", "", lines[0]) if lines else "no reason given"
     printer = job.printer or "the default printer"
     low = reason.lower()
     if "not accepting" in low:
