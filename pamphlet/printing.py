@@ -240,6 +240,7 @@ class Cups:
     def __init__(self, env: dict[str, str] | None = None, timeout: float = TIMEOUT):
         self.env = {**(os.environ if env is None else env), "LC_ALL": "C", "LANG": "C", "LANGUAGE": "C"}
         self.timeout = timeout
+        self._server: str | None = None
 
     def run(self, *argv: str) -> subprocess.CompletedProcess[str]:
         tool = shutil.which(argv[0], path=self.env.get("PATH"))
@@ -258,7 +259,9 @@ class Cups:
 
     def server(self) -> str:
         """``host:port`` (or a socket path) the tools talk to, after CUPS_SERVER and client.conf."""
-        return self.run("lpstat", "-H").stdout.strip() or "localhost:631"
+        if self._server is None:
+            self._server = self.run("lpstat", "-H").stdout.strip() or "localhost:631"
+        return self._server
 
     def require_scheduler(self) -> None:
         """A clear error instead of lp's misleading "The printer or class does not exist"."""

@@ -233,7 +233,7 @@ SystemGroup root
         if not test.exists():
             test.write_text(GET_JOB_ATTRIBUTES, encoding="utf-8")
         res = self.run("ipptool", "-tv", f"ipp://{self.server}/jobs/{job_id}", str(test), check=False)
-        attrs = {}
+        attrs: dict[str, str] = {}
         for m in re.finditer(r"^\s+([a-z0-9-]+) \([^)]*\) = (.*)$", res.stdout, re.M):
             attrs.setdefault(m.group(1), m.group(2).strip())
         return attrs

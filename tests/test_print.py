@@ -442,7 +442,10 @@ with open(log, "a") as fh:
 first = args[0] if args else ""
 if tool == "lp":
     with open(log) as fh:
-        print(f"request id is Fake-{{sum(line.startswith('lp ') for line in fh)}} (1 file(s))")
+        number = sum(line.startswith("lp ") for line in fh)
+    if str(number) == os.environ.get("FAKE_LP_REFUSES"):
+        sys.exit(print("lp: Error - The printer or class is not shared.", file=sys.stderr) or 1)
+    print(f"request id is Fake-{{number}} (1 file(s))")
 elif tool == "lpoptions":
     print("Duplex/2-Sided Printing: *None DuplexNoTumble DuplexTumble" if args[1] == "Office"
           else "PageSize/Media Size: *A4 Letter")
@@ -504,6 +507,27 @@ def test_fake_cups_swap_edges(fake_cups, built):
     assert ["sides=two-sided-long-edge" in line for line in result.stdout.splitlines()] == [True, False]
     assert "sides=two-sided-short-edge" in result.stdout.splitlines()[1]
     assert _lp_calls(fake_cups) == []
+
+
+def test_fake_cups_a_refusal_after_some_jobs_says_what_went_out(fake_cups, built, monkeypatch):
+    monkeypatch.setenv("FAKE_LP_REFUSES", "2")
+    result = run_cli("print", *EN, "-l", "trifold", "-l", "leaflet", "-o", built["en"], "-P", "Office")
+    assert result.exit_code == 1
+    assert result.stdout == "en/trifold → Office job 1: 1 sheet, two-sided-short-edge, A4\n"
+    error, hint = _error(result)
+    assert error == ("error: Office refused en/leaflet: The printer or class is not shared. "
+                     "(already sent: en/trifold (job 1))")
+    assert hint == "hint: check the queue with `lpstat -l -p Office` and the CUPS error log"
+
+
+def test_dry_run_without_cups_still_shows_the_commands(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no CUPS tools at all
+    result = run_cli("print", "--test-sheet", "-o", tmp_path, "--dry-run")
+    assert result.exit_code == 0, result.output
+    sheet = tmp_path / "pamphlet-test-sheet-a4.pdf"
+    assert result.stdout == (f"lp -n 1 -o sides=two-sided-long-edge -o media=A4 -o print-scaling=none "
+                             f"-t pamphlet-test-sheet-a4 {shlex.quote(str(sheet))}\n")  # lp's default printer
+    assert "warning: CUPS is not installed: there is no `lp` command; showing the commands anyway" in result.stderr
 
 
 # --------------------------------------------------------------------------- pure planning
