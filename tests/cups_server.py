@@ -7,9 +7,10 @@ through Ghostscript and writes a PDF), so a test can read back what was printed.
 
 cups-pdf reads its configuration only from /etc/cups (compiled in): the
 per-instance file ``/etc/cups/cups-pdf-<instance>.conf``, chosen by the device
-URI ``cups-pdf:/<instance>``, is the one way to point its output at our
-temporary folder. We write that one file, under a name no one else uses, and
-remove it when the server stops.
+URI ``cups-pdf:/<instance>``, is the one way to point its output (and its
+logs) at our temporary folder. We write that one file, under a name no one
+else uses, and remove it when the server stops; nothing else outside the
+temporary folder is written (cupsd's printcap goes there too).
 
 cups-pdf's backend is mode 0700 and owned by root (it must switch to the job's
 user), so cupsd runs it only when cupsd itself runs as root: elsewhere
@@ -114,7 +115,8 @@ class CupsServer:
         for folder in ("etc", "spool/tmp", "cache", "state", "log", "pdf", "pdf-spool", "ppd"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
         self.pdf_conf.write_text(
-            f"Out {self.out}\nAnonDirName {self.out}\nSpool {self.root / 'pdf-spool'}\nLabel 2\nLogType 3\n",
+            f"Out {self.out}\nAnonDirName {self.out}\nSpool {self.root / 'pdf-spool'}\nLog {self.root / 'log'}\n"
+            "Label 2\nLogType 3\n",
             encoding="utf-8")
         for _ in range(3):  # the free port may be taken between asking and listening
             self.port = _free_port()
