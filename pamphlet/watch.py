@@ -141,16 +141,20 @@ class Watcher:
         """Build once, then again after every change under the project folder, until ``stop`` or Ctrl-C."""
         import watchfiles
 
-        on_round(self.rebuild())
         watch_filter = watchfiles.DefaultFilter(ignore_paths=[str(p) for p in self.ignore_paths()])
 
         def wanted(change: watchfiles.Change, path: str) -> bool:
             name = Path(path).name
             return watch_filter(change, path) and not name.startswith(".")
 
+        # The first build runs once the watcher is live (its first, empty, yield after a
+        # short timeout), so a save during that build is seen and rebuilt next.
+        first = True
         for changes in watchfiles.watch(self.root, watch_filter=wanted, stop_event=stop, step=30,
-                                        rust_timeout=500, raise_interrupt=True):
-            on_round(self.rebuild(Path(p) for _, p in changes))
+                                        rust_timeout=200, yield_on_timeout=True, raise_interrupt=True):
+            if first or changes:
+                on_round(self.rebuild(Path(p) for _, p in changes))
+                first = False
 
 
 def _stamp(result: EditionResult) -> tuple[int, ...]:
