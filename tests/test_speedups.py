@@ -353,3 +353,19 @@ def test_memo_key_includes_the_librarys_installed_version(cache_home, monkeypatc
     assert memo.remembered("d", ("x",), lambda: "one", library="json") == "one"
     monkeypatch.setattr(memo, "library_version", lambda module: "another install")
     assert memo.remembered("d", ("x",), lambda: "two", library="json") == "two"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-j", "0"], "Input should be greater than or equal to 1"),
+    (["-j", "abc"], "Input should be a valid integer"),
+    (["--bleed", "x"], "Input should be a valid number"),
+    (["--bleed", "20"], "Input should be less than or equal to 10"),
+])
+def test_values_the_lean_path_declines_get_typers_own_messages(args, message, tmp_path):
+    proc = _python(f"""
+        import sys
+        from pamphlet.cli import run
+        sys.exit(run(["build", {str(tmp_path)!r}, *{args!r}]))
+    """)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
