@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup system-deps bench lint clean
+.PHONY: demo test setup system-deps bench lint strings clean
 
 demo: setup
 	$(BIN)/pamphlet build --example -o dist
@@ -19,6 +19,14 @@ test: setup
 # make bench BENCH_ARGS="--runs 7 --readme": more pairs, and the table written into README.md (Speed)
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# UI strings: extract the templates' messages into the .pot, then merge it into every language's .po
+# (new messages arrive untranslated, and tests/test_languages.py fails until each catalog has them).
+strings: setup
+	$(BIN)/pybabel extract -F babel.cfg -c "Translators:" --sort-by-file --no-wrap --project pamphlet \
+	  --msgid-bugs-address "the pamphlet issue tracker" --copyright-holder "pamphlet contributors" \
+	  -o pamphlet/locale/messages.pot .
+	$(BIN)/pybabel update -i pamphlet/locale/messages.pot -d pamphlet/locale -D messages --no-wrap --ignore-obsolete
 
 lint: setup
 	$(BIN)/ruff check pamphlet tests

@@ -38,7 +38,7 @@ class Face:
 
 def _cache_file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pamphlet" / "fonts-v1.json"
+    return Path(base) / "pamphlet" / "fonts-v2.json"
 
 
 class _FaceCache:
@@ -95,6 +95,11 @@ def _ranges(cps: frozenset[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+#: OS/2 usWidthClass → the width's name, appended to the family of a condensed or expanded face.
+_WIDTHS = {1: "UltraCondensed", 2: "ExtraCondensed", 3: "Condensed", 4: "SemiCondensed", 6: "SemiExpanded",
+           7: "Expanded", 8: "ExtraExpanded", 9: "UltraExpanded"}
+
+
 def _read_face(path: Path, shown: str | None = None) -> tuple[Face, frozenset[int]]:
     from fontTools.ttLib import TTFont, TTLibError  # only on a cache miss: it costs ~10 ms to import
 
@@ -104,6 +109,11 @@ def _read_face(path: Path, shown: str | None = None) -> tuple[Face, frozenset[in
         family = (name.getDebugName(16) or name.getDebugName(1) or path.stem).strip()
         os2 = font["OS/2"] if "OS/2" in font else None
         weight = int(os2.usWeightClass) if os2 else 400
+        if os2 and os2.fsSelection & 0x20 and weight < 600:  # flagged Bold but weighted 400 (Noto Nastaliq Urdu Bold)
+            weight = 700
+        width = int(os2.usWidthClass) if os2 else 5
+        if width != 5 and name.getDebugName(16):  # a condensed face is its own family, not a second "Noto Sans" Bold
+            family = f"{family} {_WIDTHS.get(width, f'Width{width}')}"
         italic = bool(os2.fsSelection & 1) if os2 else "italic" in path.stem.lower()
         cmap = frozenset(font.getBestCmap() or {})
     except (TTLibError, OSError, KeyError, AssertionError, ValueError, struct.error) as exc:

@@ -1,23 +1,165 @@
 """Language facts in one place: direction, script, fonts, hyphenation, dates, UI strings.
 
-Everything that differs between an English and an Arabic edition is decided
-here from the language code (BCP 47) and the project's settings, so templates
-and the renderer never guess.
+Everything that differs between an English and an Urdu edition is decided here
+from the language code (BCP 47) and the project's settings, so templates and
+the renderer never guess. Two tables hold the facts: :data:`SCRIPTS` (what a
+writing system needs: fonts per role, case, line height for tall marks) and
+:data:`LANGUAGES` (one row per language we ship UI strings for: its script,
+hyphenation dictionary, quotes, digits and any departure from its script, such
+as Urdu's Nastaliq or Vietnamese's stacked accents). Languages outside the
+table still build: their facts come from the script their code implies.
+
+The UI strings the templates print ("When", "Join us", …) are gettext
+catalogs in ``pamphlet/locale/<lang>/LC_MESSAGES/messages.po``. Templates mark
+them with Jinja's i18n extension; each edition gets a :class:`Translator`
+whose callables go into the template context (Jinja resolves ``gettext`` and
+``pgettext`` from the context before its globals), so one environment serves
+every language. A project overrides any message under ``strings:`` by its
+key: the English text in lower case with ``_`` for spaces (``join_us``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gettext as _gettext
 import logging
-from dataclasses import dataclass, field
-from functools import lru_cache
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from pathlib import Path
 
 import pyphen
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_interval, format_time
+from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
 
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+
+# --- scripts -------------------------------------------------------------------
+
+ROLES = ("body", "heading", "display")
+#: The Latin fallback every stack ends in, so Latin names, URLs and digits have a designed face.
+LATIN_FALLBACK = {"body": "Noto Serif", "heading": "Noto Sans", "display": "Noto Sans"}
+#: A condensed bold with Latin (Vietnamese included), Greek and Cyrillic: the display face where
+#: Bebas Neue (Latin and Russian capitals only) would leave a headline with letters from another face.
+CONDENSED = "Noto Sans Display ExtraCondensed"
+
+
+@dataclass(frozen=True)
+class Script:
+    """What a writing system needs from the page, whatever the language."""
+
+    direction: str
+    cased: bool  # has upper and lower case: only then `text-transform: uppercase` and letter-spacing
+    body: tuple[str, ...]
+    heading: tuple[str, ...]
+    display: tuple[str, ...]  # candidates in order; an edition takes the first that covers its headline
+    line: float = 1.0  # line-height factor: tall ascenders and deep descenders need more room
+    size: float = 1.0  # size factor: some faces look smaller than Latin ones at the same size
+
+
+SCRIPTS: dict[str, Script] = {
+    "latin": Script("ltr", True, ("Noto Serif",), ("Noto Sans",), ("Bebas Neue", CONDENSED)),
+    "greek": Script("ltr", True, ("Noto Serif",), ("Noto Sans",), (CONDENSED,)),
+    # Bebas Neue covers Russian but not Ukrainian (і ї є ґ): one face for every Cyrillic language.
+    "cyrillic": Script("ltr", True, ("Noto Serif",), ("Noto Sans",), (CONDENSED,)),
+    # Naskh for text, labels and contact lines; Kufi (bundled in Bold only) for headlines.
+    # Naskh sets well at Latin's line height; only Urdu's Nastaliq needs far more (see LANGUAGES).
+    "arabic": Script("rtl", False, ("Noto Naskh Arabic",), ("Noto Naskh Arabic",),
+                     ("Noto Kufi Arabic", "Noto Naskh Arabic"), size=1.15),
+    "hebrew": Script("rtl", False, ("Noto Serif Hebrew",), ("Noto Sans Hebrew",),
+                     ("Noto Sans Hebrew ExtraCondensed", "Noto Sans Hebrew"), size=1.08),
+    "devanagari": Script("ltr", False, ("Noto Serif Devanagari",), ("Noto Sans Devanagari",),
+                         ("Noto Sans Devanagari",), line=1.12, size=1.04),
+    "bengali": Script("ltr", False, ("Noto Serif Bengali",), ("Noto Sans Bengali",), ("Noto Sans Bengali",),
+                      line=1.12, size=1.04),
+    "gurmukhi": Script("ltr", False, ("Noto Serif Gurmukhi",), ("Noto Sans Gurmukhi",), ("Noto Sans Gurmukhi",),
+                       line=1.1, size=1.04),
+    "tamil": Script("ltr", False, ("Noto Serif Tamil",), ("Noto Sans Tamil",), ("Noto Sans Tamil",), line=1.08),
+    "ethiopic": Script("ltr", False, ("Noto Serif Ethiopic",), ("Noto Sans Ethiopic",), ("Noto Sans Ethiopic",),
+                       line=1.08, size=1.04),
+    # Chinese, Japanese, Korean: bring your own font (project fonts/ + `fonts: {cjk: ...}`);
+    # a CJK face is 10-20 MB per weight, more than everything else bundled together.
+    "cjk": Script("ltr", False, (), (), (), line=1.1),
+    # Any other script (Georgian, Armenian, Thai …): bring your own font under `fonts: {other: ...}`.
+    "other": Script("ltr", False, (), (), ()),
+}
+
+#: Line height of body text in Latin; every other line height is this times a factor.
+BASE_LINE_HEIGHT = 1.42
+#: Headline line height per display face (before the language's own factor): Bebas is caps only and
+#: sits tight; faces with lower case, marks above and below need room so accents clear the line above.
+DISPLAY_LINE_HEIGHT = {"Bebas Neue": 0.92, CONDENSED: 1.02, "Noto Kufi Arabic": 1.3, "Noto Naskh Arabic": 1.3,
+                       "Noto Nastaliq Urdu": 1.9, "Noto Sans Hebrew ExtraCondensed": 1.1, "Noto Sans Hebrew": 1.1}
+
+# --- languages -----------------------------------------------------------------
+
+NASTALIQ = ("Noto Nastaliq Urdu", "Noto Naskh Arabic")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One row of the language table: where a language departs from nothing but its script."""
+
+    name: str  # English name, for the README table and messages
+    script: str
+    hyphenate: str | None  # Pyphen dictionary, or None: no dictionary, or the script is not hyphenated
+    quotes: str | tuple[str, ...]  # primary open/close, secondary open/close
+    digits: str = "latn"  # digit system for dates, times and page numbers
+    fonts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # per role, replaces the script's
+    line: float | None = None  # line-height factor, if not the script's
+    size: float | None = None  # size factor, if not the script's
+    display_line: float = 1.0  # extra headline line height (stacked accents)
+
+
+_FR_QUOTES = ("«\u202f", "\u202f»", "“", "”")
+#: Every language with UI strings, in the order of the README table.
+LANGUAGES: dict[str, Language] = {
+    "ar": Language("Arabic", "arabic", None, "«»“”", "arab"),
+    "fa": Language("Persian", "arabic", None, "«»“”", "arabext"),
+    "ur": Language("Urdu", "arabic", None, "“”‘’", fonts={"body": NASTALIQ, "heading": NASTALIQ, "display": NASTALIQ},
+                   line=1.55, size=1.08),  # Nastaliq: ascent 1.9 em, descent 0.6 em
+    "ps": Language("Pashto", "arabic", None, "«»“”", "arabext"),
+    "ckb": Language("Kurdish (Sorani)", "arabic", None, "«»“”", "arab"),
+    "kmr": Language("Kurdish (Kurmanji)", "latin", None, "«»‹›"),
+    "tr": Language("Turkish", "latin", None, "“”‘’"),
+    "so": Language("Somali", "latin", None, "“”‘’"),
+    "ti": Language("Tigrinya", "ethiopic", None, "«»‹›"),
+    "am": Language("Amharic", "ethiopic", None, "«»‹›"),
+    "bn": Language("Bengali", "bengali", None, "“”‘’", "beng"),
+    "hi": Language("Hindi", "devanagari", None, "“”‘’"),
+    # Pyphen has a Punjabi dictionary, but Gurmukhi text is not broken with hyphens in print.
+    "pa": Language("Punjabi (Gurmukhi)", "gurmukhi", None, "“”‘’"),
+    "ta": Language("Tamil", "tamil", None, "“”‘’"),
+    "vi": Language("Vietnamese", "latin", None, "“”‘’", fonts={"display": (CONDENSED,)}, line=1.05,
+                   display_line=1.1),
+    "tl": Language("Tagalog", "latin", None, "“”‘’"),
+    "pl": Language("Polish", "latin", "pl", "„”«»"),
+    "ro": Language("Romanian", "latin", "ro", "„”«»"),
+    "uk": Language("Ukrainian", "cyrillic", "uk", "«»„“"),
+    "ru": Language("Russian", "cyrillic", "ru", "«»„“"),
+    "el": Language("Greek", "greek", "el", "«»“”"),
+    "pt": Language("Portuguese", "latin", "pt", "«»“”"),
+    "it": Language("Italian", "latin", "it", "«»“”"),
+    "en": Language("English", "latin", "en", "“”‘’"),
+    "fr": Language("French", "latin", "fr", _FR_QUOTES),
+    "es": Language("Spanish", "latin", "es", "«»“”"),
+    "de": Language("German", "latin", "de", "„“‚‘"),
+    "he": Language("Hebrew", "hebrew", None, "”“’‘"),
+    "nl": Language("Dutch", "latin", "nl", "“”‘’"),
+    "sw": Language("Swahili", "latin", None, "“”‘’"),
+    "sv": Language("Swedish", "latin", "sv", "””’’"),
+    "id": Language("Indonesian", "latin", "id", "“”‘’"),
+}
+#: Codes that name a language of the table another way.
+ALIASES = {"ku": "kmr", "ku-Latn": "kmr", "ku-Arab": "ckb", "fil": "tl", "pes": "fa", "prs": "fa", "pbu": "ps"}
+
+# Languages outside the table: direction and script from the code.
 RTL_LANGS = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku-Arab", "ps", "sd", "ug", "ur", "yi", "syr"}
 SCRIPT_OF_LANG = {
     **{c: "arabic" for c in ("ar", "fa", "ur", "ckb", "ps", "sd", "ug", "ks")},
@@ -25,67 +167,69 @@ SCRIPT_OF_LANG = {
     "el": "greek",
     **{c: "cyrillic" for c in ("ru", "uk", "bg", "be", "mk", "sr", "kk", "ky", "mn", "tg", "tt", "ba")},
     **{c: "devanagari" for c in ("hi", "mr", "ne", "sa", "mai")},
+    "bn": "bengali", "as": "bengali", "pa": "gurmukhi", "ta": "tamil",
     **{c: "ethiopic" for c in ("am", "ti")},
     **{c: "cjk" for c in ("zh", "ja", "ko")},
 }
 SCRIPT_SUBTAGS = {"Latn": "latin", "Arab": "arabic", "Hebr": "hebrew", "Cyrl": "cyrillic", "Grek": "greek",
-                  "Deva": "devanagari", "Ethi": "ethiopic", "Hans": "cjk", "Hant": "cjk"}
+                  "Deva": "devanagari", "Beng": "bengali", "Guru": "gurmukhi", "Taml": "tamil", "Ethi": "ethiopic",
+                  "Hans": "cjk", "Hant": "cjk", "Jpan": "cjk", "Kore": "cjk"}
 
-# Font stacks per script and role. Each stack ends in a Latin face so Latin
-# names, URLs and digits inside any script have a designed fallback.
-_LATIN = {"body": ["Noto Serif"], "heading": ["Noto Sans"], "display": ["Bebas Neue", "Noto Sans"]}
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "beng": "০১২৩৪৫৬৭৮৯", "deva": "०१२३४५६७८९"}
+#: CSS counter style (WeasyPrint's predefined ones) for page numbers in each digit system.
+COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "beng": "bengali", "deva": "devanagari"}
+
+# Kept for code that read the old module-level tables.
 DEFAULT_FONTS: dict[str, dict[str, list[str]]] = {
-    "latin": _LATIN,
-    "greek": {"body": ["Noto Serif"], "heading": ["Noto Sans"], "display": ["Noto Sans"]},
-    "cyrillic": {"body": ["Noto Serif"], "heading": ["Noto Sans"], "display": ["Bebas Neue", "Noto Sans"]},
-    "arabic": {"body": ["Noto Naskh Arabic", "Noto Serif"], "heading": ["Noto Kufi Arabic", "Noto Naskh Arabic", "Noto Sans"],
-               "display": ["Noto Kufi Arabic", "Noto Naskh Arabic", "Noto Sans"]},
-    "hebrew": {"body": ["Noto Serif Hebrew", "Noto Serif"], "heading": ["Noto Sans Hebrew", "Noto Sans"],
-               "display": ["Noto Sans Hebrew", "Noto Sans"]},
-}
-#: Naskh and Hebrew faces look smaller than Latin ones at the same size.
-SIZE_FACTOR = {"arabic": 1.15, "hebrew": 1.08}
-#: Scripts whose display face must not be letter-spaced or upper-cased.
-NO_CASE_SCRIPTS = {"arabic", "hebrew", "devanagari", "ethiopic", "cjk"}
-
-QUOTES = {"en": "“”‘’", "fr": ("«\u202f", "\u202f»", "“", "”"), "de": "„“‚‘", "es": "«»“”", "it": "«»“”",
-          "pt": "«»“”", "ru": "«»„“", "uk": "«»„“", "pl": "„”«»", "nl": "“”‘’", "ar": "«»“”", "fa": "«»“”",
-          "he": "”“’‘"}
-DEFAULT_DIGITS = {"ar": "arab", "fa": "arabext", "ckb": "arab"}
-_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
-
-# UI strings the templates use. English is the fallback for every key.
-UI_STRINGS: dict[str, dict[str, str]] = {
-    "en": {"when": "When", "where": "Where", "time": "Time", "join_us": "Join us", "page": "Page",
-           "contact": "Contact", "organised_by": "Organised by", "scan": "Scan for details",
-           "web": "Web", "email": "Email", "phone": "Phone", "read_more": "Read more"},
-    "fr": {"when": "Quand", "where": "Où", "time": "Heure", "join_us": "Rejoignez-nous", "page": "Page",
-           "contact": "Contact", "organised_by": "Organisé par", "scan": "Scannez pour en savoir plus",
-           "web": "Web", "email": "Courriel", "phone": "Téléphone", "read_more": "En savoir plus"},
-    "es": {"when": "Cuándo", "where": "Dónde", "time": "Hora", "join_us": "Únete", "page": "Página",
-           "contact": "Contacto", "organised_by": "Organiza", "scan": "Escanea para más información",
-           "web": "Web", "email": "Correo", "phone": "Teléfono", "read_more": "Más información"},
-    "de": {"when": "Wann", "where": "Wo", "time": "Uhrzeit", "join_us": "Mach mit", "page": "Seite",
-           "contact": "Kontakt", "organised_by": "Veranstaltet von", "scan": "Scannen für mehr Infos",
-           "web": "Web", "email": "E-Mail", "phone": "Telefon", "read_more": "Mehr erfahren"},
-    "ar": {"when": "متى", "where": "أين", "time": "الساعة", "join_us": "انضموا إلينا", "page": "صفحة",
-           "contact": "للتواصل", "organised_by": "تنظيم", "scan": "امسحوا الرمز لمزيد من المعلومات",
-           "web": "الموقع", "email": "البريد", "phone": "الهاتف", "read_more": "للمزيد"},
-    "he": {"when": "מתי", "where": "איפה", "time": "שעה", "join_us": "הצטרפו אלינו", "page": "עמוד",
-           "contact": "צרו קשר", "organised_by": "מארגנים", "scan": "סרקו לפרטים",
-           "web": "אתר", "email": "דוא״ל", "phone": "טלפון", "read_more": "לקריאה נוספת"},
-}
+    name: {"body": list(s.body), "heading": list(s.heading), "display": list(s.display)}
+    for name, s in SCRIPTS.items() if s.body}
+SIZE_FACTOR = {name: s.size for name, s in SCRIPTS.items() if s.size != 1.0}
+NO_CASE_SCRIPTS = {name for name, s in SCRIPTS.items() if not s.cased}
+QUOTES = {code: row.quotes for code, row in LANGUAGES.items()}
+DEFAULT_DIGITS = {code: row.digits for code, row in LANGUAGES.items() if row.digits != "latn"}
 
 
 def base_lang(code: str) -> str:
     return code.split("-")[0].lower()
 
 
-def script_of(code: str) -> str:
+def table_code(code: str) -> str | None:
+    """The row of :data:`LANGUAGES` that ``code`` uses (``pt-BR`` → ``pt``, ``ku`` → ``kmr``), or None."""
+    for candidate in (code, base_lang(code)):
+        candidate = ALIASES.get(candidate, candidate)
+        if candidate in LANGUAGES:
+            # A script subtag that is not the row's script (sr-Latn, ku-Arab) is another language.
+            subtag = _script_subtag(code)
+            if subtag and subtag != LANGUAGES[candidate].script:
+                return None
+            return candidate
+    return None
+
+
+def _script_subtag(code: str) -> str | None:
     for part in code.split("-")[1:]:
         if part.title() in SCRIPT_SUBTAGS:
             return SCRIPT_SUBTAGS[part.title()]
-    return SCRIPT_OF_LANG.get(base_lang(code), "latin")
+    return None
+
+
+def script_of(code: str) -> str:
+    row = table_code(code)
+    if row:
+        return LANGUAGES[row].script
+    return _script_subtag(code) or SCRIPT_OF_LANG.get(base_lang(code)) or _likely_script(base_lang(code))
+
+
+@lru_cache(maxsize=64)
+def _likely_script(lang: str) -> str:
+    """The script CLDR says a language is written in (ka → Geor → "other"); Latin if CLDR doesn't know it."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(lang, "")
+    for part in likely.split("_")[1:]:
+        if len(part) == 4:
+            return SCRIPT_SUBTAGS.get(part, "other")
+    return "latin"
 
 
 def direction_of(code: str) -> str:
@@ -106,7 +250,10 @@ def babel_locale(code: str) -> Locale | None:
 
 
 def hyphenation_lang(code: str) -> str | None:
-    """The Pyphen dictionary for ``code``, or None (no Arabic, Persian, Hebrew)."""
+    """The Pyphen dictionary for ``code``, or None (no Arabic, Persian, Hebrew, Turkish …)."""
+    row = table_code(code)
+    if row and LANGUAGES[row].hyphenate is None:
+        return None
     for candidate in (code.replace("-", "_"), base_lang(code)):
         if candidate in pyphen.LANGUAGES:
             return candidate
@@ -116,6 +263,176 @@ def hyphenation_lang(code: str) -> str | None:
 def to_digits(text: str, system: str) -> str:
     table = _DIGITS.get(system)
     return text.translate(str.maketrans("0123456789", table)) if table else text
+
+
+# --- UI strings (gettext catalogs) -------------------------------------------------
+
+
+def message_key(msgid: str) -> str:
+    """The ``strings:`` key that overrides a message: ``"Join us"`` → ``join_us``."""
+    text = re.sub(r"%\(\w+\)[sd]", " ", msgid)  # placeholders are not part of the key
+    return re.sub(r"[^a-z]+", "_", text.lower()).strip("_")[:40]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's compiled messages: ``(context, msgid)`` → translation(s)."""
+
+    lang: str
+    messages: Mapping[tuple[str | None, str], str | tuple[str, ...]]
+    plural: Callable[[int], int]
+    header: str = ""
+
+
+def _catalog_dir(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES"
+
+
+def catalog_languages() -> list[str]:
+    """Languages with a catalog in the package (``.po`` in a checkout, ``.mo`` in a wheel)."""
+    if not LOCALE_DIR.is_dir():
+        return []
+    return sorted(p.name for p in LOCALE_DIR.iterdir()
+                  if (_catalog_dir(p.name) / f"{DOMAIN}.po").is_file() or (_catalog_dir(p.name) / f"{DOMAIN}.mo").is_file())
+
+
+@cache
+def load_catalog(lang: str) -> Catalog | None:
+    """The catalog of exactly ``lang`` (a folder name), or None.
+
+    The compiled ``.mo`` (built into the wheel by ``hatch_build.py``) is read when
+    it is at least as new as the ``.po``; in a checkout the ``.po`` is compiled
+    on load, which for a few dozen messages takes about a millisecond.
+    """
+    folder = _catalog_dir(lang)
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        from babel.messages.mofile import read_mo
+
+        with mo.open("rb") as fh:
+            cat = read_mo(fh)
+    elif po.is_file():
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as fh:
+            cat = read_po(fh, locale=None, domain=DOMAIN)
+    else:
+        return None
+    messages: dict[tuple[str | None, str], str | tuple[str, ...]] = {}
+    for msg in cat:
+        if not msg.id or msg.fuzzy:
+            continue
+        msgid = msg.id[0] if isinstance(msg.id, (tuple, list)) else msg.id
+        if isinstance(msg.string, (tuple, list)):
+            if all(msg.string):
+                messages[(msg.context, msgid)] = tuple(msg.string)
+        elif msg.string:
+            messages[(msg.context, msgid)] = msg.string
+    plural_expr = cat.plural_expr if cat.plural_expr else "(n != 1)"
+    return Catalog(lang, messages, _gettext.c2py(plural_expr), cat.header_comment or "")
+
+
+def find_catalog(code: str) -> Catalog | None:
+    """The catalog for ``code``: ``pt_BR`` first, then ``pt``; aliases (``ku`` → ``kmr``) resolved."""
+    row = table_code(code)  # before the base language: ku-Arab is Sorani (ckb), not ku (Kurmanji)
+    candidates = [code.replace("-", "_"), *([row] if row else []), base_lang(code)]
+    for candidate in dict.fromkeys(candidates):
+        cat = load_catalog(ALIASES.get(candidate, candidate))
+        if cat is not None:
+            return cat
+    return None
+
+
+@cache
+def template_messages() -> tuple[tuple[str | None, str], ...]:
+    """``(context, msgid)`` of every message the built-in templates print (from ``messages.pot``)."""
+    pot = LOCALE_DIR / f"{DOMAIN}.pot"
+    if not pot.is_file():
+        return ()
+    from babel.messages.pofile import read_po
+
+    with pot.open("rb") as fh:
+        cat = read_po(fh)
+    return tuple((m.context, m.id[0] if isinstance(m.id, (tuple, list)) else m.id) for m in cat if m.id)
+
+
+class Translator:
+    """One edition's UI strings: its catalog, the project's overrides, English as the last resort.
+
+    Its methods are the ``gettext``/``ngettext``/``pgettext``/``npgettext``
+    callables of Jinja's i18n extension ("newstyle": ``%(name)s`` placeholders
+    filled from keyword arguments, everything escaped). It remembers which
+    messages a render printed, so the glyph check and the missing-translation
+    warning name exactly those.
+    """
+
+    def __init__(self, code: str, overrides: Mapping[str, str] | None = None):
+        self.code = code
+        self.catalog = find_catalog(code)
+        self.overrides = dict(overrides or {})
+        self.english = base_lang(code) == "en"
+        self.printed: dict[str, str] = {}  # key → text, in the order a render met them
+        self.untranslated: dict[str, str] = {}  # key → msgid that fell back to English
+
+    def lookup(self, context: str | None, msgid: str, plural: str | None = None, n: int = 1) -> tuple[str, bool]:
+        """The text for a message and whether it is in the edition's language."""
+        key = message_key(msgid)
+        if key in self.overrides:
+            return self.overrides[key], True
+        if self.catalog is not None:
+            found = self.catalog.messages.get((context, msgid))
+            if isinstance(found, tuple):
+                index = self.catalog.plural(n)
+                return found[min(index, len(found) - 1)], True
+            if found:
+                return found, True
+        english = msgid if plural is None or n == 1 else plural
+        return english, self.english
+
+    def _print(self, context: str | None, msgid: str, plural: str | None, n: int, variables: dict) -> Markup:
+        text, translated = self.lookup(context, msgid, plural, n)
+        key = message_key(msgid)
+        self.printed.setdefault(key, text)
+        if not translated:
+            self.untranslated.setdefault(key, msgid)
+        return escape(text) % variables if variables else escape(text)
+
+    def gettext(self, message: str, **variables: object) -> Markup:
+        return self._print(None, message, None, 1, variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: object) -> Markup:
+        variables.setdefault("num", num)
+        return self._print(None, singular, plural, num, variables)
+
+    def pgettext(self, context: str, message: str, **variables: object) -> Markup:
+        variables.setdefault("context", context)
+        return self._print(context, message, None, 1, variables)
+
+    def npgettext(self, context: str, singular: str, plural: str, num: int, **variables: object) -> Markup:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return self._print(context, singular, plural, num, variables)
+
+    def template_globals(self) -> dict[str, Callable[..., Markup]]:
+        """What goes into the template context (Jinja's ``_`` resolves ``gettext`` from there)."""
+        return {"gettext": self.gettext, "ngettext": self.ngettext, "pgettext": self.pgettext,
+                "npgettext": self.npgettext}
+
+    def strings(self) -> dict[str, str]:
+        """Every template message by key (``t.when`` in templates written before the catalogs)."""
+        return {message_key(msgid): self.lookup(ctx, msgid)[0] for ctx, msgid in template_messages()}
+
+    def missing(self) -> tuple[str, ...]:
+        """Keys printed in English for want of a translation (empty for English itself)."""
+        return tuple(self.untranslated)
+
+    def unknown_overrides(self, known: Iterable[str] = ()) -> list[str]:
+        """Override keys that name no message the templates have (old keys like ``page``, typos)."""
+        keys = {message_key(m) for _, m in template_messages()} | set(known) | set(self.printed)
+        return [k for k in self.overrides if k not in keys]
+
+
+# --- the facts an edition needs ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -131,6 +448,12 @@ class LangFacts:
     quotes: str | tuple[str, ...]
     strings: dict[str, str] = field(default_factory=dict)
     missing_strings: tuple[str, ...] = ()
+    translator: Translator | None = field(default=None, compare=False, repr=False)
+    line_factor: float = 1.0
+    size_factor: float = 1.0
+    display_line_factor: float = 1.0
+    cased: bool = True
+    name: str = ""
 
     @property
     def rtl(self) -> bool:
@@ -142,12 +465,25 @@ class LangFacts:
         return "right" if self.rtl else "left"
 
     @property
-    def size_factor(self) -> float:
-        return SIZE_FACTOR.get(self.script, 1.0)
+    def line_height(self) -> str:
+        """Body line height (CSS number): 1.42 for Latin, more for scripts with tall marks."""
+        return self.lh(BASE_LINE_HEIGHT)
+
+    def lh(self, latin: float) -> str:
+        """A line height the templates set for Latin (``1.2``), scaled for this script."""
+        return f"{latin * self.line_factor:.3g}"
 
     @property
-    def cased(self) -> bool:
-        return self.script not in NO_CASE_SCRIPTS
+    def display_line_height(self) -> str:
+        """Headline line height for the display face this edition uses."""
+        face = self.fonts["display"][0] if self.fonts.get("display") else ""
+        base = DISPLAY_LINE_HEIGHT.get(face, 1.02 if self.cased else 1.25)
+        return f"{base * self.display_line_factor:.3g}"
+
+    @property
+    def counter_style(self) -> str:
+        """CSS counter style for page numbers in this edition's digits."""
+        return COUNTER_STYLES.get(self.digits, "decimal")
 
     def date(self, value: dt.date) -> str:
         loc = babel_locale(self.code)
@@ -160,46 +496,102 @@ class LangFacts:
         return to_digits(text, self.digits)
 
     def time_range(self, start: dt.time | None, end: dt.time | None) -> str:
-        if start and end:
+        """``14:00–17:00 Uhr``, ``2:00 – 5:00 PM``, ``14:00 تا 17:00``: CLDR's interval format per locale."""
+        if not start:
+            return ""
+        if not end:
+            return self.time(start)
+        loc = babel_locale(self.code)
+        if loc is None:
             return f"{self.time(start)}–{self.time(end)}"
-        return self.time(start) if start else ""
+        skeleton = "hm" if "h" in loc.time_formats["short"].pattern else "Hm"
+        text = to_digits(format_interval(start, end, skeleton, locale=loc), self.digits)
+        if self.rtl and re.search("[A-Za-z]", text):  # Urdu's "2:00–5:00 PM": one left-to-right unit
+            text = f"\u2066{text}\u2069"
+        return text
 
     def number(self, n: int) -> str:
         return to_digits(str(n), self.digits)
 
+    def gettext(self, message: str) -> str:
+        """A UI string in this language (outside templates: messages, tests)."""
+        return self.translator.lookup(None, message)[0] if self.translator else message
 
-def facts(code: str, *, font_overrides: dict[str, dict[str, list[str] | None]] | None = None,
-          digits: dict[str, str] | None = None, strings: dict[str, str] | None = None) -> LangFacts:
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translator.lookup(context, message)[0] if self.translator else message
+
+    def template_globals(self) -> dict[str, Callable[..., Markup]]:
+        """The gettext callables for this edition's template context (empty: the environment's English)."""
+        return self.translator.template_globals() if self.translator else {}
+
+    def with_display_for(self, text: str, coverage: Mapping[str, Iterable[int] | set[int]]) -> LangFacts:
+        """These facts with the display stack led by the first face that covers every character of ``text``.
+
+        A headline set in two faces (Bebas capitals with fallback lower-case
+        Vietnamese letters, Greek in a sans) is what this prevents. Letters and
+        marks must all be covered; punctuation and digits may come from a
+        fallback only when no face has them all (Hebrew faces have no comma).
+        """
+        stack = self.fonts.get("display", [])
+        chars = {ch for ch in text + (text.upper() if self.cased else "") if not ch.isspace()}
+        letters = {ch for ch in chars if unicodedata.category(ch)[0] in "LM"}
+        covered = {fam: set(coverage.get(fam, ())) for fam in stack}
+        for wanted in (chars, letters):
+            for fam in stack:
+                if all(ord(ch) in covered[fam] for ch in wanted):
+                    if fam == stack[0]:
+                        return self
+                    return replace(self, fonts={**self.fonts, "display": [fam] + [f for f in stack if f != fam]})
+        log.info("%s: no display face covers the whole headline %r; using %s", self.code, text, stack[:1])
+        return self
+
+
+def language_row(code: str) -> Language:
+    """The table row for ``code``, or one made from its script for languages outside the table."""
+    row = table_code(code)
+    if row:
+        return LANGUAGES[row]
+    return Language(code, script_of(code), None, "“”‘’")
+
+
+def facts(code: str, *, font_overrides: Mapping[str, Mapping[str, list[str] | None]] | None = None,
+          digits: Mapping[str, str] | None = None, strings: Mapping[str, str] | None = None) -> LangFacts:
     """Language facts for ``code``; project settings override the defaults.
 
-    ``strings`` are per-project overrides of UI strings for this language.
-    Keys missing in the language fall back to English and are recorded in
-    ``missing_strings`` (the build logs a warning naming each).
+    ``strings`` are the project's overrides of UI strings for this language, by
+    message key (``when``, ``join_us``). ``missing_strings`` lists the keys of
+    template messages this language has no translation of; an edition narrows
+    that to the ones it prints (``translator.missing()`` after rendering).
     """
-    script = script_of(code)
-    stack = {role: list(names) for role, names in DEFAULT_FONTS.get(script, _LATIN).items()}
-    if script not in DEFAULT_FONTS:
-        stack = {role: [] for role in _LATIN}
+    row = language_row(code)
+    script = row.script
+    spec = SCRIPTS.get(script, SCRIPTS["other"])
+    stack: dict[str, list[str]] = {role: list(row.fonts.get(role) or getattr(spec, role)) for role in ROLES}
     for role, names in ((font_overrides or {}).get(script) or {}).items():
         if names:
             stack[role] = list(names)
     for role in stack:  # a Latin fallback so Latin names and URLs always render
-        for name in _LATIN["body" if role == "body" else "heading"]:
-            if name not in stack[role]:
-                stack[role].append(name)
-    table = UI_STRINGS.get(code) or UI_STRINGS.get(base_lang(code)) or {}
-    merged = {**UI_STRINGS["en"], **table, **(strings or {})}
-    missing = tuple(k for k in UI_STRINGS["en"] if k not in table and k not in (strings or {}))
-    if base_lang(code) == "en":
-        missing = ()
+        if LATIN_FALLBACK[role] not in stack[role]:
+            stack[role].append(LATIN_FALLBACK[role])
+    translator = Translator(code, strings)
+    table = translator.strings()
+    missing = () if translator.english else tuple(
+        message_key(msgid) for ctx, msgid in template_messages()
+        if not translator.lookup(ctx, msgid)[1])
     return LangFacts(
         code=code,
         direction=direction_of(code),
         script=script,
         fonts=stack,
         hyphenate=hyphenation_lang(code),
-        digits=(digits or {}).get(code, DEFAULT_DIGITS.get(base_lang(code), "latn")),
-        quotes=QUOTES.get(base_lang(code), "“”‘’"),
-        strings=merged,
+        digits=(digits or {}).get(code, row.digits),
+        quotes=row.quotes,
+        strings=table,
         missing_strings=missing,
+        translator=translator,
+        line_factor=row.line or spec.line,
+        size_factor=row.size or spec.size,
+        display_line_factor=row.display_line,
+        cased=spec.cased,
+        name=row.name,
     )

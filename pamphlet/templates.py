@@ -119,8 +119,15 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # English unless the render context brings an edition's translator (i18n.Translator): Jinja resolves
+    # gettext/pgettext from the context before these globals, so one environment serves every language.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["mm"] = lambda v: f"{float(v):.3f}mm"
+    # Left-to-right runs (e-mail, links, phone numbers) inside any text: Unicode isolates,
+    # since WeasyPrint supports neither `unicode-bidi: embed` nor `isolate`.
+    env.filters["ltr"] = lambda v: f"\u2066{v}\u2069" if v else v
     return env
 
 
