@@ -7,18 +7,20 @@ BIN    := $(VENV)/bin
 # `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
+TEST_DEBS := chromium
 
-.PHONY: demo test setup system-deps bench lint strings clean
+.PHONY: demo test setup system-deps test-deps bench lint strings clean
 
 demo: setup
 	$(BIN)/pamphlet build --example -o dist
 
-test: setup
+test: setup test-deps
 	$(BIN)/python -m pytest -n auto -q
 
 # make bench BENCH_ARGS="--runs 7 --readme": more pairs, and the table written into README.md (Speed)
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/watch.py
 
 # UI strings: extract the templates' messages into the .pot, then merge it into every language's .po
 # (new messages arrive untranslated, and tests/test_languages.py fails until each catalog has them).
@@ -42,6 +44,10 @@ system-deps:
 	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null; \
 	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
 	fi
+
+# The live page of `pamphlet watch --serve` is tested in a real headless Chromium.
+test-deps:
+	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
