@@ -191,7 +191,11 @@ def test_display_face_is_chosen_by_what_the_headline_holds():
 
 @pytest.fixture(scope="session")
 def udhr_build(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
-    """Every language's leaflet, built once for all test workers (in-process, -j 1)."""
+    """Every language's leaflet, built once for all test workers (in-process, -j 1).
+
+    ``--no-fit``: type at the layout's own size, one layout pass per edition (~0.3 s instead of ~1 s);
+    fitting has its own tests, these are about the languages.
+    """
     # Under pytest-xdist the workers share the parent of their base folders (fresh per session).
     base = tmp_path_factory.getbasetemp()
     root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -201,7 +205,7 @@ def udhr_build(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
         summary = out / "summary.json"
         if not summary.is_file():
             start = len(WEASYPRINT_WARNINGS.records)
-            result = run_cli("build", PROJECT, "-l", "leaflet", "-o", out, "-j", "1", "--html", "--json")
+            result = run_cli("build", PROJECT, "-l", "leaflet", "-o", out, "-j", "1", "--html", "--json", "--no-fit")
             assert result.exit_code in (0, 1), result.output  # 1: an edition failed; its own test says which
             assert WEASYPRINT_WARNINGS.records[start:] == []
             summary.write_text(result.stdout, encoding="utf-8")
