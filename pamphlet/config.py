@@ -312,7 +312,7 @@ def project_schema(layout_names: list[str]) -> Mapping:
                             "web": Url(), "phone": Str(max_len=40), "social": Str(max_len=80)}),
         "qr": Url(max_len=800),
         "fonts": DictOf(_script_key, font_stack, {}),
-        "digits": DictOf(_lang_key, Choice(["latn", "arab", "arabext"], what="digit system"), {}),
+        "digits": DictOf(_lang_key, Choice(["latn", "arab", "arabext", "beng", "deva"], what="digit system"), {}),
         "fit": Mapping({"min_scale": Number(0.85, minimum=0.5, maximum=1.0)}),
         "strings": DictOf(_lang_key, DictOf(_string_key, Str(max_len=200)), {}),
     })

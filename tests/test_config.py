@@ -55,7 +55,7 @@ def test_front_matter_problems(monkeypatch):
         ("layouts: [leaflet, leaflet]\n", "pamphlet.yaml:1: layouts[1]: 'leaflet' is listed twice"),
         ("qr: example.org\n", "pamphlet.yaml:1: qr: 'example.org' is not a link; start it with https://, mailto: or tel: and leave out spaces"),
         ("fit: {min_scale: 2}\n", "pamphlet.yaml:1: fit.min_scale: 2 is out of range (0.5 to 1.0)"),
-        ("fonts: {klingon: {body: [X]}}\n", "pamphlet.yaml:1: fonts.klingon: unknown script 'klingon' (choose from: latin, greek, cyrillic, arabic, hebrew, devanagari, ethiopic, cjk, other)"),
+        ("fonts: {klingon: {body: [X]}}\n", "pamphlet.yaml:1: fonts.klingon: unknown script 'klingon' (choose from: latin, greek, cyrillic, arabic, hebrew, devanagari, bengali, gurmukhi, tamil, ethiopic, cjk, other)"),
         ("event: {start: '10:00'}\n", "pamphlet.yaml:1: event.date: is required"),
         ("theme: red\n", "pamphlet.yaml:1: theme: expected a mapping of accent, ink, paper, highlight, got text"),
         ("- a\n- b\n", "pamphlet.yaml:1: expected a mapping of settings, got a list"),

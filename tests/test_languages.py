@@ -322,3 +322,12 @@ def test_headline_is_set_in_one_face(udhr_build, lang):
     assert len(faces) == 1, (lang, faces)
     face = faces.pop().replace("-", "")
     assert face in (expected.replace(" ", ""), expected.replace(" ", "") + "Bold"), (lang, face, expected)
+
+
+def test_native_digits_follow_the_digits_setting():
+    import datetime as dt
+
+    assert i18n.facts("bn").date(dt.date(2026, 12, 10)).endswith("২০২৬") and i18n.facts("bn").counter_style == "bengali"
+    hi = i18n.facts("hi", digits={"hi": "deva"})
+    assert "२०२६" in hi.date(dt.date(2026, 12, 10)) and hi.counter_style == "devanagari"
+    assert i18n.facts("bn", digits={"bn": "latn"}).number(12) == "12"
