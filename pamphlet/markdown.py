@@ -44,6 +44,20 @@ CONTAINERS = ("callout", "note", "aside")
 
 #: Longest body laid out (characters of Markdown): about 80 booklet pages of text.
 MAX_BODY_CHARS = 200_000
+#: markdown-it is pure Python: a body of nothing but markup takes it seconds per 100 000 marks
+#: (an unclosed '[' costs 40–250 µs, an autolink 350 µs, an emphasis mark 35 µs, a line 75 µs).
+#: Far more of each than any pamphlet has; each limit keeps its worst case near a second.
+MAX_MARKS: tuple[tuple[str, int, str, str], ...] = (
+    ("[", 10_000, "'['", "a link is written [text](https://…): remove the stray brackets"),
+    ("<", 5_000, "'<'", "remove the stray '<' characters"),
+    ("*_~", 30_000, "'*', '_' and '~'", "emphasis marks come in pairs: remove the stray ones"),
+    ("|", 20_000, "'|'", "split the table into smaller ones"),
+    ("\n", 20_000, "lines", "join the short lines into paragraphs, or split the text into several pamphlets"),
+)
+#: Its smart quotes cost the number of quotes times the length of their paragraph (a paragraph of
+#: 80 000 '"' takes 6 s, of 200 000 minutes). The sum over the paragraphs stays under this
+#: (a real pamphlet: ~10⁶; 2·10⁸ is about half a second).
+MAX_QUOTE_WORK = 200_000_000
 #: Longest word (letters between spaces or hyphens) outside web addresses.
 MAX_WORD = 60
 #: Pieces of a web address (between slashes and hyphens) longer than this get break opportunities.
@@ -140,7 +154,11 @@ def _isolate_ltr(state: StateCore) -> None:
                 child.content = _LTR_RUN.sub(lambda m: LRI + m.group(0).rstrip(".:") + PDI + m.group(0)[len(m.group(0).rstrip(".:")):], child.content)
 
 
-_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+")
+# Only where a word starts (after a space or an opening bracket or quote), and with possessive
+# quantifiers: without both, a 20 000-letter word costs seconds of backtracking.
+_URL_START = r"(?<![^\s(\[<\"'\u201c\u2018\u00ab])"
+_URL = re.compile(_URL_START + r"(?:[A-Za-z][A-Za-z0-9+.\-]*+://|www\.)\S+|"
+                  + _URL_START + r"[^\s@()<>\[\]\"'\u201c\u2018\u00ab]++@[^\s@]+\.[^\s@]+")
 _URL_BREAK_AFTER = re.compile(r"([.?&=_@#~+])(?=[^/.\-?&=_@#~+\s])")
 _PANGO_BREAKS = re.compile(r"(?<=[/\-])")
 # Word boundaries: spaces, hyphens, dashes, slashes, soft hyphens, zero-width spaces and the
@@ -344,6 +362,48 @@ def check_text(text: str, locate: Locate | None = None) -> None:
         line, what = found
         raise ContentError(f"{_where(locate, line)}: {what} in the text: it cannot be printed",
                            "remove it (it often comes from copying out of a terminal, a PDF or a word processor)")
+    for chars, limit, what, hint in MAX_MARKS:
+        count = sum(text.count(c) for c in chars)
+        if count > limit:
+            line = text.count("\n", 0, _nth(text, chars, limit)) + 1
+            raise ContentError(f"{_where(locate, line)}: {count:,} {what} in the text; at most {limit:,} are read", hint)
+    worst = _quote_work(text)
+    if worst is not None:
+        line, count, length = worst
+        raise ContentError(f"{_where(locate, line)}: a paragraph of {length:,} characters with {count:,} quotes "
+                           "is too much to read",
+                           "quotes come in pairs: remove the stray ones, or split the text into paragraphs "
+                           "(a blank line between them)")
+
+
+_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
+
+
+def _nth(text: str, chars: str, n: int) -> int:
+    """Index of the ``n``-th of any of ``chars`` in ``text`` (1-based), or the end."""
+    for i, m in enumerate(re.finditer("[" + re.escape(chars) + "]", text), start=1):
+        if i == n:
+            return m.start()
+    return len(text)
+
+
+def _quote_work(text: str) -> tuple[int, int, int] | None:
+    """(line, quotes, length) of the costliest paragraph when all paragraphs' quotes × length is over the limit."""
+    total, worst, line = 0, (0, 0, 0, 0), 1
+    position = 0
+    for m in [*_BLOCK_SPLIT.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        count = text.count('"', position, end) + text.count("'", position, end)
+        work = count * (end - position)
+        total += work
+        if work > worst[0]:
+            worst = (work, line, count, end - position)
+        if m is not None:
+            line += text.count("\n", position, m.end())
+            position = m.end()
+    if total <= MAX_QUOTE_WORK:
+        return None
+    return worst[1], worst[2], worst[3]
 
 
 def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False,

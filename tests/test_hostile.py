@@ -420,6 +420,33 @@ def test_a_5_mb_body_is_refused_before_parsing(tmp_path):
     assert str(info.value).endswith(" characters long; a pamphlet holds at most 200,000")
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 190_000, "line 1: 190,000 '[' in the text; at most 10,000 are read"),
+    ("![" * 90_000, "line 1: 90,000 '[' in the text; at most 10,000 are read"),
+    ("<" * 190_000, "line 1: 190,000 '<' in the text; at most 5,000 are read"),
+    ("*_" * 90_000, "line 1: 180,000 '*', '_' and '~' in the text; at most 30,000 are read"),
+    ("a\n" * 90_000, "line 1: 90,000 lines in the text; at most 20,000 are read"),
+    ('"' * 190_000, "line 1: a paragraph of 190,000 characters with 190,000 quotes is too much to read"),
+    ("Fine.\n\n" + "'" * 30_000, "line 3: a paragraph of 30,000 characters with 30,000 quotes is too much to read"),
+    ("#" * 190_000, "line 1: a word of 190000 letters"),
+    ("|a" * 60_000 + "\n|" + "-|" * 30_000, "line 1: 90,001 '|' in the text; at most 20,000 are read"),
+], ids=["brackets", "images", "autolinks", "emphasis", "lines", "quotes", "quotes-later", "hashes", "table"])
+def test_markup_floods_are_refused_within_seconds(text, message):
+    """markdown-it is pure Python and partly quadratic: a body of nothing but markup would take minutes."""
+    with _quick(3.0), pytest.raises(ContentError) as info:
+        markdown.to_html(text)
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_real_text_is_far_from_the_markup_limits():
+    example = (Path(__file__).parent.parent / "content").glob("*.md")
+    for path in example:
+        text = path.read_text(encoding="utf-8")
+        for chars, limit, _, _ in markdown.MAX_MARKS:
+            assert sum(text.count(c) for c in chars) * 20 < limit, (path.name, chars)
+        markdown.check_text(text * 20)
+
+
 def test_capacity_is_generous_for_real_text_and_catches_megabytes():
     example = (Path(__file__).parent.parent / "content" / "en.md").read_text(encoding="utf-8")
     leaflet_at_min = markdown.capacity(2, 210, 297, 12.5 * 0.85)
