@@ -425,7 +425,7 @@ def test_a_5_mb_body_is_refused_before_parsing(tmp_path):
     ("![" * 90_000, "line 1: 90,000 '[' in the text; at most 10,000 are read"),
     ("<" * 190_000, "line 1: 190,000 '<' in the text; at most 5,000 are read"),
     ("*_" * 90_000, "line 1: 180,000 '*', '_' and '~' in the text; at most 30,000 are read"),
-    ("a\n" * 90_000, "line 1: 90,000 lines in the text; at most 20,000 are read"),
+    ("a\n" * 90_000, "line 20000: 90,000 lines in the text; at most 20,000 are read"),
     ('"' * 190_000, "line 1: a paragraph of 190,000 characters with 190,000 quotes is too much to read"),
     ("Fine.\n\n" + "'" * 30_000, "line 3: a paragraph of 30,000 characters with 30,000 quotes is too much to read"),
     ("#" * 190_000, "line 1: a word of 190000 letters"),
