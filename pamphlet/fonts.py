@@ -207,7 +207,12 @@ class FontBook:
 
 
 def _css_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A CSS string literal; a font's family name (read from the file) cannot end the string, the
+    rule or the ``<style>`` element it goes into."""
+    escaped = s.replace("\\", "\\\\").replace('"', '\\"')
+    for ch, code in (("<", "\\3c "), (">", "\\3e "), ("\n", "\\a "), ("\r", "\\d "), ("\f", "\\c ")):
+        escaped = escaped.replace(ch, code)
+    return '"' + escaped + '"'
 
 
 @dataclass(frozen=True)
