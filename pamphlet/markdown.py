@@ -54,6 +54,9 @@ MAX_MARKS: tuple[tuple[str, int, str, str], ...] = (
     ("|", 20_000, "'|'", "split the table into smaller ones"),
     ("\n", 20_000, "lines", "join the short lines into paragraphs, or split the text into several pamphlets"),
 )
+#: Explicit page breaks (``\\newpage``): a booklet has at most 256 pages.
+MAX_PAGE_BREAKS = 256
+_PAGE_BREAK_LINE = re.compile(r"^[ \t]*\\(?:newpage|pagebreak)[ \t]*$", re.M)
 #: Its smart quotes cost the number of quotes times the length of their paragraph (a paragraph of
 #: 80 000 '"' takes 6 s, of 200 000 minutes). The sum over the paragraphs stays under this
 #: (a real pamphlet: ~10⁶; 2·10⁸ is about half a second).
@@ -367,6 +370,11 @@ def check_text(text: str, locate: Locate | None = None) -> None:
         if count > limit:
             line = text.count("\n", 0, _nth(text, chars, limit)) + 1
             raise ContentError(f"{_where(locate, line)}: {count:,} {what} in the text; at most {limit:,} are read", hint)
+    breaks = list(_PAGE_BREAK_LINE.finditer(text))
+    if len(breaks) > MAX_PAGE_BREAKS:
+        line = text.count("\n", 0, breaks[MAX_PAGE_BREAKS].start()) + 1
+        raise ContentError(f"{_where(locate, line)}: {len(breaks):,} page breaks (\\newpage); a booklet has at most "
+                           f"{MAX_PAGE_BREAKS} pages", "remove the extra \\newpage lines")
     worst = _quote_work(text)
     if worst is not None:
         line, count, length = worst

@@ -438,6 +438,11 @@ def test_markup_floods_are_refused_within_seconds(text, message):
     assert str(info.value).startswith(message), str(info.value)
 
 
+def test_thousands_of_page_breaks_are_refused():
+    with pytest.raises(ContentError, match=r"^line 1027: 300 page breaks \(\\newpage\); a booklet has at most 256 pages"):
+        markdown.to_html("x\n\n\\newpage\n\n" * 300)
+
+
 def test_real_text_is_far_from_the_markup_limits():
     example = (Path(__file__).parent.parent / "content").glob("*.md")
     for path in example:
