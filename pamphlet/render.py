@@ -157,7 +157,16 @@ class SandboxFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            if response.headers.get_content_type() not in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+                return response
+            data = response.read()
+            problem = image_problem(data)
+            if problem is not None:
+                raise self._refuse(url[:40] + "…" if len(url) > 40 else url, problem, refused=False,
+                                   verb="cannot use image", hint="the data: URI holds a damaged image; "
+                                   "save the image in the project's images/ folder and refer to it by name")
+            return URLFetcherResponse(response.url, data, response.headers)
         if scheme != "file":
             raise self._refuse(url, f"{scheme or 'this'} URLs are not fetched (no network while building)")
         path, real = self._file(url)
