@@ -517,6 +517,16 @@ def test_a_truncated_png_fails_the_layout(tmp_path):
     assert info.value.resource == "images/cut.png" and "save it again" in info.value.hint
 
 
+@pytest.mark.weasyprint_warnings
+def test_a_truncated_png_in_a_data_uri_fails_too(tmp_path):
+    import base64
+
+    data = _png(tmp_path / "x.png")
+    uri = "data:image/png;base64," + base64.b64encode(data[: len(data) // 2]).decode()
+    with pytest.raises(FetchError, match=r"^cannot use image data:image/png;base64,iVBORw0KGgoAAAANSU…: the file is damaged"):
+        render.lay_out(f'<img src="{uri}">', tmp_path, [tmp_path])
+
+
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
        '<image xlink:href="{href}" width="40" height="40"/></svg>')
 
