@@ -232,6 +232,9 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
             yield i, run_edition(project, job.spec, opts, job.date)
         return
     _clean_sys_path()
+    from .resources import isolate_imports
+
+    isolate_imports()  # the fork server starts as `python -c`, with the working folder first on sys.path
     with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_init_worker) as pool:
         yield from _futures(pool, project, opts, jobs, order)
 

@@ -88,7 +88,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     meta = dict(lang.meta)
     # The headline (and the call-to-action head, also in the display face) in one face that has all its letters.
     facts = facts.with_display_for(" ".join([str(meta.get("title") or ""), *facts.strings.values()]), book.coverage)
-    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl)
+    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate)
     event = None
     if cfg.event:
         event = {"date": facts.date(cfg.event.date), "time": facts.time_range(cfg.event.start, cfg.event.end),

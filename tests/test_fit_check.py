@@ -92,7 +92,7 @@ def test_check_good_project_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, data = _json("check", project)
     assert code == 0 and data["ok"] is True
-    assert [(e["lang"], e["layout"], e["status"], e["pages"]) for e in data["editions"]] == [("en", "leaflet", "ok", 2)]
+    assert [(e["lang"], e["layout"], e["status"], e["pages"]) for e in data["editions"]] == [("en", "leaflet", "ok", 1)]  # a short text: a one-sided leaflet
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # no dist/, no PDF, no manifest
 
 
@@ -144,9 +144,10 @@ def test_overflow_detected_for_every_fixed_layout(tmp_path, layout):
 
 
 def test_short_text_enlarges_type_instead_of_leaving_an_empty_panel(tmp_path):
-    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "trifold", "-o", tmp_path)
+    notice = EXAMPLE.parent / "tests" / "fixtures" / "notice"
+    code, data = _json("build", notice, "-l", "handbill", "-o", tmp_path)
     [ed] = data["editions"]
-    assert code == 0 and ed["pages"] == 6 and ed["blank_pages"] == 0 and 1 < ed["scale"] <= 1.2
-    code, data = _json("build", EXAMPLE, "-L", "en", "-l", "trifold", "-o", tmp_path / "nofit", "--no-fit")
-    [ed] = data["editions"]
-    assert ed["scale"] == 1.0 and ed["blank_pages"] >= 1
+    assert code == 0 and ed["blank_pages"] == 0 and 1 < ed["scale"] <= 1.5
+    code, data = _json("build", notice, "-l", "trifold", "-o", tmp_path / "nofit", "--no-fit")
+    [ed] = data["editions"]  # without fitting, an empty panel is refused rather than printed
+    assert ed["status"] == "failed" and "more words" in ed["error"]
