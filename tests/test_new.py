@@ -74,6 +74,16 @@ def test_every_setting_is_in_the_commented_pamphlet_yaml(tmp_path):
     assert config.slug == "p" and config.event is not None and config.min_scale == 0.85
 
 
+@pytest.mark.parametrize("code", ["en", "ar", "fr", "es", "de", "he", "fa", "ur"])
+def test_every_front_matter_field_is_in_the_starter_text(code):
+    from pamphlet.config import FRONT_MATTER
+    from pamphlet.new import STARTER_DIR
+
+    head = (STARTER_DIR / "text" / f"{code}.md").read_text(encoding="utf-8").split("---", 2)[1]
+    for name in FRONT_MATTER.fields:
+        assert re.search(rf"^#? ?{name}:", head, re.M), f"{name} is not in the {code} starter's front matter"
+
+
 def test_starter_builds_clean_in_every_language(starter):
     proj, summary = starter
     assert summary["ok"]
@@ -84,7 +94,7 @@ def test_starter_builds_clean_in_every_language(starter):
         assert ed["warnings"] == [], ed
         assert ed["scale"] >= 1 and ed["blank_pages"] == 0, ed
         assert ed["direction"] == ("rtl" if code in ("ar", "he", "fa", "ur") else "ltr")
-    text = "".join(page_texts(Path(editions["en"]["path"])))
+    text = " ".join(" ".join(page_texts(Path(editions["en"]["path"]))).split())
     for words in ("Our Action Starts", "What we want", "Keep them short", "pull quote", "What to bring", "Getting there"):
         assert words in text
     assert "\\newpage" in text  # in a code span, the marker itself is printed
