@@ -464,7 +464,8 @@ def watch(
         watcher = Watcher(project, opts, live=live)
         if live is not None:
             server = LiveServer(live, port).start()
-        err.print(f"Watching {watcher.root} (Ctrl-C to stop)", highlight=False, markup=False)
+        defaults = "" if (watcher.root / "pamphlet.yaml").is_file() else " (no pamphlet.yaml: using default settings)"
+        err.print(f"Watching {watcher.root}{defaults} (Ctrl-C to stop)", highlight=False, markup=False)
         if server is not None:
             out.print(f"Live page: {server.url}", highlight=False, markup=False)
         watcher.warm_up()
