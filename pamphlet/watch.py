@@ -76,6 +76,21 @@ class Watcher:
         self.opts = replace(opts, jobs=1)  # in-process: the warm WeasyPrint is this process's
         self.live = live
         self._pictures: dict[str, tuple[tuple[int, ...], EditionPictures]] = {}
+        self._check_options()
+
+    def _check_options(self) -> None:
+        """``-l``/``-L`` that name nothing are mistakes to fix before watching, not on every save.
+
+        A project that does not load yet (a typo in its YAML) is fine: the first
+        round reports it, and the next save may fix it.
+        """
+        from . import batch
+
+        try:
+            project = batch.load(self.root)
+        except PamphletError:
+            return
+        batch.editions(project, self.opts)
 
     def warm_up(self) -> None:
         """Import WeasyPrint and build its font configuration now, not on the first save."""

@@ -168,6 +168,13 @@ def test_watch_of_a_folder_that_is_not_a_project_fails_at_once(tmp_path: Path):
     assert "hint: start one with `pamphlet new my-action`" in result.stderr
 
 
+def test_watch_refuses_options_that_name_nothing_before_watching(project: Path):
+    result = run_cli("watch", project, "-l", "bookelt")
+    assert result.exit_code == 1 and "error: unknown layout 'bookelt' (did you mean 'booklet'?)" in result.stderr
+    result = run_cli("watch", project, "-L", "xx")
+    assert result.exit_code == 1 and "error: no language 'xx' in proj/ (it has: en, fr)" in result.stderr
+
+
 # --- the live page over plain HTTP ---------------------------------------------------
 
 
