@@ -268,7 +268,7 @@ def check(
 
 @app.command("print")
 def print_cmd(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder or the bundled example).")] = None,
+    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
     layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to print (repeatable; 'all'). Default: the project's list.")] = None,
     lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to print (repeatable; 'all'). Default: every language.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's; a4 for --test-sheet).")] = None,

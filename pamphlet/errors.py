@@ -56,7 +56,7 @@ class PamphletError(Exception):
 class ProjectError(PamphletError):
     """The project folder is missing, or holds no language file."""
 
-    default_hint = "a project is a folder with pamphlet.yaml and one <lang>.md per language; try `pamphlet build` with no argument for the bundled example"
+    default_hint = "a project is a folder with pamphlet.yaml and one <lang>.md per language; `pamphlet new my-action` starts one, `pamphlet build --example` builds the bundled example"
 
 
 @dataclass(frozen=True, slots=True)
