@@ -78,7 +78,7 @@ def test_config_table(tmp_path, monkeypatch, yaml_text, expected):
 def test_missing_project_folder_and_missing_config(tmp_path):
     with pytest.raises(ProjectError, match="no such folder"):
         load(tmp_path / "nope")
-    with pytest.raises(ProjectError, match="no pamphlet.yaml in this folder"):
+    with pytest.raises(ProjectError, match="no pamphlet project here"):
         load(tmp_path)
 
 
