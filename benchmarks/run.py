@@ -327,11 +327,15 @@ def bench(python: Path, runs: int, work: Path, log: Callable[[str], None]) -> tu
                     f"{pair.med('a', 'pss_peak_mb'):.0f} MB / {pair.med('b', 'pss_peak_mb'):.0f} MB"))
 
     log("up to date")
-    up = [run([*pamphlet, "build", str(example), "-l", "all", "-o", str(matrix)], ok=(0, 1))
-          for _ in range(max(runs, 5))]
+    # A failed edition is never up to date (it is tried again), so leave out layouts that had one.
+    layouts = list(dict.fromkeys(e["layout"] for e in editions))
+    whole = [name for name in layouts if not any(f.endswith(f"/{name}") for f in failed)]
+    picked = [arg for name in whole for arg in ("-l", name)] if failed else ["-l", "all"]
+    up = [run([*pamphlet, "build", str(example), *picked, "-o", str(matrix)]) for _ in range(max(runs, 5))]
     up_wall, up_cpu = statistics.median(r.wall for r in up), statistics.median(r.cpu for r in up)
-    raw["up_to_date"] = {"wall": up_wall, "cpu": up_cpu}
-    rows.append(Row("up-to-date rebuild of the matrix", f"{up_wall:.3f} s wall, {up_cpu:.3f} s CPU", "< 0.25 s",
+    raw["up_to_date"] = {"wall": up_wall, "cpu": up_cpu, "layouts": whole}
+    which = "the matrix" if not failed else f"the matrix's {', '.join(whole)} editions"
+    rows.append(Row(f"up-to-date rebuild of {which}", f"{up_wall:.3f} s wall, {up_cpu:.3f} s CPU", "< 0.25 s",
                     up_wall < 0.25))
     return rows, raw
 
