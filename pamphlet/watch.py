@@ -125,7 +125,7 @@ class Watcher:
         assert self.live is not None
         errors = []
         if rnd.error is not None:
-            errors.append({"edition": "", "error": str(rnd.error), "hint": rnd.error.hint})
+            errors.append({"edition": "", "error": "\n".join(rnd.error.lines()), "hint": rnd.error.hint})
         shown = []
         for r in rnd.results:
             if r.status == "failed" or not r.path:
