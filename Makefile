@@ -32,6 +32,7 @@ strings: setup
 
 lint: setup
 	$(BIN)/ruff check pamphlet tests
+	$(BIN)/mypy pamphlet
 
 setup: system-deps $(STAMP)
 

@@ -111,7 +111,7 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
         import segno
 
         code = segno.make_qr(qr, boost_error=False)
-        if code.version > 10 and results:
+        if isinstance(code.version, int) and code.version > 10 and results:
             results[0].findings.append(Finding(
                 "warning", f"qr: {len(qr)} characters make a dense QR code (version {code.version}); "
                            "it may not scan when printed small", "use a shorter link"))

@@ -169,7 +169,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:  # type: ignore[arg-type]
         task = progress.add_task("building", total=None)
 
         def tick(r, done: int, total: int) -> None:  # noqa: ANN001
@@ -189,7 +189,7 @@ def _summary(results: list) -> None:
         table.add_row(r.name, files, str(r.pages or "—"), str(r.sheets or "—"),
                       _size(r.bytes) if r.bytes else "—", f"{r.seconds:.2f}", status)
     out.print(table)
-    howto = {}
+    howto: dict[str, str] = {}
     for r in results:
         if r.status != "failed" and r.printing:
             howto.setdefault(r.layout, r.printing)

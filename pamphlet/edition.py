@@ -96,11 +96,11 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
 
     # Glyph coverage: everything this edition prints, with where it comes from.
     sources = _body_sources(lang)
-    front = [TextSource(value, Location(lang.path, lang.meta_lines.get(key, 1)))
+    front = [TextSource(value, lang.meta_where.get(key) or Location(lang.path, lang.meta_lines.get(key, 1)))
              for key, value in meta.items() if isinstance(value, str)]
     sources = sorted(front, key=lambda src: src.location.line or 0) + sources
     if event:
-        sources.append(TextSource(event["date"] + " " + event["time"], Location(cfg.path, _cfg_line(project, ("event",)))))
+        sources.append(TextSource(f"{event['date']} {event['time'] or ''}", Location(cfg.path, _cfg_line(project, ("event",)))))
     body_stack = sorted(set(facts.fonts["body"]) | set(facts.fonts["heading"]))
     # A character must be in the body or heading stack (display falls back to heading).
     missing = missing_glyphs(book, body_stack, sources)

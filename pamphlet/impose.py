@@ -106,10 +106,10 @@ def _form_xobject(page: pikepdf.Page) -> pikepdf.Stream:
     ):
         formx.write(
             contents.read_raw_bytes(),
-            filter=contents.Filter,
-            decode_parms=contents.get("/DecodeParms"),
+            filter=contents.Filter,  # type: ignore[arg-type]  # pikepdf's stubs are narrower than its API
+            decode_parms=contents.get("/DecodeParms"),  # type: ignore[arg-type]
         )
-    return formx
+    return formx  # type: ignore[return-value]
 
 
 def _shared_resources(src: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Object | None:
@@ -173,7 +173,7 @@ def _placement(cell: Cell, bbox: tuple[float, float, float, float],
     return b"q %s re W n %s cm /P%d Do Q\n" % (
         _nums(*(clip or (cx, cy, cw, ch))),
         _nums(*matrix),
-        cell.page,
+        cell.page or 0,  # blank cells are skipped before placement
     )
 
 
@@ -253,11 +253,11 @@ def impose(
             if resources is not None:
                 formx.Resources = resources
             copied = out.copy_foreign(formx)
-            bboxes[page] = _transformed_bbox(copied)
+            bboxes[page] = _transformed_bbox(copied)  # type: ignore[arg-type]
             if bleed > 0 and "/MediaBox" in source_page.obj and "/Matrix" not in copied:
                 # Keep what lies outside the trim box (the bleed); placement still maps the trim box.
                 copied.BBox = pikepdf.Array([float(v) for v in source_page.mediabox])
-            xobjects[page] = copied
+            xobjects[page] = copied  # type: ignore[assignment]
 
         b = mm_to_pt(bleed)
         off = b + (mm_to_pt(CROP_MARK_ROOM_MM) if crop_marks else 0.0)

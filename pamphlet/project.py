@@ -177,17 +177,22 @@ def load_project(path: Path | None, layout_names: list[str]) -> Project:
     if config.languages:
         missing = [c for c in config.languages if c not in languages]
         if missing:
-            raise ConfigError([Problem(config.source.where(("languages",)), "languages",
+            raise ConfigError([Problem(_where(config, ("languages",)), "languages",
                                        f"no {m}.md for language '{m}'") for m in missing],
                               hint="add the missing files or remove the languages from the list")
         languages = {c: languages[c] for c in config.languages}
     if not languages:
         raise ProjectError(f"{root}: no language files", "add one Markdown file per language, named by its code: en.md, ar.md, fr.md")
     if config.default_lang and config.default_lang not in languages:
-        raise ConfigError([Problem(config.source.where(("default_lang",)), "default_lang",
+        raise ConfigError([Problem(_where(config, ("default_lang",)), "default_lang",
                                    f"no {config.default_lang}.md in the project")],
                           hint=f"set default_lang to one of: {', '.join(languages)}")
     return Project(root=root, config=config, languages=languages, is_example=is_example)
+
+
+def _where(config: Config, key: tuple[str, ...]) -> Location:
+    """Where a setting is in pamphlet.yaml (a project on default settings has no file to point into)."""
+    return config.source.where(key) if config.source else Location(config.path)
 
 
 def _language_files(root: Path) -> dict[str, list[Path]]:

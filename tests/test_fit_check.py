@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from .conftest import copy_project, EXAMPLE, FIXTURES, page_sizes_mm, run_cli
+from .conftest import EXAMPLE, FIXTURES, copy_project, page_sizes_mm, run_cli
 
 OVER = re.compile(r"^de/leaflet: needs 3 pages, the layout has 2, even at 85 % type; about (\d+) words too many$")
 
