@@ -21,6 +21,7 @@ test: setup test-deps
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/watch.py
+	$(BIN)/python benchmarks/variants.py
 
 # UI strings: extract the templates' messages into the .pot, then merge it into every language's .po
 # (new messages arrive untranslated, and tests/test_languages.py fails until each catalog has them).

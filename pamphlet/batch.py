@@ -222,8 +222,10 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
          executor: Executor | None) -> Iterator[tuple[int, Outcome]]:
     """Run the jobs, longest first, grouped by language; yield outcomes as they finish."""
     order = sorted(jobs, key=lambda i: (-_cost(project, jobs[i].spec), jobs[i].spec.lang, i))
-    if executor is not None:
-        yield from _futures(executor, project, opts, jobs, order)
+    if executor is not None:  # a cluster: no shared filesystem, the project travels and PDFs come back
+        from . import cluster
+
+        yield from cluster.run(executor, project, opts, [(i, jobs[i].spec, jobs[i].date) for i in order])
         return
     workers = min(opts.jobs or default_jobs(), len(jobs))
     if workers <= 1:

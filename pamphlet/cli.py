@@ -106,8 +106,11 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count, or $PAMPHLET_JOBS; 1 builds in-process).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead of the table.")] = False,
+    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to build, by its id in variants.csv (repeatable). Default: every variant.")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="Build only part K of N of the editions (K/N, like 2/4): for CI matrices and job arrays.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run the editions on a Dask cluster: its scheduler's address, like tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS). Needs pip install pamphlet[dask].")] = None,
 ) -> None:
-    """Build the editions (language × layout) of a project into PDFs."""
+    """Build the editions (variant × language × layout) of a project into PDFs."""
     _setup_logging(quiet=as_json)
     from . import batch
     from .errors import PamphletError
@@ -117,11 +120,21 @@ def build(
         opts = BuildOptions(
             layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper),
             out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
-            pages=pages, jobs=jobs, force=force)
+            pages=pages, jobs=jobs, force=force, variants=tuple(variant or ()), shard=_shard(shard))
         proj = _load(project, example)
         if not as_json:
             _say_building(proj)
-        results = _build_with_progress(batch, proj, opts, quiet=as_json)
+        address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
+        if address:
+            from . import cluster
+
+            with cluster.connect(address) as executor:
+                if not as_json:
+                    err.print(f"Editions run on the Dask cluster at {address} ({executor.workers} workers)", highlight=False,
+                              markup=False)
+                results = _build_with_progress(batch, proj, opts, quiet=as_json, executor=executor)
+        else:
+            results = _build_with_progress(batch, proj, opts, quiet=as_json)
     except PamphletError as exc:
         if as_json:
             print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "editions": []}, ensure_ascii=False))
@@ -136,6 +149,25 @@ def build(
         _summary(results)
     if failed:
         raise typer.Exit(1)
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``--shard K/N`` as (K, N), 1 ≤ K ≤ N; anything else is a usage error."""
+    import re
+
+    from .errors import UsageError
+
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{1,9})\s*/\s*(\d{1,9})\s*", value)
+    if not m:
+        raise UsageError(f"--shard {value}: expected K/N, like 1/4",
+                         "--shard K/N builds the K-th of N parts: run 1/4, 2/4, 3/4 and 4/4 to build everything")
+    k, n = int(m[1]), int(m[2])
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {value}: K must be between 1 and N",
+                         f"use --shard 1/{max(n, 1)} … --shard {max(n, 1)}/{max(n, 1)}")
+    return k, n
 
 
 def _load(project: Path | None, example: bool = False):  # noqa: ANN202 - a Project; batch loads lazily
@@ -156,17 +188,27 @@ def _say_building(proj, verb: str = "Building") -> None:  # noqa: ANN001
     err.print(f"{verb} {which}{defaults}", highlight=False, markup=False)
 
 
-def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa: ANN001
-    """``pipeline`` is the batch module: ``pipeline.build(project, opts, on_result)``."""
-    """A Rich progress bar on a terminal, plain lines otherwise, nothing with --json."""
+def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) -> list:  # noqa: ANN001
+    """``pipeline`` is the batch module: ``pipeline.build(project, opts, on_result, executor=…)``.
+
+    A Rich progress bar (counts, elapsed, time left) on a terminal, plain lines otherwise, nothing with --json.
+    """
     if quiet:
-        return pipeline.build(proj, opts)
+        return pipeline.build(proj, opts, executor=executor)
     if not err.is_terminal:
         def line(r, done: int, total: int) -> None:  # noqa: ANN001
             err.print(f"[{done}/{total}] {r.name}: {r.status} ({r.seconds:.2f} s)", highlight=False,
                       markup=False)
-        return pipeline.build(proj, opts, on_result=line)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        return pipeline.build(proj, opts, on_result=line, executor=executor)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:  # type: ignore[arg-type]
@@ -174,7 +216,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool) -> list:  # noqa:
 
         def tick(r, done: int, total: int) -> None:  # noqa: ANN001
             progress.update(task, completed=done, total=total, description=f"{r.name} {r.status}")
-        return pipeline.build(proj, opts, on_result=tick)
+        return pipeline.build(proj, opts, on_result=tick, executor=executor)
 
 
 def _summary(results: list) -> None:
@@ -225,6 +267,8 @@ def check(
     pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")] = False,
+    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to check, by its id in variants.csv (repeatable). Default: every variant.")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="Check only part K of N of the editions (K/N, like 2/4).")] = None,
 ) -> None:
     """Check every edition for what `build` would refuse or warn about, without writing PDFs."""
     _setup_logging(quiet=True)
@@ -235,7 +279,8 @@ def check(
 
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
-                            paper=_paper(paper), fit=not no_fit, pages=pages)
+                            paper=_paper(paper), fit=not no_fit, pages=pages, variants=tuple(variant or ()),
+                            shard=_shard(shard))
         proj = batch.load(project)
         results = run_check(proj, opts)
     except PamphletError as exc:

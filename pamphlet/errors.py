@@ -162,3 +162,9 @@ class OutputError(PamphletError):
     """The output folder or file cannot be written."""
 
     default_hint = "choose another folder with -o, or check its permissions"
+
+
+class ClusterError(PamphletError):
+    """A Dask cluster (``--scheduler``) cannot be used: Dask not installed, no scheduler, no workers."""
+
+    default_hint = "start a scheduler with `dask scheduler` and workers with `dask worker tcp://HOST:8786 --nthreads 1`"

@@ -166,6 +166,7 @@ def _expected_blocks(prepared: Prepared) -> list[Any]:
 def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: int = 0, *,
                 write: bool = True) -> Outcome:
     """Run one edition through the pipeline; never raises for anything inside the edition."""
+    project = project.for_variant(spec.variant)
     started = time.perf_counter()
     result = EditionResult(lang=spec.lang, layout=spec.layout, variant=spec.variant, paper=spec.paper)
     outcome = Outcome(result)
@@ -196,6 +197,8 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
         result.error = f"internal error in {spec.name}: {type(exc).__name__}: {exc}"
         result.hint = "this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it"
         result.traceback = traceback.format_exc() if os.environ.get("PAMPHLET_DEBUG") else None
+    if spec.variant and result.error and not result.error.startswith(f"{spec.variant}/"):
+        result.error = f"{spec.variant}: {result.error}"  # among hundreds of variants, say whose edition failed
     result.seconds = round(time.perf_counter() - started, 3)
     return outcome
 

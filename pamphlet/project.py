@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ class Language:
     body_line: int  # 1-based line of the body's first line in ``path``
     parts: tuple[tuple[Path, int, int], ...] = ()  # (file, first body line in the joined text, its line in file)
     meta_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → its line in ``path``
+    meta_where: dict[str, Location] = field(default_factory=dict)  # a key set elsewhere (a variants table cell)
 
     def locate(self, body_line: int) -> Location:
         """Map a 1-based line of ``body`` back to the file and line it came from."""
@@ -73,7 +75,24 @@ class Project:
     def variant(self, vid: str | None) -> Any:
         if vid is None:
             return None
-        return next(v for v in self.variants if v.id == vid)
+        return self._variants_by_id[vid]
+
+    @cached_property
+    def _variants_by_id(self) -> dict[str, Any]:
+        """Every edition looks its variant up: a dict, not a scan of thousands of rows each time."""
+        return {v.id: v for v in self.variants}
+
+    def for_variant(self, vid: str | None) -> Project:
+        """The project as variant ``vid`` prints it (its event, contact, QR link, front-matter fields).
+
+        ``None`` is the project itself. Each edition asks for its own, so one
+        loaded project serves every row of the table.
+        """
+        if vid is None:
+            return self
+        from .variants import apply
+
+        return apply(self, self.variant(vid))
 
     def variant_digest(self, vid: str | None) -> str | None:
         """What a variant's editions depend on from the table: its row (other rows don't matter)."""
@@ -187,7 +206,18 @@ def load_project(path: Path | None, layout_names: list[str]) -> Project:
         raise ConfigError([Problem(_where(config, ("default_lang",)), "default_lang",
                                    f"no {config.default_lang}.md in the project")],
                           hint=f"set default_lang to one of: {', '.join(languages)}")
-    return Project(root=root, config=config, languages=languages, is_example=is_example)
+    return Project(root=root, config=config, languages=languages, is_example=is_example,
+                   variants=_load_variants(root, config, list(languages)))
+
+
+def _load_variants(root: Path, config: Config, languages: list[str]) -> tuple[Any, ...]:
+    """``variants.csv`` (or ``.yaml``) beside pamphlet.yaml, checked; () when there is none."""
+    from . import variants
+
+    table = variants.find(root)
+    if table is None:
+        return ()
+    return variants.parse(table, _read_text(confine(table, root)), config, languages)
 
 
 def _where(config: Config, key: tuple[str, ...]) -> Location:
