@@ -87,9 +87,15 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
 
     translations = translation_findings(project)
     results = []
+    qr_first: dict[str, EditionCheck] = {}  # each QR link (a variant may have its own) checked once
     for spec in editions(project, opts):
         res = EditionCheck(spec.lang, spec.layout, variant=spec.variant)
         res.findings.extend(translations.get(spec.lang, []))
+        if spec.variant:
+            res.findings.extend(Finding("warning", m, h) for m, h in _variant_gaps(project, spec.variant, spec.lang))
+        qr = project.for_variant(spec.variant).config.qr
+        if qr:
+            qr_first.setdefault(qr, res)
         outcome = run_edition(project, spec, opts, write=False)
         result = outcome.result
         res.findings.extend(Finding("warning", w) for w in result.warnings)
@@ -106,13 +112,19 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
                         "warning", f"{spec.name}: image {img.src} on page {img.page} prints at {img.dpi:.0f} dpi "
                                    f"(under {MIN_DPI})", "use a larger image or place it smaller"))
         results.append(res)
-    qr = project.config.qr
-    if qr:
+    for qr, res in qr_first.items():
         import segno
 
         code = segno.make_qr(qr, boost_error=False)
-        if isinstance(code.version, int) and code.version > 10 and results:
-            results[0].findings.append(Finding(
-                "warning", f"qr: {len(qr)} characters make a dense QR code (version {code.version}); "
+        if isinstance(code.version, int) and code.version > 10:
+            whose = f"{res.variant}: " if res.variant else ""
+            res.findings.append(Finding(
+                "warning", f"{whose}qr: {len(qr)} characters make a dense QR code (version {code.version}); "
                            "it may not scan when printed small", "use a shorter link"))
     return results
+
+
+def _variant_gaps(project: Project, vid: str, lang: str) -> list[tuple[str, str]]:
+    from .variants import gaps
+
+    return gaps(project, project.variant(vid)).get(lang, [])

@@ -176,6 +176,31 @@ def apply(project: Project, variant: Variant) -> Project:
     return replace(project, config=config, languages=languages)
 
 
+def gaps(project: Project, variant: Variant) -> dict[str, list[tuple[str, str]]]:
+    """Per language: (message, hint) for each field this row sets in another language but not in this one.
+
+    A row with ``place@en`` and no ``place@ar`` prints the Arabic front matter's
+    general place on the Arabic editions: almost always a cell forgotten, and
+    one no layout check can see. ``pamphlet check`` warns about it.
+    """
+    general = set(variant.meta.get("", {}))
+    own = {code: set(fields) for code, fields in variant.meta.items() if code}
+    somewhere = set().union(*own.values()) - general if own else set()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for code in variant.languages or tuple(project.languages):
+        for key in sorted(somewhere - own.get(code, set())):
+            other = next(c for c in sorted(own) if key in own[c])
+            line = variant.meta_lines.get(other, {}).get(key, variant.line)
+            where = f"{variant.table.name}:{line}" if variant.table else f"line {variant.line}"
+            value = project.languages[code].meta.get(key)
+            prints = f"'{value}' from {project.languages[code].path.name}" if value else "nothing"
+            out.setdefault(code, []).append((
+                f"{variant.id}: {code}: {key}@{other} is set but {key}@{code} is empty ({where}), "
+                f"so the {code} editions print {prints}",
+                f"fill in {key}@{code} on this row (or a {key} column for every language)"))
+    return out
+
+
 # --- reading the table ---------------------------------------------------------------------
 
 

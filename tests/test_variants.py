@@ -403,3 +403,19 @@ def test_the_bundle_carries_the_project_files_but_not_outputs_or_hidden_files(tm
     assert moved.languages["en"].path == moved.root / "en.md" and moved.config.path == moved.root / "pamphlet.yaml"
     assert (moved.root / "images" / "logo.svg").read_text(encoding="utf-8") == "<svg/>"
     assert moved.variants == project.variants
+
+
+def test_check_warns_when_a_row_sets_a_field_for_one_language_but_not_another(tmp_path):
+    project_dir = shutil.copytree(FIXTURES / "variants-yaml", tmp_path / "p")
+    (project_dir / "variants.yaml").write_text("- id: leeds\n  place@en: Park Square\n", encoding="utf-8")
+    project = _load(project_dir)
+    found = variants.gaps(project, project.variant("leeds"))
+    assert list(found) == ["fr"]
+    ((message, hint),) = found["fr"]
+    assert message == ("leeds: fr: place@en is set but place@fr is empty (variants.yaml:2), "
+                       "so the fr editions print 'Centre-ville' from fr.md")
+    assert hint.startswith("fill in place@fr on this row")
+    result = run_cli("check", project_dir, "-L", "fr", "--json")
+    (edition,) = json.loads(result.stdout)["editions"]
+    assert edition["variant"] == "leeds" and edition["status"] == "warning"
+    assert [f["message"] for f in edition["findings"]] == [message]
