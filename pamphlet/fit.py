@@ -8,6 +8,7 @@ text ends, so one bisection helper serves shrinking and enlarging alike.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -64,13 +65,13 @@ def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = Tru
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
-        laid, scale, fits = _shrink(lay, laid, limit, min_scale)
+        laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back)
         if not fits:
-            raise _fit_error(layout, name, words, laid, limit, min_scale)
+            raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
     target = layout.target_pages(laid.pages, pages_wanted)
     if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= 3:
         # Three blank pages waste a sheet: fit one sheet fewer when the type stays above the minimum.
-        smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale)
+        smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale, back_page=layout.pads_before_back)
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
     if fit and scale == 1.0 and layout.roles and laid.pages < target:
@@ -82,9 +83,9 @@ def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = Tru
             if trial.pages == target:
                 break
     if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid)):
-        laid, scale = _fill(lay, laid, target, layout.fill_max, roles)
+        laid, scale = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back)
     elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
-        laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles)
+        laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back)
     blanks = max(0, target - laid.pages)
     if blanks > layout.blank_ok:
         raise _short_error(layout, name, words, laid.pages, target)
@@ -117,55 +118,92 @@ def _short_error(layout: Layout, name: str, words: int, pages: int, target: int)
                     "words", "write more, or try -l leaflet or -l handbill")
 
 
-def _shrink(lay: _Counter, laid: LaidOut, limit: int, min_scale: float) -> tuple[LaidOut, float, bool]:
-    """The largest type scale at which the edition fits ``limit`` pages.
+def _shrink(lay: _Counter, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
+            back_page: bool = False) -> tuple[LaidOut, float, bool]:
+    """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
-    Text area grows with the square of the type scale: guess from how much is
-    over, check the guess, then halve the bracket two or three times (about 1 %).
-    Returns (layout, scale, True), or the layout at ``min_scale`` and False.
+    The body's length in pages grows with about the square of the type scale:
+    predict the scale from where the body ends now, lay out once to verify, and
+    correct once from the two measurements if the guess was over. Returns
+    (layout, scale, True), or a layout and False when even ``min_scale`` is
+    predicted or shown not to fit.
     """
-    over = render.overflow_fraction(laid, limit)
-    guess = max(min_scale, min(0.995, ((1 - over) ** 0.5) * 0.995))
-    trial = lay(guess)
+    first = render.extent(laid)
+    guess = _predict(first, 1.0, limit, 2.0, back_page)
+    if guess < min_scale - 0.03:
+        return laid, 1.0, False  # clearly too long: no pass at the minimum
+    scale = min(0.995, max(min_scale, guess))
+    trial = lay(scale, 0, roles)
     if trial.pages <= limit:
-        lo, hi, best = guess, 1.0, trial
+        return trial, scale, True
+    second = render.extent(trial)
+    if second.body_end > second.body_start and first.body_end > second.body_end:
+        exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / math.log(1 / scale)
+        exponent = min(3.0, max(1.0, exponent))
+        again = max(min_scale, min(scale - 0.005, _predict(second, scale, limit, exponent, back_page) * 0.995))
     else:
-        low = lay(min_scale) if guess > min_scale else trial
-        if low.pages > limit:
-            return low, min_scale, False
-        lo, hi, best = min_scale, guess, low
-    for _ in range(2 if hi - lo < 0.06 else 3):
-        mid = round((lo + hi) / 2, 4)
-        trial = lay(mid)
+        again = max(min_scale, scale - 0.03)
+    trial = lay(again, 0, roles)
+    if trial.pages <= limit:
+        return trial, again, True
+    if again > min_scale:
+        trial = lay(min_scale, 0, roles)
         if trial.pages <= limit:
-            lo, best = mid, trial
-        else:
-            hi = mid
-    return best, lo, True
+            return trial, min_scale, True
+    return trial, min_scale, False
 
 
-def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: int) -> tuple[LaidOut, float]:
-    """Enlarge the type (up to ``top_scale``) so short text fills its pages instead of leaving blanks."""
-    best, best_scale = laid, 1.0
-    top = lay(top_scale, 0, roles)
-    if top.pages <= target:
-        return top, top_scale
-    lo, hi = 1.0, top_scale
-    for _ in range(3):
-        mid = round((lo + hi) / 2, 4)
-        trial = lay(mid, 0, roles)
-        if trial.pages <= target:
-            lo, best, best_scale = mid, trial, mid
-        else:
-            hi = mid
-    return best, best_scale
+def _predict(now: render.Extent, scale: float, pages: int, exponent: float, back_page: bool) -> float:
+    """The scale at which the body, now ending at ``now.body_end`` at ``scale``, leaves room for what follows it
+    within ``pages`` pages: whole pages when what follows starts a page of its own (a back cover), else its
+    height."""
+    if back_page:
+        tail = float(math.ceil(now.end - 1e-6) - 1 - math.floor(now.body_end - 1e-6))
+    else:
+        tail = max(0.0, now.end - now.body_end)
+    wanted = pages - tail - 0.02
+    length, room = now.body_end - now.body_start, wanted - now.body_start
+    if length <= 0:
+        return scale
+    if room <= 0:
+        return 0.0
+    return scale * (room / length) ** (1 / exponent)
 
 
-def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int, scale: float) -> FitError:
+def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: int, *,
+          back_page: bool = False) -> tuple[LaidOut, float]:
+    """Enlarge the type (up to ``top_scale``) so short text fills its pages: a prediction from where the body
+    ends, verified; if it overshoots, one corrected guess; else the layout as it was."""
+    now = render.extent(laid)
+    guess = min(top_scale, _predict(now, 1.0, target, 2.0, back_page) * 0.99)
+    if guess <= 1.005:
+        return laid, 1.0
+    trial = lay(round(guess, 4), 0, roles)
+    if trial.pages <= target:
+        return trial, round(guess, 4)
+    then = render.extent(trial)
+    if then.body_end <= now.body_end or now.body_end <= now.body_start:
+        return laid, 1.0
+    exponent = math.log((then.body_end - then.body_start) / (now.body_end - now.body_start)) / math.log(guess)
+    exponent = min(3.0, max(1.0, exponent))
+    again = round(min(guess - 0.01, _predict(now, 1.0, target, exponent, back_page) * 0.98), 4)
+    if again <= 1.005:
+        return laid, 1.0
+    trial = lay(again, 0, roles)
+    return (trial, again) if trial.pages <= target else (laid, 1.0)
+
+
+def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int, scale: float,
+               laid_scale: float | None = None) -> FitError:
+    """``laid`` was laid out at ``laid_scale`` (default ``scale``); the words over are estimated at ``scale``."""
+    laid_scale = scale if laid_scale is None else laid_scale
     over = render.overflow_fraction(laid, limit)
-    extra = max(1, round(words * over))
-    at = f", even at {round(scale * 100)} % type" if scale < 1 else ""
+    fitting = words * (1 - over) * (laid_scale / scale) ** 2  # smaller type holds more words
+    extra = max(1, round(words - fitting))
+    pct = round(scale * 100)
+    if laid_scale > scale:
+        what = f"needs {laid.pages} pages at full size, the layout has {limit}, and {pct} % type is not enough"
+    else:
+        what = f"needs {laid.pages} pages, the layout has {limit}" + (f", even at {pct} % type" if scale < 1 else "")
     alt = "use a larger --pages" if layout.takes_page_count else "use -l booklet"
-    return FitError(
-        f"{name}: needs {laid.pages} pages, the layout has {limit}{at}; about {extra} words too many",
-        f"shorten the text or {alt}")
+    return FitError(f"{name}: {what}; about {extra} words too many", f"shorten the text or {alt}")

@@ -125,7 +125,11 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
 
     roots = [project.root, data_root()]
 
+    passes = 0
+
     def lay(scale: float, blanks: int = 0, roles: int = 0) -> render.LaidOut:
+        nonlocal passes
+        passes += 1
         return render.lay_out(prepared.html(scale, blanks, roles), project.root, roots)
 
     layout = prepared.layout
@@ -141,8 +145,10 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
     try:
-        return fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
-                       min_scale=min_scale, pages_wanted=opts.pages)
+        fitted = fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
+                         min_scale=min_scale, pages_wanted=opts.pages)
+        fitted.passes = passes
+        return fitted
     except FitError:
         if not layout.excerpts or own:
             raise
@@ -154,6 +160,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
     prepared.warnings.append(
         f"{prepared.spec.name}: prints the lede and pull quotes, {total - kept} of {total} words left out "
         f"(write a shorter text under {layout.name}: in the front matter)")
+    fitted.passes = passes
     return fitted
 
 

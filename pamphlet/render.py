@@ -368,3 +368,43 @@ def os_error(exc: OSError, doing: str) -> RenderError:
                            f"free some space in {temp}, or set TMPDIR to a folder with room "
                            "(WeasyPrint writes fonts there while it works)")
     return RenderError(f"WeasyPrint failed while {doing}: {type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where the body text starts and ends and where the document ends, in pages (2.25 = a quarter into page 3).
+
+    The end of the body moves smoothly with the type scale, unlike the page
+    count or the last page (often a back cover on a page of its own), so
+    fitting predicts the scale from it.
+    """
+
+    body_start: float
+    body_end: float
+    end: float
+
+
+def extent(layout: LaidOut) -> Extent:
+    """The body's extent (the ``<main>`` element), or the whole document's when there is no body to measure."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    start = end = None
+    pages = layout.document.pages
+    for index, page in enumerate(pages):
+        height = page.height or 1
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, MarginBox):
+                continue
+            if getattr(box, "element_tag", None) == "main" and getattr(box, "position_y", None) is not None:
+                top = index + box.position_y / height
+                bottom = index + (box.position_y + box.margin_height()) / height
+                start = top if start is None else min(start, top)
+                end = bottom if end is None else max(end, bottom)
+                continue
+            stack.extend(getattr(box, "children", None) or [])
+    doc_end = len(pages) - 1 + content_bottom(pages[-1])
+    if start is None or end is None or end - start < 0.05:
+        return Extent(0.0, doc_end, doc_end)  # no body to speak of: the whole document grows with the type
+    return Extent(start, end, doc_end)

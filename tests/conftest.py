@@ -138,6 +138,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "weasyprint_warnings: the test expects WeasyPrint to log warnings")
 
 
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder shared by all xdist workers of this test run (and only this run)."""
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if uid is None:
+        return tmp_path_factory.getbasetemp()
+    path = tmp_path_factory.getbasetemp().parent / f"shared-{uid}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 @pytest.fixture(scope="session")
 def example_matrix(tmp_path_factory) -> Path:
     """The bundled example, every language × every layout, built once for all test workers.
@@ -145,7 +155,7 @@ def example_matrix(tmp_path_factory) -> Path:
     pytest-xdist runs session fixtures once per worker: the first worker builds
     under a file lock, the others find every edition up to date in the manifest.
     """
-    root = tmp_path_factory.getbasetemp().parent
+    root = shared_dir(tmp_path_factory)
     out = root / "example-matrix"
     with open(root / "example-matrix.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

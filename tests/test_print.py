@@ -32,7 +32,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from pamphlet import printing
 
-from .conftest import EXAMPLE, FIXTURES, page_texts, run_cli, text_boxes
+from .conftest import EXAMPLE, FIXTURES, page_texts, run_cli, shared_dir, text_boxes
 from .cups_server import CupsServer, unavailable
 
 EN = (EXAMPLE, "-L", "en")          # the bundled example in English: every layout, A4
@@ -63,7 +63,7 @@ def built(tmp_path_factory, example_build) -> dict[str, Path]:
 
     ``pamphlet print`` finds them up to date and sends them as they are.
     """
-    root = tmp_path_factory.getbasetemp().parent
+    root = shared_dir(tmp_path_factory)
     long = root / "print-long"
     with open(root / "print-long.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
