@@ -153,7 +153,8 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
     Up-to-date editions (same inputs, outputs present) are reported without
     rebuilding; the rest run through the pipeline in-process (``jobs`` 1), in
     worker processes, or on ``executor`` (a Dask cluster's, say). The manifest
-    is saved as each edition finishes, so an interrupted batch keeps its work.
+    is saved as editions finish (at most every second or so, and at the end),
+    so an interrupted batch keeps its work.
     """
     specs = editions(project, opts)
     results: dict[int, EditionResult] = {}
@@ -162,6 +163,7 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
     manifest = Manifest(opts.out)
     jobs = dict(_pending(project, opts, specs, manifest, results, on_result))
     done = len(results)
+    saver = _Saver(manifest)
 
     def record(i: int, outcome: Outcome) -> None:
         nonlocal done
@@ -170,7 +172,7 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
             manifest.record(job.spec.name, _entry(project, opts, job, outcome))
         else:
             manifest.forget(job.spec.name)
-        manifest.save()
+        saver.maybe_save()
         results[i] = result
         done += 1
         for w in result.warnings:
@@ -178,9 +180,40 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
         if on_result:
             on_result(result, done, total)
 
-    for i, outcome in _run(project, opts, jobs, executor):
-        record(i, outcome)
+    try:
+        for i, outcome in _run(project, opts, jobs, executor):
+            record(i, outcome)
+    finally:
+        saver.save()
     return [results[i] for i in range(total)]
+
+
+class _Saver:
+    """Saves the manifest often enough to keep an interrupted batch's work, rarely enough to stay cheap.
+
+    Saving rewrites the whole file: after every edition, a matrix of 800
+    variant editions spent more time saving (0.2 s a save at 500 entries) than
+    building. Here a save waits at least a second and ten times as long as the
+    last one took, so saving costs under a tenth of the client's time at any size.
+    """
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self.next = 0.0
+        self.dirty = False
+
+    def maybe_save(self) -> None:
+        self.dirty = True
+        if time.monotonic() >= self.next:
+            self.save()
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        started = time.monotonic()
+        self.manifest.save()
+        self.dirty = False
+        self.next = time.monotonic() + max(1.0, 10 * (time.monotonic() - started))
 
 
 def _pending(project: Project, opts: BuildOptions, specs: list[EditionSpec], manifest: Manifest,
