@@ -284,13 +284,13 @@ def bench(python: Path, runs: int, work: Path, log: Callable[[str], None]) -> tu
     rows.append(Row("`pamphlet --help`", f"{help_cpu:.3f} s CPU"))
 
     # One leaflet, and an overlong one, against WeasyPrint's CLI on the very same final HTML.
-    for label, project, lang, goal, slug in (
+    for case, (label, project, lang, goal, slug) in enumerate((
         ("one English leaflet", example, "en", 1.10, "solidarity-en-leaflet"),
         ("overlong English leaflet (three paragraphs repeated: shrunk to fit)", overlong, "en", 1.6,
          "solidarity-en-leaflet"),
-    ):
+    )):
         log(label)
-        out = work / f"one-{lang}"
+        out = work / f"one-{case}"
         cmd = [*pamphlet, "build", str(project), "-l", "leaflet", "-L", lang, "-j", "1", "--force", "--html",
                "-o", str(out), "--json"]
         first = run(cmd, capture=True)  # warms the caches and writes the HTML
