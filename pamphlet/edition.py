@@ -7,6 +7,7 @@ the glyph-coverage check and the HTML document. ``build`` drives it.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,17 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     printed_body: str = ""  # the Markdown whose every word the pages must carry
     excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
+
+    def keep_whole(self, words: set[str]) -> None:
+        """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                             + r")(?![\w-])")
+
+        def protect(html: str) -> str:
+            return re.sub(r">([^<]+)<", lambda m: ">" + pattern.sub(r'<span class="nohyph">\1</span>', m.group(1)) + "<",
+                          html)
+        for key in ("body", "body_after_lede", "lede", "quotes"):
+            self.context[key] = Markup(protect(str(self.context[key])))
 
     def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0) -> str:
         ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "excerpt": self.excerpt}
@@ -139,6 +151,8 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "created": _w3c_date(created),
         "page_counter": facts.counter_style,
     }
+    for key in ("body", "body_after_lede", "lede", "quotes"):
+        ctx[key] = Markup(localise_numbers(str(ctx[key]), facts.digits, facts.rtl))
     prepared = Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings,
                         printed_body=lang.body)
     _check_ui_strings(prepared, book, body_stack)
@@ -177,6 +191,46 @@ def _body_sources(lang: Any) -> list[TextSource]:
     starts = [start for _, start, _ in lang.parts] + [len(lines) + 1]
     return [TextSource("\n".join(lines[start - 1:starts[i + 1] - 1]), Location(path, file_line))
             for i, (path, start, file_line) in enumerate(lang.parts)]
+
+
+_TEXT = re.compile(r">([^<]+)<")
+_ISOLATED = re.compile("(\u2066[^\u2069]*\u2069)")
+# A phone number or another run of digit groups: +44 161 555 0199, 0161-555-0199, 12 345.
+_NUMBER_RUN = re.compile(r"(?<![\w\u2066])\+?\d[\d\u00A0 ./\-]*\d(?![\w\u2069])")
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+def localise_numbers(html: str, digits: str, rtl: bool) -> str:
+    """One digit system per edition, and numbers that read the right way round in right-to-left text.
+
+    In the text of ``html`` (not in tags or attributes): runs of digit groups with spaces or dashes
+    (phone numbers) become left-to-right isolates in right-to-left text, so "+44 161 555 0199" is not
+    shown as "0199 555 161 44", and keep the digits they are written in (they must dial as written);
+    other digits become the edition's digit system (``digits:``), as do list and footnote numbers.
+    """
+    if digits == "latn" and not rtl:
+        return html
+
+    def number(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if not (rtl and any(c in run for c in " \u00A0-./")):
+            return run
+        # One unit, never broken across lines. It keeps the digits it was written in: the bidi algorithm
+        # treats Arabic-Indic digit groups as Arabic and would put "+٤٤ ١٦١" after "٥٥٥ ٠١٩٩".
+        return _LRI + run.replace(" ", "\u00A0") + _PDI
+
+    def text(m: re.Match[str]) -> str:
+        parts = _ISOLATED.split(m.group(1))
+        for i, part in enumerate(parts):
+            if i % 2 == 0:  # not an isolated Latin run
+                part = _NUMBER_RUN.sub(number, part)
+                parts[i] = "".join(piece if j % 2 else i18n.to_digits(piece, digits)
+                                   for j, piece in enumerate(_ISOLATED.split(part)))
+            elif not any(c.isalpha() for c in part):
+                parts[i] = i18n.to_digits(part, digits)
+        return ">" + "".join(parts) + "<"
+
+    return _TEXT.sub(text, html)
 
 
 def _short_date(facts: i18n.LangFacts, value: Any) -> str:

@@ -28,7 +28,7 @@ from pikepdf import Dictionary, Name
 
 from pamphlet.layouts.imposition import Cell, Mark, Plan
 
-__all__ = ["impose", "mm_to_pt"]
+__all__ = ["impose", "mm_to_pt", "read_right_to_left"]
 
 #: Cells whose size differs from the page's trim size by more than this (mm)
 #: are filled by scaling the page uniformly; smaller differences are rounding.
@@ -366,3 +366,18 @@ def _finish_catalog(out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: st
     if date:  # a fixed date (SOURCE_DATE_EPOCH or derived from the inputs) keeps the bytes reproducible
         out.docinfo[Name.CreationDate] = pikepdf.String(date)
         out.docinfo[Name.ModDate] = pikepdf.String(date)
+
+
+def read_right_to_left(reading_pdf: bytes) -> bytes:
+    """Declare a right-to-left reading PDF as such (``/ViewerPreferences /Direction /R2L``), so viewers
+    show its spreads with the first page on the right. Same input, same bytes."""
+    with pikepdf.open(io.BytesIO(reading_pdf)) as pdf:
+        prefs = pdf.Root.get("/ViewerPreferences")
+        if not isinstance(prefs, Dictionary):
+            prefs = pdf.make_indirect(Dictionary())
+            pdf.Root.ViewerPreferences = prefs
+        prefs.Direction = Name.R2L
+        buffer = io.BytesIO()
+        pdf.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                 deterministic_id=True)
+        return buffer.getvalue()

@@ -118,19 +118,26 @@ def _page_breaks(state: StateCore) -> None:
     state.tokens = out
 
 
+#: Only a short first paragraph is set as the bold lede; a long one stays body text.
+LEDE_MAX_WORDS = 45
+
+
 def _classes(state: StateCore) -> None:
-    """Mark pull quotes and the lede paragraph for the templates' CSS."""
+    """Mark pull quotes and the lede paragraph (a first paragraph of at most LEDE_MAX_WORDS words)."""
     first_para_seen = False
     depth = 0
-    for tok in state.tokens:
+    limit = state.env.get("lede_max_words", LEDE_MAX_WORDS) if isinstance(state.env, dict) else LEDE_MAX_WORDS
+    for i, tok in enumerate(state.tokens):
         if tok.type == "blockquote_open":
             tok.attrSet("class", "pull-quote")
             depth += 1
         elif tok.type == "blockquote_close":
             depth -= 1
         elif tok.type == "paragraph_open" and not first_para_seen and depth == 0 and tok.level == 0:
-            tok.attrSet("class", "lede")
             first_para_seen = True
+            inline = state.tokens[i + 1] if i + 1 < len(state.tokens) else None
+            if inline is not None and len(inline.content.split()) <= limit:
+                tok.attrSet("class", "lede")
         elif tok.type == "table_open":
             tok.attrSet("class", "table")
 

@@ -145,22 +145,44 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
     try:
-        fitted = fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
-                         min_scale=min_scale, pages_wanted=opts.pages)
+        fitted = _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
+                                                    fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages))
         fitted.passes = passes
         return fitted
     except FitError:
         if not layout.excerpts or own:
             raise
     prepared.excerpt = True
-    fitted = fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
-                     min_scale=project.config.min_scale, pages_wanted=opts.pages)
+    fitted = _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
+                                                fit=opts.fit, min_scale=project.config.min_scale,
+                                                pages_wanted=opts.pages))
     kept = sum(len(b.words) for b in _expected_blocks(prepared) if b.kind in ("lede", "quote"))
     total = sum(len(b.words) for b in _expected_blocks(prepared))
     prepared.warnings.append(
         f"{prepared.spec.name}: prints the lede and pull quotes, {total - kept} of {total} words left out "
         f"(write a shorter text under {layout.name}: in the front matter)")
     fitted.passes = passes
+    return fitted
+
+
+def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
+    """No word hyphenated across a page or column end, no three hyphenated lines in a row: keep those
+    words whole and lay out once more at the same scale, if the pages still come out the same."""
+    from . import proof
+
+    if fitted.blanks and not prepared.layout.blanks_in_html:
+        return fitted  # blank pages were added after layout; leave such editions as they are
+    for _ in range(2):  # keeping one word whole can push another into a bad place: at most twice
+        words = proof.hyphen_offenders(fitted.laid)
+        if not words:
+            break
+        before = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes")}
+        prepared.keep_whole(words)
+        again = lay(fitted.scale, fitted.blanks, fitted.roles)
+        if again.pages != fitted.laid.pages:
+            prepared.context.update(before)
+            break
+        fitted.laid = again
     return fitted
 
 
@@ -243,6 +265,10 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
 
     laid = fitted.laid
     pdf = render.write_pdf(laid)
+    if prepared.facts.rtl:
+        from .impose import read_right_to_left
+
+        pdf = read_right_to_left(pdf)
     folder = edition_dir(opts, spec)
     layout = prepared.layout
     plan = layout.imposition(laid.pages, spec.paper, rtl=prepared.facts.rtl, signature=opts.signature,

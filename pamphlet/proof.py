@@ -235,3 +235,48 @@ def prove(name: str, laid: LaidOut, *, body: list[Block], fields: dict[str, list
                              "print shop trims the sheets, or report the layout problem")
     report = Report(blank_pages=[p.number for p in pages if not p.ink])
     return report
+
+
+# --- hyphenation discipline -----------------------------------------------------------------
+
+HYPHEN = "\u2010"  # the character WeasyPrint adds where it hyphenates (a hyphen of the text is U+002D)
+
+
+def _lines(page: Any) -> list[tuple[float, str]]:
+    """(x, text) of each line box on a page, in document order."""
+    out = []
+    for box in _walk(page._page_box):
+        if isinstance(box, B.LineBox):
+            text = "".join(b.text for b in _walk(box) if isinstance(b, B.TextBox))
+            if text.strip():
+                out.append((box.position_x, text))
+    return out
+
+
+def hyphen_offenders(laid: LaidOut) -> set[str]:
+    """Words hyphenated where a reader should not have to turn or jump: at the end of a page or
+    column, or as the third hyphenated line in a row. Returned whole (both fragments joined)."""
+    bad: set[str] = set()
+    for page in laid.document.pages:
+        lines = _lines(page)
+        run = 0
+        for i, (x, text) in enumerate(lines):
+            hyphenated = text.rstrip().endswith(HYPHEN)
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            column_end = nxt is None or round(nxt[0]) != round(x)
+            run = run + 1 if hyphenated else 0
+            if hyphenated and (column_end or run >= 3):
+                head = text.rstrip()[:-1].split()[-1] if text.rstrip()[:-1].split() else ""
+                tail = ""
+                if nxt is not None:
+                    tail = nxt[1].split()[0] if nxt[1].split() else ""
+                else:  # the word goes on at the top of the next page
+                    following = laid.document.pages.index(page) + 1
+                    if following < len(laid.document.pages):
+                        rest = _lines(laid.document.pages[following])
+                        tail = rest[0][1].split()[0] if rest and rest[0][1].split() else ""
+                word = "".join(ch for ch in head + tail if ch.isalpha())
+                if len(word) >= 6:
+                    bad.add(word)
+                run = 0 if run >= 3 else run
+    return bad

@@ -1,0 +1,98 @@
+"""Pages a designer would sign: the event block, hyphenation discipline, right-to-left details, the lede."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from weasyprint.formatting_structure import boxes as B
+
+from pamphlet import batch, pipeline
+from pamphlet.edition import EditionSpec, localise_numbers, prepare
+from pamphlet.markdown import LEDE_MAX_WORDS, to_html
+
+from .conftest import EXAMPLE, page_texts
+
+HYPHEN = "\u2010"  # what WeasyPrint inserts where it hyphenates
+
+
+def _event_values(laid) -> dict[str, tuple[int, float]]:  # noqa: ANN001
+    """For the event's date and time cells on page 1: (line boxes they take, font size in pt)."""
+    found: dict[str, tuple[int, float]] = {}
+    page = laid.document.pages[0]._page_box
+    stack = [page]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        cls = element.get("class", "") if element is not None else ""
+        if isinstance(box, B.TableCellBox) and cls in ("when", "time"):
+            values = [b for b in box.descendants() if isinstance(b, B.BlockBox)
+                      and b.element is not None and "value" in b.element.get("class", "")]
+            lines = [b for v in values for b in v.descendants() if isinstance(b, B.LineBox)]
+            found[cls] = (len(lines), values[0].style["font_size"] * 0.75)
+            continue
+        stack.extend(getattr(box, "children", []) or [])
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "de", "es", "fr"])
+def test_event_date_and_time_each_on_one_line_and_large_on_the_leaflet_front(lang):
+    project = batch.load(EXAMPLE)
+    opts = pipeline.BuildOptions(layouts=("leaflet",))
+    prepared = prepare(project, EditionSpec(lang, "leaflet", "a4"))
+    fitted = pipeline.lay_out(project, prepared, opts)
+    values = _event_values(fitted.laid)
+    assert set(values) == {"when", "time"}
+    for cell, (lines, size) in values.items():
+        assert lines == 1, (lang, cell)
+        assert size >= 16, (lang, cell, size)
+
+
+def test_no_page_ends_in_a_hyphen_and_no_three_hyphenated_lines_in_a_row(example_matrix):
+    checked = 0
+    for pdf in sorted(example_matrix.glob("solidarity-*.pdf")):
+        if pdf.name.endswith("-print.pdf"):
+            continue
+        for text in page_texts(pdf):
+            lines = [line for line in text.splitlines() if line.strip() and not line.strip().isdigit()]
+            if lines:
+                assert not lines[-1].rstrip().endswith(HYPHEN), (pdf.name, lines[-1])
+            run = 0
+            for line in lines:
+                run = run + 1 if line.rstrip().endswith(HYPHEN) else 0
+                assert run < 3, (pdf.name, line)
+            checked += len(lines)
+    assert checked > 1000
+
+
+def test_right_to_left_pdfs_say_so_to_viewers(example_matrix):
+    for name, direction in (("solidarity-ar-booklet.pdf", "/R2L"), ("solidarity-ar-leaflet.pdf", "/R2L"),
+                            ("solidarity-en-booklet.pdf", None)):
+        with pikepdf.open(example_matrix / name) as pdf:
+            prefs = pdf.Root.get("/ViewerPreferences")
+            got = str(prefs.get("/Direction")) if prefs is not None and "/Direction" in prefs else None
+            assert got == direction, name
+
+
+def test_numbers_in_right_to_left_text():
+    html = "<p>اتصلوا على +44 161 555 0199 أو \u2066rights@example.org\u2069 منذ عام 2003</p>"
+    out = localise_numbers(html, "arab", rtl=True)
+    # The phone number is one left-to-right unit that cannot break, in the digits it dials with.
+    assert "\u2066+44\u00a0161\u00a0555\u00a00199\u2069" in out
+    # Other numbers follow the edition's digits; addresses are left alone.
+    assert "٢٠٠٣" in out and "\u2066rights@example.org\u2069" in out
+    assert localise_numbers("<p>call +44 161 555 0199 in 2003</p>", "latn", rtl=False) == \
+        "<p>call +44 161 555 0199 in 2003</p>"
+    assert localise_numbers('<a href="tel:2003">2003</a>', "arab", rtl=True) == '<a href="tel:2003">٢٠٠٣</a>'
+
+
+def test_only_a_short_first_paragraph_becomes_the_lede():
+    assert to_html("A short opening line.\n\nThe rest.").lede
+    long = " ".join(["word"] * (LEDE_MAX_WORDS + 1))
+    assert to_html(f"{long}\n\nThe rest.").lede == ""
+
+
+def test_the_zine_cover_carries_the_date(example_matrix):
+    first = page_texts(Path(example_matrix / "solidarity-en-zine.pdf"))[0]
+    assert "Dec 12, 2026" in first and "2:00" in first
