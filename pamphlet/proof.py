@@ -135,6 +135,7 @@ def read_pages(laid: LaidOut, *, safe_margin: float | None) -> list[PageText]:
         if safe_margin and _painted(root):
             pt.edge.append("the page background is coloured to the edge")
         parts: list[str] = []
+        rects: list[tuple[float, float, float, float, str]] = []
         for box in _walk(root):
             if isinstance(box, B.TextBox):
                 if not box.text.strip():
@@ -147,6 +148,7 @@ def read_pages(laid: LaidOut, *, safe_margin: float | None) -> list[PageText]:
                     continue
                 pt.ink = True
                 parts.append(box.text)
+                rects.append((y, y + h, x, x + w, box.text.strip()))
                 if safe_margin and (x < limit or y < limit or x + w > width - limit or y + h > height - limit):
                     pt.edge.append(f'text within {safe_margin:g} mm of the edge: "{box.text.strip()[:30]}"')
             elif isinstance(box, B.ReplacedBox):
@@ -156,10 +158,26 @@ def read_pages(laid: LaidOut, *, safe_margin: float | None) -> list[PageText]:
                 w, h = box.border_width(), box.border_height()
                 if w > 1 and h > 1 and (x < limit or y < limit or x + w > width - limit or y + h > height - limit):
                     pt.edge.append(f"a colour field within {safe_margin:g} mm of the edge")
+        clash = _overlap(rects)
+        if clash:
+            pt.edge.append(f'text printed over other text: "{clash[0][:30]}" and "{clash[1][:30]}"')
         pt.raw = parts
         pt.text = _norm("".join(parts))
         pages.append(pt)
     return pages
+
+
+def _overlap(rects: list[tuple[float, float, float, float, str]]) -> tuple[str, str] | None:
+    """Two pieces of text drawn on top of each other (an absolutely placed block over the flow, say)."""
+    rects.sort()
+    for i, (y0, y1, x0, x1, text) in enumerate(rects):
+        for y0b, y1b, x0b, x1b, textb in rects[i + 1:]:
+            if y0b >= y1:
+                break
+            tall = min(y1 - y0, y1b - y0b)
+            if min(y1, y1b) - y0b > 0.6 * tall and min(x1, x1b) - max(x0, x0b) > 2:
+                return text, textb
+    return None
 
 
 # --- the proof ---------------------------------------------------------------------------------
