@@ -22,11 +22,11 @@ from pathlib import Path
 from . import layouts
 from .cache import Entry, Manifest, build_date, edition_key, file_digest, project_digest
 from .config import did_you_mean
-from .edition import EditionSpec
 from .errors import ProjectError, UsageError
 from .pipeline import BuildOptions, EditionResult, Outcome, edition_dir, edition_name, run_edition
 from .project import Project, load_project
 from .resources import data_root
+from .spec import EditionSpec
 
 log = logging.getLogger(__name__)
 

@@ -115,7 +115,7 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
     for qr, res in qr_first.items():
         import segno
 
-        code = segno.make_qr(qr, boost_error=False)
+        code = segno.make_qr(qr, error="m", boost_error=True)
         if isinstance(code.version, int) and code.version > 10:
             whose = f"{res.variant}: " if res.variant else ""
             res.findings.append(Finding(

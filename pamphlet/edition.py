@@ -20,24 +20,9 @@ from .errors import ContentError, GlyphError, Location
 from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
 from .layouts import Layout, get
 from .project import Project
+from .spec import EditionSpec
 
 log = logging.getLogger(__name__)
-
-@dataclass(frozen=True)
-class EditionSpec:
-    """What to build: one language in one layout, with the options that shape it."""
-
-    lang: str
-    layout: str
-    paper: str = "a4"
-    bleed: float = 0.0
-    crop_marks: bool = False
-    variant: str | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.variant}/{self.lang}/{self.layout}" if self.variant else f"{self.lang}/{self.layout}"
-
 
 @dataclass
 class Prepared:
@@ -254,15 +239,21 @@ def _cfg_line(project: Project, key: tuple) -> int:
 
 @lru_cache(maxsize=32)
 def _qr(url: str, dark: str) -> str:
-    """A vector QR code as a data URI (never a Micro QR, which phones can't read)."""
-    import segno
+    """A vector QR code as a data URI: never a Micro QR (phones can't read it), error correction M or
+    better so a smudge or a fold still scans; remembered across processes (segno costs ~0.05 s to import)."""
+    from . import memo
 
-    try:
-        code = segno.make_qr(url, boost_error=False)
-    except segno.DataOverflowError:
-        raise ContentError(f"qr: the link is too long for a QR code ({len(url)} characters)",
-                           "use a shorter link (a URL shortener or your site's short path)") from None
-    return code.svg_data_uri(dark=dark, light=None, border=0, omitsize=True)
+    def compute() -> str:
+        import segno
+
+        try:
+            code = segno.make_qr(url, error="m", boost_error=True)
+        except segno.DataOverflowError:
+            raise ContentError(f"qr: the link is too long for a QR code ({len(url)} characters)",
+                               "use a shorter link (a URL shortener or your site's short path)") from None
+        return str(code.svg_data_uri(dark=dark, light=None, border=0, omitsize=True))
+
+    return memo.remembered("qr", (url, dark, "m"), compute, library="segno")
 
 
 __all__ = ["EditionSpec", "GlyphError", "Prepared", "font_book", "lang_facts", "prepare"]

@@ -17,13 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .edition import EditionSpec, Prepared, prepare
 from .errors import FetchError, FitError, Location, PamphletError, PrintError
 from .output import atomic_write, output_name
 from .project import Project
 from .resources import data_root
+from .spec import EditionSpec
 
 if TYPE_CHECKING:
+    from .edition import Prepared
     from .fit import Fitted
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,8 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
                 write: bool = True) -> Outcome:
     """Run one edition through the pipeline; never raises for anything inside the edition."""
     project = project.for_variant(spec.variant)
+    from .edition import prepare  # Jinja2, markdown-it, Babel: only when an edition is built
+
     started = time.perf_counter()
     result = EditionResult(lang=spec.lang, layout=spec.layout, variant=spec.variant, paper=spec.paper)
     outcome = Outcome(result)

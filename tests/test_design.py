@@ -11,6 +11,7 @@ from weasyprint.formatting_structure import boxes as B
 from pamphlet import batch, pipeline
 from pamphlet.edition import EditionSpec, localise_numbers, prepare
 from pamphlet.markdown import LEDE_MAX_WORDS, to_html
+from pamphlet.proof import _walk
 
 from .conftest import EXAMPLE, page_texts
 
@@ -96,3 +97,28 @@ def test_only_a_short_first_paragraph_becomes_the_lede():
 def test_the_zine_cover_carries_the_date(example_matrix):
     first = page_texts(Path(example_matrix / "solidarity-en-zine.pdf"))[0]
     assert "Dec 12, 2026" in first and "2:00" in first
+
+
+def test_qr_codes_are_error_correction_m_or_better_and_at_least_18_mm():
+    import base64
+    import re
+    import urllib.parse
+
+    import segno
+
+    from pamphlet.edition import _qr
+
+    url = "https://example.org/solidarity"
+    uri = _qr(url, "#171717")
+    svg = urllib.parse.unquote(uri.split(",", 1)[1]) if ";base64," not in uri else base64.b64decode(uri.split(",", 1)[1]).decode()
+    side = int(float(re.search(r"viewBox=['\"]0 0 ([\d.]+)", svg).group(1)))
+    code = segno.make_qr(url, error="m", boost_error=True)
+    assert code.error in ("M", "Q", "H") and side == code.symbol_size(border=0)[0]
+    project = batch.load(EXAMPLE)
+    for layout in ("leaflet", "booklet", "zine", "trifold", "handbill"):
+        prepared = prepare(project, EditionSpec("en", layout, "a4"))
+        fitted = pipeline.lay_out(project, prepared, pipeline.BuildOptions(layouts=(layout,)))
+        sizes = [box.width * 25.4 / 96 for page in fitted.laid.document.pages for box in _walk(page._page_box)
+                 if isinstance(box, B.ReplacedBox) and box.element is not None
+                 and box.element.get("alt", "").startswith("QR code")]
+        assert sizes and min(sizes) >= 18, (layout, sizes)

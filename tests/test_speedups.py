@@ -268,9 +268,6 @@ def test_plain_option_values_need_no_pydantic(tmp_path):
     assert "pydantic" not in modules
 
 
-@pytest.mark.xfail(reason="batch/pipeline import edition (Jinja2, markdown-it, Babel) at module level; "
-                          "issue 16 item 2 asks the pipeline to import them only when an edition is built",
-                   strict=False)
 def test_an_up_to_date_rebuild_imports_no_renderer(tmp_path):
     project = FIXTURES / "mini"
     out = tmp_path / "out"
