@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .edition import EditionSpec
 from .errors import ClusterError, Location, PamphletError
 from .output import atomic_write
 from .pipeline import BuildOptions, EditionResult, Outcome, edition_dir, edition_name, run_edition
 from .project import Project
+from .spec import EditionSpec
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,9 @@ def run(executor: Executor, project: Project, opts: BuildOptions,
     pending: dict[Future[Shipped], tuple[int, EditionSpec, int, int]] = {}
 
     def submit(i: int, spec: EditionSpec, date: int, attempt: int) -> None:
+        nonlocal payload
+        if attempt and callable(share) and getattr(payload, "status", "finished") != "finished":
+            payload = share(bundle)  # every copy of the project went down with its workers: send it again
         fut = executor.submit(build_remote, payload, spec, opts, date)
         pending[fut] = (i, spec, date, attempt)
         fut.add_done_callback(finished.put)
@@ -289,8 +292,11 @@ class ClusterExecutor(Executor):
         return self._executor.submit(fn, *args, **kwargs)
 
     def share(self, obj: Any) -> Any:
-        """Scatter ``obj`` once; tasks get it from the worker that holds it, not from the client each time."""
-        return self.client.scatter(obj, hash=False)
+        """Send ``obj`` to every worker once; tasks then find it there instead of carrying it each time.
+
+        Every worker holds a copy, so one that dies does not take the project with it.
+        """
+        return self.client.scatter(obj, hash=False, broadcast=True)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._executor.shutdown(wait=wait)
