@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import io
 import json
@@ -70,6 +71,8 @@ def _options() -> dict[str, Option]:
     return cols
 
 
+_VALUE_OPTIONS = _options()
+
 #: Front-matter fields a row may set (for every language, or for one as ``field@lang``).
 META_FIELDS = tuple(k for k in FRONT_MATTER.fields if k != "strings")
 _ID = Str(required=True, pattern=SLUG_RE,
@@ -102,16 +105,11 @@ def parse_column(name: str, languages: list[str]) -> Column:
         if lang not in languages:
             raise Invalid(f"unknown language '{lang}': the project has no {lang}.md (it has: {', '.join(languages)})")
         return Column(name, "meta", fname, lang)
-    import difflib
-
     known = ["id", "languages", *_VALUE_OPTIONS, *META_FIELDS, *(f"{f}@{c}" for f in META_FIELDS for c in languages)]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     raise Invalid("unknown column" + (f" (did you mean '{close[0]}'?)" if close else
                                       " (columns: id, languages, event.date|start|end, contact.email|web|phone|social, "
                                       "qr, and front-matter fields such as place or place@ar)"))
-
-
-_VALUE_OPTIONS = _options()
 
 
 # --- one variant ---------------------------------------------------------------------------
