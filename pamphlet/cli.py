@@ -495,6 +495,7 @@ def watch(
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
     serve: Annotated[bool, typer.Option("--serve", help="Also show the pages and sheets on a live page at http://127.0.0.1:8000/ (--serve PORT for another port, 0 for any free one).")] = False,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port of the live page (same as --serve PORT).")] = 8000,
+    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to rebuild, by its id in variants.csv (repeatable). Default: every variant.")] = None,
 ) -> None:
     """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
     _setup_logging(quiet=False)
@@ -504,7 +505,8 @@ def watch(
 
     server = None
     try:
-        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output)
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
+                            variants=tuple(variant or ()))
         live = LiveState() if serve else None
         watcher = Watcher(project, opts, live=live)
         if live is not None:

@@ -244,6 +244,12 @@ def test_cli_unknown_variant_and_bad_shard(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+def test_watch_takes_variants_too_and_refuses_an_unknown_one_at_once(tmp_path):
+    result = run_cli("watch", PROJECT, "-V", "leds", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert "error: --variant leds: no such variant (did you mean 'leeds'?)" in result.stderr
+
+
 def test_variant_without_table_is_an_error():
     with pytest.raises(ProjectError, match="has no variants table"):
         batch.editions(_load(FIXTURES / "mini"), BuildOptions(variants=("x",)))
