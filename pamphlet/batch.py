@@ -270,6 +270,7 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
     from .resources import isolate_imports
 
     isolate_imports()  # the fork server starts as `python -c`, with the working folder first on sys.path
+    os.environ["PAMPHLET_PRELOAD_LANGS"] = ",".join(sorted({job.spec.lang for job in jobs.values()}))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_init_worker) as pool:
         yield from _futures(pool, project, opts, jobs, order)
 

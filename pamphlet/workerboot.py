@@ -7,6 +7,16 @@ for them again.
 
 from __future__ import annotations
 
+import os
+
 from . import batch, edition, markdown, pipeline, render, templates  # noqa: F401
 
 render.font_config()
+
+# The batch names the languages it is about to build; their hyphenation dictionaries loaded here are
+# shared, copy-on-write, by every worker instead of being parsed again in each.
+_langs = [code for code in os.environ.get("PAMPHLET_PRELOAD_LANGS", "").split(",") if code]
+if _langs:
+    from . import hyphenation
+
+    hyphenation.preload(_langs)
