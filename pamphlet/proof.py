@@ -148,7 +148,11 @@ def read_pages(laid: LaidOut, *, safe_margin: float | None) -> list[PageText]:
                     continue
                 pt.ink = True
                 parts.append(box.text)
-                rects.append((y, y + h, x, x + w, box.text.strip()))
+                # The band ink occupies (the box itself spans the font's whole line height, which in tall
+                # display faces reaches into the next line without touching its letters).
+                size = box.style["font_size"]
+                base = y + (box.baseline if box.baseline is not None else 0.8 * h)
+                rects.append((base - 0.7 * size, base + 0.15 * size, x, x + w, box.text.strip()))
                 if safe_margin and (x < limit or y < limit or x + w > width - limit or y + h > height - limit):
                     pt.edge.append(f'text within {safe_margin:g} mm of the edge: "{box.text.strip()[:30]}"')
             elif isinstance(box, B.ReplacedBox):
@@ -248,9 +252,11 @@ def prove(name: str, laid: LaidOut, *, body: list[Block], fields: dict[str, list
                                  "this is a layout problem, not your text: report it")
     for page in pages:
         if page.edge:
-            raise ProofError(f"{name}: page {page.number}: {page.edge[0]}",
-                             f"office printers cannot print the outer {SAFE_MARGIN:g} mm; use --bleed 3 if a "
-                             "print shop trims the sheets, or report the layout problem")
+            hint = (f"office printers cannot print the outer {SAFE_MARGIN:g} mm; use --bleed 3 if a print shop "
+                    "trims the sheets, or report the layout problem")
+            if page.edge[0].startswith("text printed over"):
+                hint = "shorten the headline or subtitle, or report the layout problem"
+            raise ProofError(f"{name}: page {page.number}: {page.edge[0]}", hint)
     report = Report(blank_pages=[p.number for p in pages if not p.ink])
     return report
 

@@ -54,8 +54,23 @@ def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None
         os.chdir(old)
 
 
+def logical_pdf(path: Path) -> bytes:
+    """The PDF without ``/ViewerPreferences /Direction``: pdfium honours ``/R2L`` when extracting text and
+    then returns Latin runs of right-to-left pages back to front (``solidarity/org.example``)."""
+    import io
+
+    with pikepdf.open(path) as pdf:
+        prefs = pdf.Root.get("/ViewerPreferences")
+        if prefs is not None and "/Direction" in prefs:
+            del prefs.Direction
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
 def page_texts(path: Path) -> list[str]:
-    pdf = pdfium.PdfDocument(str(path))
+    """Each page's text in logical order (see ``logical_pdf``)."""
+    pdf = pdfium.PdfDocument(logical_pdf(path))
     try:
         return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
     finally:

@@ -211,3 +211,14 @@ def test_a_phone_number_in_arabic_text_reads_in_its_written_order(corpus_a4):
         assert abs(a[1] - b[1]) < 4 and a[0] < b[0]  # one line, in written order
     finally:
         doc.close()
+
+
+def test_text_drawn_over_other_text_fails_the_build(tmp_path):
+    proj = copy_project(NOTICE, tmp_path / "p")
+    (proj / "templates" / "leaflet").mkdir(parents=True)
+    (proj / "templates" / "leaflet" / "page.html").write_text(
+        '{% extends "builtin/leaflet/page.html" %}{% block extra_css %}'
+        '.front-cta { position: absolute; top: 20mm; left: 14mm; right: 14mm; }{% endblock %}')
+    result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "failed" and "text printed over other text" in ed["error"], ed

@@ -28,7 +28,7 @@ from babel.messages.pofile import read_po
 from pamphlet import config, i18n
 from pamphlet.fonts import FontBook
 
-from .conftest import FIXTURES, WEASYPRINT_WARNINGS, run_cli
+from .conftest import FIXTURES, WEASYPRINT_WARNINGS, logical_pdf, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = FIXTURES / "lang-udhr"
@@ -214,7 +214,7 @@ def udhr_build(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
 
 
 def _pdf_text(path: Path) -> str:
-    pdf = pdfium.PdfDocument(str(path))
+    pdf = pdfium.PdfDocument(logical_pdf(path))
     try:
         return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     finally:
