@@ -145,7 +145,12 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         prepared.context["body"] = Markup(converted.html)
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
+    too_long = _far_too_long(prepared, min_scale, opts)
+    if too_long and not layout.excerpts:
+        raise too_long
     try:
+        if too_long:
+            raise too_long  # straight to the excerpt: no layout of a text that cannot fit
         fitted = _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
                                                     fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages))
         fitted.passes = passes
@@ -154,13 +159,23 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         if not layout.excerpts or own:
             raise
     prepared.excerpt = True
+    if not str(prepared.context["lede"]).strip() and not str(prepared.context["quotes"]).strip():
+        # No short lede, no pull quote: the handbill's back carries the first paragraph.
+        import re
+
+        from markupsafe import Markup
+
+        first = re.search(r"<p>.*?</p>", str(prepared.context["body"]), re.S)
+        prepared.context["lede"] = Markup(first.group(0) if first else "")
     fitted = _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
                                                 fit=opts.fit, min_scale=project.config.min_scale,
                                                 pages_wanted=opts.pages))
-    kept = sum(len(b.words) for b in _expected_blocks(prepared) if b.kind in ("lede", "quote"))
+    excerpt = _excerpt(prepared, _expected_blocks(prepared))
+    kept = sum(len(b.words) for b in excerpt)
     total = sum(len(b.words) for b in _expected_blocks(prepared))
+    what = "the first paragraph" if excerpt and excerpt[0].kind == "first" else "the lede and pull quotes"
     prepared.warnings.append(
-        f"{prepared.spec.name}: prints the lede and pull quotes, {total - kept} of {total} words left out "
+        f"{prepared.spec.name}: prints {what}, {total - kept} of {total} words left out "
         f"(write a shorter text under {layout.name}: in the front matter)")
     fitted.passes = passes
     return fitted
@@ -185,6 +200,30 @@ def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
             break
         fitted.laid = again
     return fitted
+
+
+def _excerpt(prepared: Prepared, blocks: list[Any]) -> list[Any]:
+    """The blocks an excerpt prints: the lede and pull quotes, or else the first paragraph."""
+    chosen = [b for b in blocks if b.kind in ("lede", "quote")]
+    return chosen or [b for b in blocks if b.kind == "first"]
+
+
+def _far_too_long(prepared: Prepared, min_scale: float, opts: BuildOptions) -> FitError | None:
+    """A text far beyond what the layout's pages can hold even at the smallest type, found before any
+    layout pass (a 5 MB body on a leaflet would otherwise be laid out several times before the refusal)."""
+    from . import markdown
+
+    layout = prepared.layout
+    limit = layout.page_limit(opts.pages)
+    if not limit or not opts.fit:
+        return None
+    g = layout.geometry(prepared.spec.paper)
+    room = markdown.capacity(limit, g.width, g.height, layout.base_size * min_scale)
+    chars = len(prepared.printed_body)
+    if chars <= room:
+        return None
+    return FitError(f"{prepared.spec.name}: {chars} characters of text, far more than {limit} pages can hold "
+                    f"(about {room // 2} at most)", "shorten the text, or use -l booklet")
 
 
 def _expected_blocks(prepared: Prepared) -> list[Any]:
@@ -244,7 +283,7 @@ def _proof(project: Project, spec: EditionSpec, prepared: Prepared, fitted: Fitt
     layout = prepared.layout
     body = _expected_blocks(prepared)
     if prepared.excerpt:
-        body = [b for b in body if b.kind in ("lede", "quote")]
+        body = _excerpt(prepared, body)
     fields = {key: proof.text_blocks(prepared.context["meta"].get(key), language.meta_lines.get(key, 1))
               for key in layout.prints}
 

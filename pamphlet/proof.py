@@ -37,7 +37,7 @@ class Block:
 
     line: int          # 1-based line in the Markdown body
     words: tuple[str, ...]
-    kind: str = "text"  # "lede", "quote", or "text"
+    kind: str = "text"  # "lede", "quote", "first" (a first paragraph too long to be the lede), or "text"
 
 
 @dataclass
@@ -69,7 +69,7 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
     md = markdown.parser(quotes, rtl)
     tokens = md.parse(body, {})
     out: list[Block] = []
-    line, quote_depth, lede = 1, 0, False
+    line, quote_depth, lede, first, seen_para = 1, 0, False, False, False
     for tok in tokens:
         if tok.map is not None:
             line = tok.map[0] + 1
@@ -79,6 +79,8 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
             quote_depth -= 1
         if tok.type != "inline":
             lede = tok.type == "paragraph_open" and tok.attrGet("class") == "lede"
+            first = tok.type == "paragraph_open" and not seen_para and quote_depth == 0 and tok.level == 0
+            seen_para = seen_para or (tok.type == "paragraph_open" and quote_depth == 0 and tok.level == 0)
             continue
         words: list[str] = []
         for child in tok.children or []:
@@ -90,7 +92,8 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
                 words.append(str(child.meta["id"] + 1))
         words = [w for w in words if _norm(w)]
         if words and tok.content.strip() not in markdown.PAGE_BREAK_MARKERS:
-            out.append(Block(line, tuple(words), "lede" if lede else ("quote" if quote_depth else "text")))
+            kind = "lede" if lede else "quote" if quote_depth else "first" if first else "text"
+            out.append(Block(line, tuple(words), kind))
     return out
 
 

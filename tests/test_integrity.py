@@ -85,8 +85,8 @@ def _assert_edition_is_trustworthy(project: Path, ed: dict) -> None:
     stream = _norm("".join(_without_page_number(t) for t in texts))
     body = (project / f"{ed['lang']}.md").read_text(encoding="utf-8").split("---", 2)[2]
     blocks = source_blocks(body, rtl=ed["direction"] == "rtl")
-    if any("prints the lede and pull quotes" in w for w in ed["warnings"]):
-        blocks = [b for b in blocks if b.kind in ("lede", "quote")]
+    if any(" words left out (write a shorter text" in w for w in ed["warnings"]):
+        blocks = [b for b in blocks if b.kind in ("lede", "quote")] or [b for b in blocks if b.kind == "first"]
     if ed["direction"] == "rtl":
         # PDF extraction of right-to-left text is not in logical order around numbers and Latin runs,
         # and it spells the lam-alef ligature backwards: check word by word with that letter pair dropped
@@ -222,3 +222,18 @@ def test_text_drawn_over_other_text_fails_the_build(tmp_path):
     result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
     [ed] = json.loads(result.stdout)["editions"]
     assert ed["status"] == "failed" and "text printed over other text" in ed["error"], ed
+
+
+def test_far_too_long_is_refused_before_any_layout_and_the_handbill_prints_the_first_paragraph(tmp_path):
+    proj = copy_project(NOTICE, tmp_path / "p")
+    en = proj / "en.md"
+    head = en.read_text().split("---", 2)[1]
+    paragraph = " ".join(["Rents are rising again and we meet to decide what to do next."] * 12)
+    en.write_text(f"---{head}---\n\n" + f"{paragraph}\n\n" * 120)
+    result = run_cli("build", proj, "-l", "leaflet", "-l", "handbill", "-o", tmp_path / "out", "--json")
+    eds = {e["layout"]: e for e in json.loads(result.stdout)["editions"]}
+    assert eds["leaflet"]["status"] == "failed" and eds["leaflet"]["passes"] == 0
+    assert "far more than 2 pages can hold" in eds["leaflet"]["error"]
+    hb = eds["handbill"]
+    assert hb["status"] == "built" and any(w.startswith("en/handbill: prints the first paragraph, ") for w in hb["warnings"])
+    assert "Rents are rising again" in page_texts(Path(hb["path"]))[1]
