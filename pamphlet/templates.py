@@ -142,12 +142,51 @@ def _template_frame(exc: BaseException) -> str | None:
     return found
 
 
+#: A template that runs longer than this (nested loops over huge ranges) is stopped.
+RENDER_SECONDS = 20
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _deadline(seconds: float) -> Any:
+    """Raise _TooSlow in this thread after ``seconds`` (main thread only: signals are delivered there)."""
+    import contextlib
+    import signal
+    import threading
+
+    @contextlib.contextmanager
+    def guard() -> Any:
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            yield
+            return
+
+        def alarm(_signum: int, _frame: Any) -> None:
+            raise _TooSlow
+
+        previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard()
+
+
 def render(template: str, context: dict[str, Any], project_templates: Path | None) -> str:
     env = environment(project_templates)
     try:
-        return env.get_template(template).render(context)
+        with _deadline(RENDER_SECONDS):
+            return env.get_template(template).render(context)
     except PamphletError:
         raise
+    except _TooSlow as exc:
+        where = _template_frame(exc) or template
+        raise TemplateError(f"{where}: the template ran for more than {RENDER_SECONDS} s and was stopped",
+                            "look for loops inside loops over large ranges in the template") from None
     except jinja2.TemplateSyntaxError as exc:
         at = Location(exc.filename or exc.name or template, exc.lineno)
         raise TemplateError(f"{at}: template syntax error: {exc.message}") from None

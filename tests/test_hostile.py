@@ -712,3 +712,15 @@ def test_a_pamphlet_error_is_what_every_hostile_case_raises():
     """The classes used above are all user errors (exit 1), never internal ones."""
     for cls in (ConfigError, ContentError, EnvError, FetchError, RenderError, TemplateError):
         assert issubclass(cls, PamphletError)
+
+
+def test_nested_template_loops_are_stopped(tmp_path, monkeypatch):
+    from pamphlet import templates
+    from pamphlet.errors import TemplateError
+
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "slow.html").write_text("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")
+    with pytest.raises(TemplateError, match=r"slow.html.*more than 1 s"):
+        templates.render("slow.html", {}, folder)
