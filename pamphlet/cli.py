@@ -499,10 +499,15 @@ def watch(
 ) -> None:
     """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
     _setup_logging(quiet=False)
+    import signal
+
     from .errors import PamphletError
     from .pipeline import BuildOptions
     from .watch import LiveServer, LiveState, Watcher
 
+    # Ctrl-C must stop the watcher even when it was started by a program that ignores SIGINT
+    # (children inherit that, and Python then never raises KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server = None
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
