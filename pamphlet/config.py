@@ -314,6 +314,7 @@ def project_schema(layout_names: list[str]) -> Mapping:
         "fonts": DictOf(_script_key, font_stack, {}),
         "digits": DictOf(_lang_key, Choice(["latn", "arab", "arabext", "beng", "deva"], what="digit system"), {}),
         "fit": Mapping({"min_scale": Number(0.85, minimum=0.5, maximum=1.0)}),
+        "lede": Mapping({"max_words": Number(45, minimum=0, maximum=400)}),
         "strings": DictOf(_lang_key, DictOf(_string_key, Str(max_len=200)), {}),
     })
 
@@ -375,6 +376,7 @@ class Config:
     fonts: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
     digits: dict[str, str] = field(default_factory=dict)
     min_scale: float = 0.85
+    lede_words: int = 45  # a first paragraph this short or shorter is set as the bold lede
     strings: dict[str, dict[str, str]] = field(default_factory=dict)
     source: Source | None = field(default=None, compare=False, repr=False)
 
@@ -411,6 +413,7 @@ def parse_config(source: Source, layout_names: list[str]) -> Config:
         fonts=v["fonts"],
         digits=v["digits"],
         min_scale=v["fit"]["min_scale"],
+        lede_words=int(v["lede"]["max_words"]),
         strings=v["strings"],
         source=source,
     )

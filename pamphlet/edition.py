@@ -38,6 +38,7 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     printed_body: str = ""  # the Markdown whose every word the pages must carry
     excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
+    lede_words: int = 45    # lede.max_words: how short a first paragraph must be to become the lede
 
     def keep_whole(self, words: set[str]) -> None:
         """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""
@@ -85,7 +86,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     meta = dict(lang.meta)
     # The headline (and the call-to-action head, also in the display face) in one face that has all its letters.
     facts = facts.with_display_for(" ".join([str(meta.get("title") or ""), *facts.strings.values()]), book.coverage)
-    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate)
+    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate, lede_words=cfg.lede_words)
     event = None
     if cfg.event:
         event = {"date": facts.date(cfg.event.date), "time": facts.time_range(cfg.event.start, cfg.event.end),
@@ -139,7 +140,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     for key in ("body", "body_after_lede", "lede", "quotes"):
         ctx[key] = Markup(localise_numbers(str(ctx[key]), facts.digits, facts.rtl))
     prepared = Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings,
-                        printed_body=lang.body)
+                        printed_body=lang.body, lede_words=cfg.lede_words)
     _check_ui_strings(prepared, book, body_stack)
     return prepared
 

@@ -422,11 +422,12 @@ def _quote_work(text: str) -> tuple[int, int, int] | None:
 
 
 def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False,
-            locate: Locate | None = None) -> Rendered:
-    """Render the body; ``locate`` maps a line of ``text`` to its file and line for error messages."""
+            locate: Locate | None = None, lede_words: int = LEDE_MAX_WORDS) -> Rendered:
+    """Render the body; ``locate`` maps a line of ``text`` to its file and line for error messages;
+    a first paragraph of at most ``lede_words`` words becomes the lede."""
     check_text(text, locate)
     md = parser(quotes, rtl)
-    env: dict = {}
+    env: dict = {"lede_max_words": lede_words}
     tokens = md.parse(text, env)
     for line, message, hint in env.get("pamphlet_problems", []):
         raise ContentError(f"{_where(locate, line)}: {message}", hint)

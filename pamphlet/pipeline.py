@@ -229,7 +229,8 @@ def _far_too_long(prepared: Prepared, min_scale: float, opts: BuildOptions) -> F
 def _expected_blocks(prepared: Prepared) -> list[Any]:
     from . import proof
 
-    return proof.source_blocks(prepared.printed_body, prepared.facts.quotes, prepared.facts.rtl)
+    return proof.source_blocks(prepared.printed_body, prepared.facts.quotes, prepared.facts.rtl,
+                               prepared.lede_words)
 
 
 def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: int = 0, *,

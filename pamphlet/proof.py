@@ -64,10 +64,11 @@ def _norm(text: str) -> str:
     return "".join(out)
 
 
-def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) -> list[Block]:
+def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False,
+                  lede_words: int = markdown.LEDE_MAX_WORDS) -> list[Block]:
     """The body's printed text, block by block, as the Markdown renderer produces it."""
     md = markdown.parser(quotes, rtl)
-    tokens = md.parse(body, {})
+    tokens = md.parse(body, {"lede_max_words": lede_words})
     out: list[Block] = []
     line, quote_depth, lede, first, seen_para = 1, 0, False, False, False
     for tok in tokens:

@@ -122,3 +122,13 @@ def test_qr_codes_are_error_correction_m_or_better_and_at_least_18_mm():
                  if isinstance(box, B.ReplacedBox) and box.element is not None
                  and box.element.get("alt", "").startswith("QR code")]
         assert sizes and min(sizes) >= 18, (layout, sizes)
+
+
+def test_the_lede_length_is_configurable(tmp_path):
+    from .conftest import copy_project, run_cli
+
+    proj = copy_project(EXAMPLE.parent / "tests" / "fixtures" / "notice", tmp_path / "p")
+    (proj / "pamphlet.yaml").write_text((proj / "pamphlet.yaml").read_text() + "lede:\n  max_words: 5\n")
+    result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--html")
+    assert result.exit_code == 0, result.output
+    assert 'class="lede"' not in (tmp_path / "out" / "notice-en-leaflet.html").read_text()
