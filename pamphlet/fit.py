@@ -106,8 +106,8 @@ MAX_FILL_SCALE = 1.2
 
 
 def _sparse(laid: LaidOut) -> bool:
-    """A last page less than 60 % full (on a layout without a fixed page count)."""
-    return render.content_bottom(laid.document.pages[-1]) < 0.6
+    """A last page less than 70 % full (on a layout without a fixed page count)."""
+    return render.content_bottom(laid.document.pages[-1]) < 0.7
 
 
 def _short_error(layout: Layout, name: str, words: int, pages: int, target: int) -> FitError:
@@ -180,7 +180,7 @@ def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: in
         return laid, 1.0
     trial = lay(round(guess, 4), 0, roles)
     if trial.pages <= target:
-        return trial, round(guess, 4)
+        return _fill_more(lay, now, trial, round(guess, 4), target, top_scale, roles, back_page)
     then = render.extent(trial)
     if then.body_end <= now.body_end or now.body_end <= now.body_start:
         return laid, 1.0
@@ -191,6 +191,22 @@ def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: in
         return laid, 1.0
     trial = lay(again, 0, roles)
     return (trial, again) if trial.pages <= target else (laid, 1.0)
+
+
+def _fill_more(lay: _Counter, first: render.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
+               roles: int, back_page: bool) -> tuple[LaidOut, float]:
+    """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
+    with the type, such as headlines, make the first prediction short)."""
+    now = render.extent(laid)
+    if scale >= top_scale - 0.005 or now.end > target - 0.2 or now.body_end <= first.body_end:
+        return laid, scale
+    grown = (now.body_end - now.body_start) / max(1e-6, first.body_end - first.body_start)
+    exponent = min(3.0, max(0.5, math.log(grown) / math.log(scale))) if grown > 1 else 2.0
+    again = round(min(top_scale, _predict(first, 1.0, target, exponent, back_page) * 0.98), 4)
+    if again <= scale + 0.02:
+        return laid, scale
+    trial = lay(again, 0, roles)
+    return (trial, again) if trial.pages <= target else (laid, scale)
 
 
 def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int, scale: float,

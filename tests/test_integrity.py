@@ -218,7 +218,7 @@ def test_text_drawn_over_other_text_fails_the_build(tmp_path):
     (proj / "templates" / "leaflet").mkdir(parents=True)
     (proj / "templates" / "leaflet" / "page.html").write_text(
         '{% extends "builtin/leaflet/page.html" %}{% block extra_css %}'
-        '.front-cta { position: absolute; top: 20mm; left: 14mm; right: 14mm; }{% endblock %}')
+        '.front-cta { position: absolute; top: 12mm; left: 14mm; right: 14mm; }{% endblock %}')
     result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
     [ed] = json.loads(result.stdout)["editions"]
     assert ed["status"] == "failed" and "text printed over other text" in ed["error"], ed

@@ -141,7 +141,7 @@ class Leaflet(Layout):
     max_pages = 2
     pads_before_back = False
     fills = True
-    fill_max = 1.25
+    fill_max = 1.6
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
     def printing(self, pages: int, plan: Plan | None) -> str:
