@@ -195,7 +195,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) ->
     """
     if quiet:
         return pipeline.build(proj, opts, executor=executor)
-    if not err.is_terminal:
+    if err.plain:
         def line(r, done: int, total: int) -> None:  # noqa: ANN001
             err.print(f"[{done}/{total}] {r.name}: {r.status} ({r.seconds:.2f} s)", highlight=False,
                       markup=False)
@@ -219,7 +219,36 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) ->
         return pipeline.build(proj, opts, on_result=tick, executor=executor)
 
 
+def _plain_table(title: str, headers: list[str], rows: list[list[str]], right: set[str]) -> None:
+    """A table as aligned plain text (for pipes and logs: no Rich import)."""
+    widths = [max(len(h), *(len(line) for row in rows for line in row[i].split("\n"))) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, headers, strict=True)).rstrip()
+
+    out.print(title, markup=False)
+    out.print(line(headers), markup=False)
+    for row in rows:
+        parts = [cell.split("\n") for cell in row]
+        for k in range(max(len(p) for p in parts)):
+            out.print(line([p[k] if k < len(p) else "" for p in parts]), markup=False)
+
+
 def _summary(results: list) -> None:
+    if out.plain:
+        rows = []
+        for r in results:
+            files = "\n".join(Path(p).name for p in (r.path, r.print_path) if p) or "—"
+            rows.append([r.name, files, str(r.pages or "—"), str(r.sheets or "—"), _size(r.bytes) if r.bytes else "—",
+                         f"{r.seconds:.2f}", r.status.replace("-", " ")])
+        _plain_table("Editions", ["edition", "file", "pages", "sheets", "size", "seconds", "status"], rows,
+                     {"pages", "sheets", "size", "seconds"})
+    else:
+        _rich_summary(results)
+    _summary_notes(results)
+
+
+def _rich_summary(results: list) -> None:
     table = Table(title="Editions", title_justify="left")
     for col in ("edition", "file", "pages", "sheets", "size", "seconds", "status"):
         table.add_column(col, justify="right" if col in ("pages", "sheets", "size", "seconds") else "left")
@@ -231,6 +260,9 @@ def _summary(results: list) -> None:
         table.add_row(r.name, files, str(r.pages or "—"), str(r.sheets or "—"),
                       _size(r.bytes) if r.bytes else "—", f"{r.seconds:.2f}", status)
     out.print(table)
+
+
+def _summary_notes(results: list) -> None:
     howto: dict[str, str] = {}
     for r in results:
         if r.status != "failed" and r.printing:

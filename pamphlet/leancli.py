@@ -21,7 +21,9 @@ This reaches into Typer's private coercion layer (``_TyperParameter._runtime_par
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -138,12 +140,41 @@ class LeanGroup(TyperGroup):
 # Importing rich.console and rich.table costs ~0.1 s; `pamphlet --help` and a parse error need none of it.
 
 
+_MARKUP = re.compile(r"(?<!\\)\[(?:/?[a-zA-Z#@][^\[\]]*|/)\]")
+
+
 class LazyConsole:
-    """A ``rich.console.Console`` created (and Rich imported) on first use."""
+    """A ``rich.console.Console`` created (and Rich imported) on first use.
+
+    Plain text printed to something that is not a terminal (a pipe, a log, a test) is written directly,
+    its markup removed, so an up-to-date rebuild in a script never imports Rich (~0.1 s).
+    """
 
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._console: Any = None
+
+    def _stream(self) -> Any:
+        return sys.stderr if self._options.get("stderr") else sys.stdout
+
+    @property
+    def plain(self) -> bool:
+        """Writing to a pipe or file, not a terminal (and Rich not forced)."""
+        if self._console is not None or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE"):
+            return False
+        stream = self._stream()
+        return not (hasattr(stream, "isatty") and stream.isatty())
+
+    def print(self, *objects: Any, markup: bool | None = None, **options: Any) -> None:
+        if self.plain and all(isinstance(o, str) for o in objects):
+            text = " ".join(objects)
+            if markup is not False:
+                text = _MARKUP.sub("", text).replace("\\[", "[")
+            stream = self._stream()
+            stream.write(text + "\n")
+            stream.flush()
+            return
+        self.__getattr__("print")(*objects, markup=markup, **options)
 
     def __getattr__(self, name: str) -> Any:
         if self._console is None:
@@ -153,11 +184,21 @@ class LazyConsole:
         return getattr(self._console, name)
 
 
-def escape(markup: str) -> str:
-    """``rich.markup.escape``, imported on first use."""
-    from rich.markup import escape as rich_escape
+_TAG_LIKE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
-    return rich_escape(markup)
+
+def escape(markup: str) -> str:
+    """What ``rich.markup.escape`` does (a backslash before anything Rich would read as a tag), without
+    importing Rich."""
+
+    def one(match: re.Match[str]) -> str:
+        backslashes, text = match.groups()
+        return f"{backslashes}{backslashes}\\{text}"
+
+    markup = _TAG_LIKE.sub(one, markup)
+    if markup.endswith("\\") and not markup.endswith("\\\\"):
+        return markup + "\\"
+    return markup
 
 
 def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for the class

@@ -366,3 +366,14 @@ def test_values_the_lean_path_declines_get_typers_own_messages(args, message, tm
     """)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr
+
+
+def test_an_up_to_date_rebuild_into_a_pipe_imports_no_rich(tmp_path):
+    """Output to a pipe or a log is plain text: no Rich import on the hot path (~0.1 s)."""
+    project = FIXTURES / "mini"
+    out = tmp_path / "out"
+    first = _python(_MODULES.format(args=["build", str(project), "-o", str(out), "-j", "1"]))
+    assert first.returncode == 0, first.stderr
+    code, modules = _imported("build", str(project), "-o", str(out), "-j", "1")
+    assert code == 0
+    assert not {m for m in modules if m.split(".")[0] == "rich"}
