@@ -161,11 +161,17 @@ def read_pages(laid: LaidOut, *, safe_margin: float | None) -> list[PageText]:
                     pt.edge.append(f'text within {safe_margin:g} mm of the edge: "{box.text.strip()[:30]}"')
             elif isinstance(box, B.ReplacedBox):
                 pt.ink = True
-            elif safe_margin and isinstance(box, B.BlockLevelBox | B.TableCellBox) and _painted(box):
+            elif isinstance(box, B.BlockLevelBox | B.TableCellBox) and box is not root and _painted(box):
                 x, y = box.border_box_x(), box.border_box_y()
                 w, h = box.border_width(), box.border_height()
-                if w > 1 and h > 1 and (x < limit or y < limit or x + w > width - limit or y + h > height - limit):
+                if safe_margin and w > 1 and h > 1 and (
+                        x < limit or y < limit or x + w > width - limit or y + h > height - limit):
                     pt.edge.append(f"a colour field within {safe_margin:g} mm of the edge")
+                # A colour field painted after text it covers hides it (its own text comes after it).
+                for y0, y1, x0, x1, text in rects:
+                    if min(y1, y + h) - max(y0, y) > 0.3 * (y1 - y0) and min(x1, x + w) - max(x0, x) > 2:
+                        pt.edge.append(f'a colour field is printed over "{text[:30]}"')
+                        break
         clash = _overlap(rects)
         if clash:
             pt.edge.append(f'text printed over other text: "{clash[0][:30]}" and "{clash[1][:30]}"')
@@ -258,7 +264,7 @@ def prove(name: str, laid: LaidOut, *, body: list[Block], fields: dict[str, list
         if page.edge:
             hint = (f"office printers cannot print the outer {SAFE_MARGIN:g} mm; use --bleed 3 if a print shop "
                     "trims the sheets, or report the layout problem")
-            if page.edge[0].startswith("text printed over"):
+            if page.edge[0].startswith(("text printed over", "a colour field is printed over")):
                 hint = "shorten the headline or subtitle, or report the layout problem"
             raise ProofError(f"{name}: page {page.number}: {page.edge[0]}", hint)
     report = Report(blank_pages=[p.number for p in pages if not p.ink])

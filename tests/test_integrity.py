@@ -221,7 +221,8 @@ def test_text_drawn_over_other_text_fails_the_build(tmp_path):
         '.front-cta { position: absolute; top: 12mm; left: 14mm; right: 14mm; }{% endblock %}')
     result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
     [ed] = json.loads(result.stdout)["editions"]
-    assert ed["status"] == "failed" and "text printed over other text" in ed["error"], ed
+    assert ed["status"] == "failed", ed
+    assert "text printed over other text" in ed["error"] or "a colour field is printed over" in ed["error"]
 
 
 def test_far_too_long_is_refused_before_any_layout_and_the_handbill_prints_the_first_paragraph(tmp_path):
@@ -237,3 +238,14 @@ def test_far_too_long_is_refused_before_any_layout_and_the_handbill_prints_the_f
     hb = eds["handbill"]
     assert hb["status"] == "built" and any(w.startswith("en/handbill: prints the first paragraph, ") for w in hb["warnings"])
     assert "Rents are rising again" in page_texts(Path(hb["path"]))[1]
+
+
+def test_a_colour_field_drawn_over_text_fails_the_build(tmp_path):
+    proj = copy_project(NOTICE, tmp_path / "p")
+    (proj / "templates" / "leaflet").mkdir(parents=True)
+    (proj / "templates" / "leaflet" / "page.html").write_text(
+        '{% extends "builtin/leaflet/page.html" %}{% block extra_css %}'
+        '.front-cta { position: absolute; top: 20mm; left: 14mm; right: 14mm; }{% endblock %}')
+    result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "failed" and "a colour field is printed over" in ed["error"], ed
