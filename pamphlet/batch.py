@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -266,7 +265,6 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
             job = jobs[i]
             yield i, run_edition(project, job.spec, opts, job.date)
         return
-    _clean_sys_path()
     from .resources import isolate_imports
 
     isolate_imports()  # the fork server starts as `python -c`, with the working folder first on sys.path
@@ -300,13 +298,3 @@ def _failed(spec: EditionSpec, error: str, hint: str) -> Outcome:
     return Outcome(EditionResult(spec.lang, spec.layout, spec.variant, status="failed", error=error, hint=hint,
                                  paper=spec.paper))
 
-
-def _clean_sys_path() -> None:
-    """Workers must import the installed pamphlet, not a ``pamphlet/`` folder in the working directory.
-
-    The fork server and spawned workers inherit ``sys.path``; its first entry is
-    the working folder when Python was started with ``-m`` or ``-c``.
-    """
-    cwd = os.getcwd()
-    here = str(Path(__file__).resolve().parent.parent)
-    sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd) or p == here]

@@ -1,6 +1,6 @@
 """Fitting a laid-out edition to its layout's page rule: shrink, fill, pad.
 
-The only input is a ``lay(scale, blanks)`` function that lays the edition out
+The only input is a ``lay(scale, blanks, roles)`` function that lays the edition out
 at a type scale; everything here is arithmetic on page counts and on where the
 text ends, so one bisection helper serves shrinking and enlarging alike.
 """
@@ -29,24 +29,12 @@ class Fitted:
     laid: LaidOut
     scale: float = 1.0
     blanks: int = 0
-    passes: int = 0
+    passes: int = 0                      # layout passes, counted by the caller's lay function
     roles: int = 0                       # the role level the template was laid out with
     blank_numbers: tuple[int, ...] = ()  # 1-based numbers of the blank pages added
 
 
-class _Counter:
-    """Counts layout passes (a pass is a full WeasyPrint layout, the expensive step)."""
-
-    def __init__(self, lay: LayFn):
-        self._lay = lay
-        self.passes = 0
-
-    def __call__(self, scale: float, blanks: int = 0, roles: int = 0) -> LaidOut:
-        self.passes += 1
-        return self._lay(scale, blanks, roles)
-
-
-def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
+def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
         pages_wanted: int | None = None) -> Fitted:
     """Lay out the edition and fit it to its layout's page rule.
 
@@ -56,12 +44,11 @@ def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = Tru
     panel is refused with how much text is missing. Booklets pad at most two
     blank pages before the back cover.
     """
-    lay = _Counter(lay_fn)
     if pages_wanted and layout.takes_page_count and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
         raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
                        f"use --pages {layout.padded(pages_wanted)}")
     limit = layout.page_limit(pages_wanted)
-    laid, scale, roles = lay(1.0), 1.0, 0
+    laid, scale, roles = lay(1.0, 0, 0), 1.0, 0
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
@@ -98,8 +85,8 @@ def fit(layout: Layout, lay_fn: LayFn, *, name: str, words: int, fit: bool = Tru
         first = laid.pages if before_last else laid.pages + 1
         numbers = tuple(range(first, first + blanks))
         laid = render.insert_blank_pages(laid, blanks, before_last=before_last)
-    log.debug("%s: %d layout passes, scale %.4f, roles %d, %d blank(s)", name, lay.passes, scale, roles, blanks)
-    return Fitted(laid, scale, blanks, lay.passes, roles, numbers)
+    log.debug("%s: scale %.4f, roles %d, %d blank(s)", name, scale, roles, blanks)
+    return Fitted(laid, scale, blanks, 0, roles, numbers)
 
 
 MAX_FILL_SCALE = 1.2
@@ -118,7 +105,7 @@ def _short_error(layout: Layout, name: str, words: int, pages: int, target: int)
                     "words", "write more, or try -l leaflet or -l handbill")
 
 
-def _shrink(lay: _Counter, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
+def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
             back_page: bool = False) -> tuple[LaidOut, float, bool]:
     """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
@@ -170,7 +157,7 @@ def _predict(now: render.Extent, scale: float, pages: int, exponent: float, back
     return scale * (room / length) ** (1 / exponent)
 
 
-def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: int, *,
+def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, *,
           back_page: bool = False) -> tuple[LaidOut, float]:
     """Enlarge the type (up to ``top_scale``) so short text fills its pages: a prediction from where the body
     ends, verified; if it overshoots, one corrected guess; else the layout as it was."""
@@ -193,7 +180,7 @@ def _fill(lay: _Counter, laid: LaidOut, target: int, top_scale: float, roles: in
     return (trial, again) if trial.pages <= target else (laid, 1.0)
 
 
-def _fill_more(lay: _Counter, first: render.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
+def _fill_more(lay: LayFn, first: render.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
                roles: int, back_page: bool) -> tuple[LaidOut, float]:
     """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
     with the type, such as headlines, make the first prediction short)."""

@@ -213,14 +213,19 @@ def test_a_phone_number_in_arabic_text_reads_in_its_written_order(corpus_a4):
         doc.close()
 
 
-def test_text_drawn_over_other_text_fails_the_build(tmp_path):
+def _notice_leaflet_with_css(tmp_path: Path, css: str) -> dict:
+    """The notice's leaflet built with ``css`` added to the built-in template; its --json record."""
     proj = copy_project(NOTICE, tmp_path / "p")
     (proj / "templates" / "leaflet").mkdir(parents=True)
     (proj / "templates" / "leaflet" / "page.html").write_text(
-        '{% extends "builtin/leaflet/page.html" %}{% block extra_css %}'
-        '.front-cta { position: absolute; top: 12mm; left: 14mm; right: 14mm; }{% endblock %}')
+        '{% extends "builtin/leaflet/page.html" %}{% block extra_css %}' + css + '{% endblock %}')
     result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
     [ed] = json.loads(result.stdout)["editions"]
+    return ed
+
+
+def test_text_drawn_over_other_text_fails_the_build(tmp_path):
+    ed = _notice_leaflet_with_css(tmp_path, ".front-cta { position: absolute; top: 12mm; left: 14mm; right: 14mm; }")
     assert ed["status"] == "failed", ed
     assert "text printed over other text" in ed["error"] or "a colour field is printed over" in ed["error"]
 
@@ -241,11 +246,5 @@ def test_far_too_long_is_refused_before_any_layout_and_the_handbill_prints_the_f
 
 
 def test_a_colour_field_drawn_over_text_fails_the_build(tmp_path):
-    proj = copy_project(NOTICE, tmp_path / "p")
-    (proj / "templates" / "leaflet").mkdir(parents=True)
-    (proj / "templates" / "leaflet" / "page.html").write_text(
-        '{% extends "builtin/leaflet/page.html" %}{% block extra_css %}'
-        '.front-cta { position: absolute; top: 20mm; left: 14mm; right: 14mm; }{% endblock %}')
-    result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
-    [ed] = json.loads(result.stdout)["editions"]
+    ed = _notice_leaflet_with_css(tmp_path, ".front-cta { position: absolute; top: 20mm; left: 14mm; right: 14mm; }")
     assert ed["status"] == "failed" and "a colour field is printed over" in ed["error"], ed

@@ -268,12 +268,16 @@ def test_plain_option_values_need_no_pydantic(tmp_path):
     assert "pydantic" not in modules
 
 
-def test_an_up_to_date_rebuild_imports_no_renderer(tmp_path):
-    project = FIXTURES / "mini"
-    out = tmp_path / "out"
+def _up_to_date_rebuild(tmp_path: Path) -> tuple[int, set[str]]:
+    """Build the mini project, then again (everything up to date): the second run's code and modules."""
+    project, out = FIXTURES / "mini", tmp_path / "out"
     first = _python(_MODULES.format(args=["build", str(project), "-o", str(out), "-j", "1"]))
     assert first.returncode == 0, first.stderr
-    code, modules = _imported("build", str(project), "-o", str(out), "-j", "1")
+    return _imported("build", str(project), "-o", str(out), "-j", "1")
+
+
+def test_an_up_to_date_rebuild_imports_no_renderer(tmp_path):
+    code, modules = _up_to_date_rebuild(tmp_path)
     assert code == 0
     assert not modules & (HEAVY - {"rich"}), modules & HEAVY
 
@@ -370,10 +374,6 @@ def test_values_the_lean_path_declines_get_typers_own_messages(args, message, tm
 
 def test_an_up_to_date_rebuild_into_a_pipe_imports_no_rich(tmp_path):
     """Output to a pipe or a log is plain text: no Rich import on the hot path (~0.1 s)."""
-    project = FIXTURES / "mini"
-    out = tmp_path / "out"
-    first = _python(_MODULES.format(args=["build", str(project), "-o", str(out), "-j", "1"]))
-    assert first.returncode == 0, first.stderr
-    code, modules = _imported("build", str(project), "-o", str(out), "-j", "1")
+    code, modules = _up_to_date_rebuild(tmp_path)
     assert code == 0
     assert not {m for m in modules if m.split(".")[0] == "rich"}

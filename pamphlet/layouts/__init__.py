@@ -236,9 +236,6 @@ class Handbill(Layout):
         w, h = round(p.width / 2, 2), round(p.height / 2, 2)
         return Geometry(p.width / 2, p.height / 2, {}, f"{p.quarter} ({_mm(w)}×{_mm(h)} mm)")
 
-    def target_pages(self, laid_pages: int, pages_wanted: int | None = None) -> int:
-        return laid_pages
-
     def imposition(self, pages: int, paper: str, *, rtl: bool, signature: int | None = None,
                    creep: float = 0.0) -> Plan | None:
         g = self.geometry(paper)
