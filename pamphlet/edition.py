@@ -39,9 +39,11 @@ class Prepared:
     printed_body: str = ""  # the Markdown whose every word the pages must carry
     excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
     lede_words: int = 45    # lede.max_words: how short a first paragraph must be to become the lede
+    whole: list[set[str]] = field(default_factory=list)  # the words kept whole, one set per keep_whole call
 
     def keep_whole(self, words: set[str]) -> None:
         """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""
+        self.whole.append(set(words))
         pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
                              + r")(?![\w-])")
 

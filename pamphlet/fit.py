@@ -76,16 +76,22 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     blanks = max(0, target - laid.pages)
     if blanks > layout.blank_ok:
         raise _short_error(layout, name, words, laid.pages, target)
-    numbers: tuple[int, ...] = ()
     if blanks and layout.blanks_in_html:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
         laid = lay(scale, blanks, roles)
-    elif blanks:
+    log.debug("%s: scale %.4f, roles %d, %d blank(s)", name, scale, roles, blanks)
+    return pad(layout, laid, scale, blanks, roles)
+
+
+def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int) -> Fitted:
+    """The fitted edition: ``laid`` (laid out with the blanks already, where the layout puts them in the
+    HTML), or ``laid`` with ``blanks`` blank pages added — before the back cover where there is one."""
+    numbers: tuple[int, ...] = ()
+    if blanks and not layout.blanks_in_html:
         before_last = layout.pads_before_back and laid.pages > 1
         first = laid.pages if before_last else laid.pages + 1
         numbers = tuple(range(first, first + blanks))
         laid = render.insert_blank_pages(laid, blanks, before_last=before_last)
-    log.debug("%s: scale %.4f, roles %d, %d blank(s)", name, scale, roles, blanks)
     return Fitted(laid, scale, blanks, 0, roles, numbers)
 
 

@@ -37,8 +37,9 @@ class Face:
 
 
 def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pamphlet" / "fonts-v2.json"
+    from .memo import cache_root
+
+    return cache_root() / "fonts-v2.json"
 
 
 class _FaceCache:

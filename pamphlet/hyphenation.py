@@ -43,8 +43,9 @@ Entry = tuple[int, tuple[int, ...]]
 
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/pamphlet/hyphenation`` (``~/.cache`` when unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pamphlet" / "hyphenation"
+    from .memo import cache_root
+
+    return cache_root() / "hyphenation"
 
 
 def _key(path: Path) -> dict[str, Any] | None:

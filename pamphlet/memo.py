@@ -34,9 +34,14 @@ MAX_ENTRIES = 256  # per kind; the oldest go first
 _stores: dict[str, dict[str, Any]] = {}
 
 
-def _file(kind: str) -> Path:
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/pamphlet`` (``~/.cache/pamphlet``): where values remembered across processes live."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pamphlet" / f"memo-{kind}.json"
+    return Path(base) / "pamphlet"
+
+
+def _file(kind: str) -> Path:
+    return cache_root() / f"memo-{kind}.json"
 
 
 @cache

@@ -121,11 +121,11 @@ def edition_dir(opts: BuildOptions, spec: EditionSpec) -> Path:
 
 
 def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
-    """Lay the edition out and fit it to its layout's page rule."""
-    from . import fit, render  # WeasyPrint is imported only when something is laid out
+    """Lay the edition out and fit it to its layout's page rule (in one pass when this exact edition was
+    fitted before: see fitmemo)."""
+    from . import fitmemo, render  # WeasyPrint is imported only when something is laid out
 
     roots = [project.root, data_root()]
-
     passes = 0
 
     def lay(scale: float, blanks: int = 0, roles: int = 0) -> render.LaidOut:
@@ -145,19 +145,68 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         prepared.context["body"] = Markup(converted.html)
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
+    digest = fitmemo.key(prepared.html(1.0, 0, 0), layout=layout.name, paper=prepared.spec.paper, fit=opts.fit,
+                         pages=opts.pages, min_scale=min_scale)
+    remembered = fitmemo.recall(digest)
+    fitted = _replay(prepared, lay, remembered) if remembered else None
+    if fitted is None:
+        fitted = _fit(project, prepared, opts, lay, min_scale, own=bool(own))
+        fitmemo.remember(digest, fitmemo.Decisions(
+            fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
+            prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched)))
+    fitted.passes = passes
+    return fitted
+
+
+def _fit(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, *,
+         own: bool) -> Fitted:
+    """Fit from scratch: the whole text, or (a handbill of a long text) the lede and pull quotes."""
+    from . import fit
+
+    layout = prepared.layout
     too_long = _far_too_long(prepared, min_scale, opts)
     if too_long and not layout.excerpts:
         raise too_long
     try:
         if too_long:
             raise too_long  # straight to the excerpt: no layout of a text that cannot fit
-        fitted = _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
-                                                    fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages))
-        fitted.passes = passes
-        return fitted
+        return _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
+                                                  fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages))
     except FitError:
         if not layout.excerpts or own:
             raise
+    _make_excerpt(prepared)
+    return _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
+                                              fit=opts.fit, min_scale=project.config.min_scale,
+                                              pages_wanted=opts.pages))
+
+
+def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
+    """Lay the edition out once at what fitting it decided before; None (and ``prepared`` as it was) when
+    the pages do not come out as they did then."""
+    from . import fit
+
+    before = dict(prepared.context), prepared.excerpt, list(prepared.warnings), prepared.printed_body
+    if decided.excerpt:
+        _make_excerpt(prepared)
+    for words in decided.whole:
+        prepared.keep_whole(set(words))
+    layout = prepared.layout
+    laid = lay(decided.scale, decided.blanks if layout.blanks_in_html else 0, decided.roles)
+    fitted = fit.pad(layout, laid, decided.scale, decided.blanks, decided.roles)
+    if fitted.laid.pages == decided.pages and list(fitted.blank_numbers) == decided.blank_numbers:
+        return fitted
+    log.info("%s: the remembered fit did not replay (%d pages, not %d); fitting again", prepared.spec.name,
+             fitted.laid.pages, decided.pages)
+    prepared.context.clear()
+    prepared.context.update(before[0])
+    prepared.excerpt, prepared.warnings, prepared.printed_body = before[1], before[2], before[3]
+    prepared.whole.clear()
+    return None
+
+
+def _make_excerpt(prepared: Prepared) -> None:
+    """The handbill of a text too long for it prints the lede and pull quotes, else the first paragraph."""
     prepared.excerpt = True
     if not str(prepared.context["lede"]).strip() and not str(prepared.context["quotes"]).strip():
         # No short lede, no pull quote: the handbill's back carries the first paragraph.
@@ -167,18 +216,13 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
 
         first = re.search(r"<p>.*?</p>", str(prepared.context["body"]), re.S)
         prepared.context["lede"] = Markup(first.group(0) if first else "")
-    fitted = _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
-                                                fit=opts.fit, min_scale=project.config.min_scale,
-                                                pages_wanted=opts.pages))
     excerpt = _excerpt(prepared, _expected_blocks(prepared))
     kept = sum(len(b.words) for b in excerpt)
     total = sum(len(b.words) for b in _expected_blocks(prepared))
     what = "the first paragraph" if excerpt and excerpt[0].kind == "first" else "the lede and pull quotes"
     prepared.warnings.append(
         f"{prepared.spec.name}: prints {what}, {total - kept} of {total} words left out "
-        f"(write a shorter text under {layout.name}: in the front matter)")
-    fitted.passes = passes
-    return fitted
+        f"(write a shorter text under {prepared.layout.name}: in the front matter)")
 
 
 def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
@@ -197,6 +241,7 @@ def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         again = lay(fitted.scale, fitted.blanks, fitted.roles)
         if again.pages != fitted.laid.pages:
             prepared.context.update(before)
+            prepared.whole.pop()
             break
         fitted.laid = again
     return fitted
