@@ -215,6 +215,11 @@ class _Saver:
         self.next = time.monotonic() + max(1.0, 10 * (time.monotonic() - started))
 
 
+def edition_date(project: Project, spec: EditionSpec, files: list[Path] | None = None) -> int:
+    """The date stamped into an edition (SOURCE_DATE_EPOCH, else its newest input's mtime)."""
+    return build_date([project.config.path, *(project.inputs(spec.lang) if files is None else files)])
+
+
 def _pending(project: Project, opts: BuildOptions, specs: list[EditionSpec], manifest: Manifest,
              results: dict[int, EditionResult], on_result: OnResult | None) -> Iterator[tuple[int, _Job]]:
     """Report up-to-date editions; yield the others as jobs."""
@@ -222,7 +227,7 @@ def _pending(project: Project, opts: BuildOptions, specs: list[EditionSpec], man
     for i, spec in enumerate(specs):
         started = time.perf_counter()
         files = project.inputs(spec.lang)
-        date = build_date([project.config.path, *files])
+        date = edition_date(project, spec, files)
         key = edition_key(shared=shared, lang_files=files,
                           options={**opts.shaping(), "paper": spec.paper, "layout": spec.layout, "date": date,
                                    "out": str(opts.out.resolve()), "variant": project.variant_digest(spec.variant)})

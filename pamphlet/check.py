@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import markdown
-from .batch import editions
+from .batch import edition_date, editions
 from .pipeline import BuildOptions, run_edition
 from .project import Project
 
@@ -96,7 +96,8 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
         qr = project.for_variant(spec.variant).config.qr
         if qr:
             qr_first.setdefault(qr, res)
-        outcome = run_edition(project, spec, opts, write=False)
+        # Laid out exactly as `build` lays it out (same date in the HTML): a build after it replays the fit.
+        outcome = run_edition(project, spec, opts, edition_date(project, spec), write=False)
         result = outcome.result
         res.findings.extend(Finding("warning", w) for w in result.warnings)
         res.pages, res.scale = result.pages, result.scale
