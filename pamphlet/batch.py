@@ -9,14 +9,13 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import layouts
 from .cache import Entry, Manifest, build_date, edition_key, file_digest, project_digest
@@ -26,6 +25,9 @@ from .pipeline import BuildOptions, EditionResult, Outcome, edition_dir, edition
 from .project import Project, load_project
 from .resources import data_root
 from .spec import EditionSpec
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,10 @@ def _init_worker() -> None:
 def _worker_context() -> multiprocessing.context.BaseContext:
     """A fork server where there is one: workers are forked from a clean, single-threaded
     process that has imported the renderer once (never from the CLI while its progress
-    thread runs, nor from a test runner's threads). Elsewhere spawn."""
+    thread runs, nor from a test runner's threads). Elsewhere spawn. (multiprocessing is imported
+    here, not up top: an up-to-date rebuild never needs it.)"""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pamphlet.workerboot"])
@@ -274,6 +279,8 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
 
     isolate_imports()  # the fork server starts as `python -c`, with the working folder first on sys.path
     os.environ["PAMPHLET_PRELOAD_LANGS"] = ",".join(sorted({job.spec.lang for job in jobs.values()}))
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_init_worker) as pool:
         yield from _futures(pool, project, opts, jobs, order)
 
@@ -288,7 +295,7 @@ def _futures(executor: Executor, project: Project, opts: BuildOptions, jobs: dic
             spec = jobs[i].spec
             try:
                 yield i, fut.result()
-            except BrokenProcessPool as exc:
+            except _broken_pool() as exc:
                 yield i, _failed(spec, f"{spec.name}: the worker process died ({exc})",
                                  "run again with -j 1 to see the problem")
             except Exception as exc:  # a worker lost on a cluster, an unpicklable result…
@@ -297,6 +304,12 @@ def _futures(executor: Executor, project: Project, opts: BuildOptions, jobs: dic
     finally:
         for fut in futures:
             fut.cancel()
+
+
+def _broken_pool() -> type[Exception]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return BrokenProcessPool
 
 
 def _failed(spec: EditionSpec, error: str, hint: str) -> Outcome:

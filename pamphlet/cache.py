@@ -12,14 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import UsageError
 from .output import atomic_write
 from .resources import fonts_dir, templates_dir
 
@@ -134,23 +132,9 @@ class Manifest:
 
 def build_date(paths: list[Path]) -> int:
     """Seconds since the epoch stamped into PDFs: SOURCE_DATE_EPOCH, else the newest input's mtime."""
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env is not None and env.strip():
-        return source_date_epoch(env)
+    from .config import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
     return max((int(p.stat().st_mtime) for p in paths if p.exists()), default=0)
-
-
-#: PDF dates have four-digit years: the last second of 9999.
-_MAX_EPOCH = 253402300799
-
-
-def source_date_epoch(value: str) -> int:
-    """``SOURCE_DATE_EPOCH`` as seconds since 1970, or a usage error saying what is wrong."""
-    text = value.strip()
-    if not text.isdigit():
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970",
-                         "set it to an integer such as 1765540800, or unset it")
-    if int(text) > _MAX_EPOCH:
-        raise UsageError(f"SOURCE_DATE_EPOCH={text} is after the year 9999",
-                         "set it to seconds since 1970, such as 1765540800")
-    return int(text)

@@ -19,9 +19,10 @@ from typer.core import TyperCommand
 from . import __version__
 from .leancli import LazyConsole, LeanGroup, Table, escape  # Rich and Pydantic load only when needed
 
-app = typer.Typer(cls=LeanGroup, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  pretty_exceptions_enable=False,
-                  help="Build print-ready leaflets, booklets, zines, tri-folds and handbills from YAML + Markdown.")
+_APP = {"cls": LeanGroup, "add_completion": False, "no_args_is_help": True, "rich_markup_mode": None,
+        "pretty_exceptions_enable": False,
+        "help": "Build print-ready leaflets, booklets, zines, tri-folds and handbills from YAML + Markdown."}
+app = typer.Typer(**_APP)  # type: ignore[arg-type]
 out = LazyConsole()
 err = LazyConsole(stderr=True, soft_wrap=True)
 
@@ -602,7 +603,7 @@ def run(args: list[str] | None = None) -> int:
     from .errors import PamphletError
 
     try:
-        rv = app(args=args, standalone_mode=False, prog_name="pamphlet")
+        rv = _app_for(sys.argv[1:] if args is None else args)(args=args, standalone_mode=False, prog_name="pamphlet")
         return rv if isinstance(rv, int) else 0
     except NoArgsIsHelpError as exc:
         out.print(exc.ctx.get_help() if exc.ctx is not None else "", highlight=False, markup=False)
@@ -628,6 +629,24 @@ def run(args: list[str] | None = None) -> int:
         err.print("[cyan]hint:[/] this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it",
                   highlight=False)
         return 2
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command being run: Typer builds every command's options from its signature
+    before it parses anything (~0.05 s for all of them), and `pamphlet build` needs one. Anything else
+    (`--help`, `--version`, an unknown command) gets the whole app, with its listing and suggestions."""
+    from typer.main import get_command_name
+
+    if not args or args[0].startswith("-"):
+        return app
+    wanted = [c for c in app.registered_commands
+              if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == args[0]]
+    if len(wanted) != 1:
+        return app
+    single = typer.Typer(**_APP)  # type: ignore[arg-type]
+    single.registered_callback = app.registered_callback
+    single.registered_commands = wanted
+    return single
 
 
 def main() -> None:

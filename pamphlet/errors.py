@@ -156,6 +156,7 @@ class EnvError(PamphletError):
     """An environment variable pamphlet reads (``SOURCE_DATE_EPOCH``) holds an unusable value."""
 
     default_hint = "fix or unset the environment variable named above"
+    exit_code = 2  # like a bad option: nothing was built
 
 
 class OutputError(PamphletError):

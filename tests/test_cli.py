@@ -198,4 +198,4 @@ def test_source_date_epoch_is_part_of_the_key_and_checked(tmp_path, monkeypatch)
     for bad in ("garbage", "99999999999999999999"):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
         result = run_cli("build", FIXTURES / "mini", "-o", out)
-        assert result.exit_code == 2 and "error: SOURCE_DATE_EPOCH=" in result.stderr, result.output
+        assert result.exit_code == 2 and "error: SOURCE_DATE_EPOCH: " in result.stderr, result.output
