@@ -53,10 +53,10 @@ class Prepared:
         for key in ("body", "body_after_lede", "lede", "quotes"):
             self.context[key] = Markup(protect(str(self.context[key])))
 
-    def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0) -> str:
+    def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0, spread: float = 0.0) -> str:
         # Headlines shrink with the text but never grow with it: enlarged short text must not push a long
         # headline word past the page edge.
-        ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "excerpt": self.excerpt,
+        ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "spread": spread, "excerpt": self.excerpt,
                "title_rem": min(1.0, 1.0 / scale)}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
@@ -139,6 +139,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "scale": 1.0,
         "blank_pages": 0,
         "roles": 0,
+        "spread": 0.0,
         "title_rem": 1.0,
         "created": _w3c_date(created),
         "page_counter": facts.counter_style,

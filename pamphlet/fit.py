@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from . import render
 from .errors import FitError
@@ -19,7 +19,11 @@ from .render import LaidOut
 
 log = logging.getLogger(__name__)
 
-LayFn = Callable[[float, int, int], LaidOut]
+class LayFn(Protocol):
+    """Lays the edition out: at a type scale, with blank pages (where the layout puts them in the HTML),
+    at a role level, with ``spread`` mm of free space shared out between the blocks of a one-page edition."""
+
+    def __call__(self, scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut: ...
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Fitted:
     passes: int = 0                      # layout passes, counted by the caller's lay function
     roles: int = 0                       # the role level the template was laid out with
     blank_numbers: tuple[int, ...] = ()  # 1-based numbers of the blank pages added
+    spread: float = 0.0                  # mm of free space shared out down a one-page edition
 
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
@@ -69,21 +74,40 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
             laid, roles = trial, level
             if trial.pages == target:
                 break
-    if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid)):
+    if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
+            render.content_bottom(laid.document.pages[-1]) < 0.55:
+        # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
+        trial = lay(1.0, 0, 1)
+        if trial.pages == 1:
+            laid, roles, target = trial, 1, 1
+    # A one-page edition that will be spread out is enlarged until it is nearly full; else until 70 %.
+    fullness = 0.9 if laid.pages <= layout.spreads else 0.7
+    if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness)):
         laid, scale = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back)
     elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
         laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back)
+    spread = 0.0
+    if fit and laid.pages <= layout.spreads:
+        # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
+        free = render.free_below_mm(laid.document.pages[-1])
+        if free >= MIN_SPREAD:
+            trial = lay(scale, 0, roles, round(free - 2.0, 1))
+            if trial.pages == laid.pages:
+                laid, spread = trial, round(free - 2.0, 1)
     blanks = max(0, target - laid.pages)
     if blanks > layout.blank_ok:
         raise _short_error(layout, name, words, laid.pages, target)
     if blanks and layout.blanks_in_html:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
         laid = lay(scale, blanks, roles)
-    log.debug("%s: scale %.4f, roles %d, %d blank(s)", name, scale, roles, blanks)
-    return pad(layout, laid, scale, blanks, roles)
+    log.debug("%s: scale %.4f, roles %d, %d blank(s), spread %.1f mm", name, scale, roles, blanks, spread)
+    return pad(layout, laid, scale, blanks, roles, spread)
 
 
-def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int) -> Fitted:
+MIN_SPREAD = 8.0  # mm left free at the foot of a short edition's last page before it is shared out
+
+
+def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, spread: float = 0.0) -> Fitted:
     """The fitted edition: ``laid`` (laid out with the blanks already, where the layout puts them in the
     HTML), or ``laid`` with ``blanks`` blank pages added — before the back cover where there is one."""
     numbers: tuple[int, ...] = ()
@@ -92,15 +116,15 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int) ->
         first = laid.pages if before_last else laid.pages + 1
         numbers = tuple(range(first, first + blanks))
         laid = render.insert_blank_pages(laid, blanks, before_last=before_last)
-    return Fitted(laid, scale, blanks, 0, roles, numbers)
+    return Fitted(laid, scale, blanks, 0, roles, numbers, spread)
 
 
 MAX_FILL_SCALE = 1.2
 
 
-def _sparse(laid: LaidOut) -> bool:
-    """A last page less than 70 % full (on a layout without a fixed page count)."""
-    return render.content_bottom(laid.document.pages[-1]) < 0.7
+def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
+    """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
+    return render.content_bottom(laid.document.pages[-1]) < fullness
 
 
 def _short_error(layout: Layout, name: str, words: int, pages: int, target: int) -> FitError:
@@ -166,24 +190,34 @@ def _predict(now: render.Extent, scale: float, pages: int, exponent: float, back
 def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, *,
           back_page: bool = False) -> tuple[LaidOut, float]:
     """Enlarge the type (up to ``top_scale``) so short text fills its pages: a prediction from where the body
-    ends, verified; if it overshoots, one corrected guess; else the layout as it was."""
+    ends, verified; if it overshoots, one corrected guess; else the layout as it was.
+
+    When what follows the body (call to action, contact) is taller than the body itself, it grows with the
+    type too and cannot be taken as fixed: the prediction then fits the whole span from the body's start."""
     now = render.extent(laid)
-    guess = min(top_scale, _predict(now, 1.0, target, 2.0, back_page) * 0.99)
+    span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
+    guess = min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99)
     if guess <= 1.005:
         return laid, 1.0
     trial = lay(round(guess, 4), 0, roles)
     if trial.pages <= target:
         return _fill_more(lay, now, trial, round(guess, 4), target, top_scale, roles, back_page)
     then = render.extent(trial)
-    if then.body_end <= now.body_end or now.body_end <= now.body_start:
+    a, b = (_whole(now), _whole(then)) if span else (now, then)
+    if b.body_end <= a.body_end or a.body_end <= a.body_start:
         return laid, 1.0
-    exponent = math.log((then.body_end - then.body_start) / (now.body_end - now.body_start)) / math.log(guess)
+    exponent = math.log((b.body_end - b.body_start) / (a.body_end - a.body_start)) / math.log(guess)
     exponent = min(3.0, max(1.0, exponent))
-    again = round(min(guess - 0.01, _predict(now, 1.0, target, exponent, back_page) * 0.98), 4)
+    again = round(min(guess - 0.01, _predict(a, 1.0, target, exponent, back_page) * 0.98), 4)
     if again <= 1.005:
         return laid, 1.0
     trial = lay(again, 0, roles)
     return (trial, again) if trial.pages <= target else (laid, 1.0)
+
+
+def _whole(extent: render.Extent) -> render.Extent:
+    """The extent with everything after the body's start counted as body."""
+    return render.Extent(extent.body_start, extent.end, extent.end)
 
 
 def _fill_more(lay: LayFn, first: render.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,

@@ -32,6 +32,7 @@ import logging
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from .memo import cache_root, library_version
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 MAX_ENTRIES = 5000   # files kept; the least recently written go first when a write finds more than this
 
 
@@ -56,13 +57,28 @@ class Decisions:
     excerpt: bool = False
     whole: list[list[str]] = field(default_factory=list)  # words kept whole, one list per discipline round
     deps: dict[str, list[int]] = field(default_factory=dict)  # fetched file → [size, mtime_ns]
+    spread: float = 0.0                                       # mm shared out down a one-page edition
 
 
-def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float) -> str:
-    """The digest of what fitting an edition depends on (``html``: the edition at full size)."""
-    h = hashlib.sha256(json.dumps([FORMAT, __version__, library_version("weasyprint"), library_version("pyphen"),
-                                   layout, paper, fit, pages, min_scale]).encode())
+def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
+        project: str = "") -> str:
+    """The digest of what fitting an edition depends on: ``html``, the edition at full size; ``project``,
+    the digest of the project's configuration, templates and fonts (``cache.project_digest``: a template's
+    role-page or spread-out branches do not show in the full-size HTML); pamphlet's own code."""
+    h = hashlib.sha256(json.dumps([FORMAT, __version__, code_digest(), library_version("weasyprint"),
+                                   library_version("pyphen"), layout, paper, fit, pages, min_scale, project]).encode())
     h.update(html.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """pamphlet's modules by name, size and mtime: a changed fitting rule must not replay old decisions."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(here.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path.relative_to(here)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 

@@ -128,10 +128,10 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
     roots = [project.root, data_root()]
     passes = 0
 
-    def lay(scale: float, blanks: int = 0, roles: int = 0) -> render.LaidOut:
+    def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> render.LaidOut:
         nonlocal passes
         passes += 1
-        return render.lay_out(prepared.html(scale, blanks, roles), project.root, roots)
+        return render.lay_out(prepared.html(scale, blanks, roles, spread), project.root, roots)
 
     layout = prepared.layout
     language = project.languages[prepared.spec.lang]
@@ -145,15 +145,18 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         prepared.context["body"] = Markup(converted.html)
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
+    from .cache import project_digest
+
     digest = fitmemo.key(prepared.html(1.0, 0, 0), layout=layout.name, paper=prepared.spec.paper, fit=opts.fit,
-                         pages=opts.pages, min_scale=min_scale)
+                         pages=opts.pages, min_scale=min_scale, project=project_digest(project))
     remembered = fitmemo.recall(digest)
     fitted = _replay(prepared, lay, remembered) if remembered else None
     if fitted is None:
         fitted = _fit(project, prepared, opts, lay, min_scale, own=bool(own))
         fitmemo.remember(digest, fitmemo.Decisions(
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
-            prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched)))
+            prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched),
+            fitted.spread))
     fitted.passes = passes
     return fitted
 
@@ -192,8 +195,8 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     for words in decided.whole:
         prepared.keep_whole(set(words))
     layout = prepared.layout
-    laid = lay(decided.scale, decided.blanks if layout.blanks_in_html else 0, decided.roles)
-    fitted = fit.pad(layout, laid, decided.scale, decided.blanks, decided.roles)
+    laid = lay(decided.scale, decided.blanks if layout.blanks_in_html else 0, decided.roles, decided.spread)
+    fitted = fit.pad(layout, laid, decided.scale, decided.blanks, decided.roles, decided.spread)
     if fitted.laid.pages == decided.pages and list(fitted.blank_numbers) == decided.blank_numbers:
         return fitted
     log.info("%s: the remembered fit did not replay (%d pages, not %d); fitting again", prepared.spec.name,
@@ -238,7 +241,7 @@ def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
             break
         before = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes")}
         prepared.keep_whole(words)
-        again = lay(fitted.scale, fitted.blanks, fitted.roles)
+        again = lay(fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
         if again.pages != fitted.laid.pages:
             prepared.context.update(before)
             prepared.whole.pop()
@@ -371,7 +374,8 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
         except ValueError as exc:
             raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
     if opts.html:
-        atomic_write(folder / f"{edition_name(project, spec)}.html", prepared.html(fitted.scale, fitted.blanks, fitted.roles).encode())
+        page = prepared.html(fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
+        atomic_write(folder / f"{edition_name(project, spec)}.html", page.encode())
     out = folder / f"{edition_name(project, spec)}.pdf"
     atomic_write(out, pdf)
     result.path, result.bytes = str(out), len(pdf)

@@ -288,6 +288,23 @@ def content_bottom(page: Any) -> float:
     return min(1.0, bottom / page.height) if page.height else 1.0
 
 
+def free_below_mm(page: Any) -> float:
+    """How much of the page's content area (inside its margins) is left empty below its content, in mm."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    box = page._page_box
+    limit = box.content_box_y() + box.height
+    bottom = box.content_box_y()
+    stack = [b for b in box.children if not isinstance(b, MarginBox)]
+    while stack:
+        b = stack.pop()
+        if getattr(b, "children", None):
+            stack.extend(b.children)
+        elif getattr(b, "height", None) is not None and hasattr(b, "position_y"):
+            bottom = max(bottom, b.position_y + (b.height or 0))
+    return max(0.0, limit - bottom) * 25.4 / 96
+
+
 def overflow_fraction(layout: LaidOut, limit: int) -> float:
     """Roughly which share of the text lies beyond page ``limit``."""
     pages = layout.document.pages
@@ -384,8 +401,17 @@ class Extent:
     end: float
 
 
+def _is_body(box: Any) -> bool:
+    """The body text: the ``<main>`` element, and a lede set apart before it (both grow with the type)."""
+    if getattr(box, "element_tag", None) == "main":
+        return True
+    element = getattr(box, "element", None)
+    return element is not None and box.element_tag in ("p", "div") and "lede" in (element.get("class") or "").split()
+
+
 def extent(layout: LaidOut) -> Extent:
-    """The body's extent (the ``<main>`` element), or the whole document's when there is no body to measure."""
+    """The body's extent (the ``<main>`` element and a lede before it), or the whole document's when there is
+    no body to measure."""
     from weasyprint.formatting_structure.boxes import MarginBox
 
     start = end = None
@@ -397,7 +423,7 @@ def extent(layout: LaidOut) -> Extent:
             box = stack.pop()
             if isinstance(box, MarginBox):
                 continue
-            if getattr(box, "element_tag", None) == "main" and getattr(box, "position_y", None) is not None:
+            if _is_body(box) and getattr(box, "position_y", None) is not None:
                 top = index + box.position_y / height
                 bottom = index + (box.position_y + box.margin_height()) / height
                 start = top if start is None else min(start, top)

@@ -130,3 +130,14 @@ def test_the_key_covers_what_fitting_depends_on(change):
     args = {"html": "<p>x</p>", "layout": "leaflet", "paper": "a4", "fit": True, "pages": None, "min_scale": 0.85,
             **change}
     assert fitmemo.key(args.pop("html"), **args) != same  # type: ignore[arg-type]
+
+
+def test_a_one_sided_spread_out_edition_replays_to_the_same_bytes(tmp_path, cache_home):
+    """The 25-word notice: a one-sided handbill and a leaflet whose free space is shared out."""
+    notice = FIXTURES / "notice"
+    cold = _build(notice, "-o", tmp_path / "cold", "-l", "leaflet", "-l", "handbill")
+    assert cold["handbill"]["pages"] == cold["leaflet"]["pages"] == 1
+    warm = _build(notice, "-o", tmp_path / "warm", "-l", "leaflet", "-l", "handbill")
+    assert {k: e["passes"] for k, e in warm.items()} == {"leaflet": 1, "handbill": 1}
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+    assert all(json.loads(p.read_text())["spread"] > 0 for p in _entries(cache_home))

@@ -21,7 +21,7 @@ import pytest
 
 from pamphlet.proof import source_blocks
 
-from .conftest import FIXTURES, copy_project, page_texts, run_cli, shared_dir
+from .conftest import FIXTURES, PT_PER_MM, copy_project, page_texts, run_cli, shared_dir, text_boxes
 
 LAYOUTS = ["leaflet", "booklet", "zine", "trifold", "handbill"]
 CORPUS = FIXTURES / "corpus"
@@ -145,6 +145,29 @@ def test_short_texts_do_not_ship_empty_pages(notice_a4, corpus_a4):
             assert "more words" in ed["error"] and "leaflet" in ed["hint"]
     handbill = corpus_a4[("ru", "handbill")]
     assert handbill["status"] in ("built", "up-to-date") and not handbill["warnings"]  # the whole text fits
+
+
+def test_a_short_handbill_is_one_sided_with_everything_on_its_front(notice_a4):
+    ed = notice_a4[("en", "handbill")]
+    assert ed["pages"] == 1 and ed["sides"] == 1 and ed["cups_sides"] == "one-sided", ed
+    assert ed["scale"] > 1  # enlarged to fill the side
+    [front] = page_texts(Path(ed["path"]))
+    for needle in ("TENANTS' MEETING", "Rents are rising again", "Come along", "tenants@example.org"):
+        assert needle.casefold() in front.casefold(), needle
+    sheet = page_texts(Path(ed["print_path"]))
+    assert len(sheet) == 1 and sheet[0].count("Rents are rising again") == 4  # four to cut, one side
+
+
+def test_a_short_leaflet_shares_its_free_space_out(notice_a4):
+    """Enlarged to the most (160 %), 25 words leave half of an A4 side empty: the space goes above the
+    text and above the contact, which stands at the foot (13 mm margin + the 2 mm kept in hand)."""
+    pdf = Path(notice_a4[("en", "leaflet")]["path"])
+    [(_, cta_bottom, _, _)] = text_boxes(pdf, 0, "Come along")
+    [(_, _, _, text_top)] = text_boxes(pdf, 0, "Rents are rising")
+    [(_, contact_bottom, _, _)] = text_boxes(pdf, 0, "tenants@example.org")
+    assert cta_bottom - text_top > 30 * PT_PER_MM  # a gap, not the text right under the call to action
+    assert contact_bottom < 20 * PT_PER_MM  # at the foot of the page
+    assert contact_bottom > 5 * PT_PER_MM  # and never in the edge the printer cannot reach
 
 
 def test_long_text_on_a_handbill_is_an_excerpt_with_a_warning(corpus_a4):

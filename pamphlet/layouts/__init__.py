@@ -84,6 +84,9 @@ class Layout:
     prints: tuple[str, ...] = ("title", "subtitle", "call_to_action")  # front-matter fields on its pages
     excerpts: bool = False            # prints the lede and pull quotes when the whole text does not fit
     readable_scale: float = 0.85      # the smallest type scale at which the whole text still counts as readable
+    one_side: bool = False            # a short text goes on one side (the template's role level 1)
+    spreads: int = 0                  # an edition of at most this many pages with an empty foot on its last
+                                      # page shares the space out there (the template's ``spread``, in mm)
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -142,6 +145,7 @@ class Leaflet(Layout):
     pads_before_back = False
     fills = True
     fill_max = 1.6
+    spreads = 1
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
     def printing(self, pages: int, plan: Plan | None) -> str:
@@ -230,6 +234,8 @@ class Handbill(Layout):
     fill_max = 1.5
     excerpts = True
     readable_scale = 0.9
+    one_side = True
+    spreads = 2
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
