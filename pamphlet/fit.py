@@ -75,7 +75,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
             if trial.pages == target:
                 break
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
-            render.content_bottom(laid.document.pages[-1]) < 0.55:
+            render.content_bottom(laid.document.pages[-1]) < 0.4:
         # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
         trial = lay(1.0, 0, 1)
         if trial.pages == 1:

@@ -401,20 +401,22 @@ class Extent:
     end: float
 
 
-def _is_body(box: Any) -> bool:
-    """The body text: the ``<main>`` element, and a lede set apart before it (both grow with the type)."""
+def _body_part(box: Any) -> str | None:
+    """``main`` for the ``<main>`` element, ``lede`` for a lede set apart (both grow with the type)."""
     if getattr(box, "element_tag", None) == "main":
-        return True
+        return "main"
     element = getattr(box, "element", None)
-    return element is not None and box.element_tag in ("p", "div") and "lede" in (element.get("class") or "").split()
+    if element is not None and box.element_tag in ("p", "div") and "lede" in (element.get("class") or "").split():
+        return "lede"
+    return None
 
 
 def extent(layout: LaidOut) -> Extent:
-    """The body's extent (the ``<main>`` element and a lede before it), or the whole document's when there is
-    no body to measure."""
+    """The body's extent (the ``<main>`` element, with a lede set apart before it), or the whole document's
+    when there is no body to measure."""
     from weasyprint.formatting_structure.boxes import MarginBox
 
-    start = end = None
+    spans: dict[str, list[float]] = {"main": [], "lede": []}
     pages = layout.document.pages
     for index, page in enumerate(pages):
         height = page.height or 1
@@ -423,13 +425,17 @@ def extent(layout: LaidOut) -> Extent:
             box = stack.pop()
             if isinstance(box, MarginBox):
                 continue
-            if _is_body(box) and getattr(box, "position_y", None) is not None:
-                top = index + box.position_y / height
-                bottom = index + (box.position_y + box.margin_height()) / height
-                start = top if start is None else min(start, top)
-                end = bottom if end is None else max(end, bottom)
-                continue
+            part = _body_part(box)
+            if part and getattr(box, "position_y", None) is not None:
+                spans[part] += [index + box.position_y / height,
+                                index + (box.position_y + box.margin_height()) / height]
+                if part == "main":
+                    continue
             stack.extend(getattr(box, "children", None) or [])
+    # A lede counts only beside a <main> (the leaflet's, set across the columns above them); a handbill's
+    # back, with no <main>, is measured whole.
+    found = spans["main"] + spans["lede"] if spans["main"] else []
+    start, end = (min(found), max(found)) if found else (None, None)
     doc_end = len(pages) - 1 + content_bottom(pages[-1])
     if start is None or end is None or end - start < 0.05:
         return Extent(0.0, doc_end, doc_end)  # no body to speak of: the whole document grows with the type
