@@ -49,6 +49,13 @@ def main() -> None:
                      ).save(DOCS / "booklet-print.png", optimize=True)
         side_by_side([page(out / "solidarity-en-handbill-print.pdf", i, 420) for i in (0, 1)]
                      ).save(DOCS / "handbill-print.png", optimize=True)
+        # A 25-word notice: the leaflet with its free space shared out, the handbill on one side.
+        notice = DOCS.parent / "tests" / "fixtures" / "notice"
+        subprocess.run([sys.executable, "-m", "pamphlet", "build", str(notice), "-l", "leaflet", "-l", "handbill",
+                        "-o", str(out / "notice"), "-j", "2"], check=True, capture_output=True)
+        side_by_side([page(out / "notice" / "notice-en-leaflet.pdf", 0, 420),
+                      page(out / "notice" / "notice-en-handbill-print.pdf", 0, 420)]
+                     ).save(DOCS / "short-notice.png", optimize=True)
 
 
 if __name__ == "__main__":
