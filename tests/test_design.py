@@ -13,7 +13,7 @@ from pamphlet.edition import EditionSpec, localise_numbers, prepare
 from pamphlet.markdown import LEDE_MAX_WORDS, to_html
 from pamphlet.proof import _walk
 
-from .conftest import EXAMPLE, page_texts
+from .conftest import EXAMPLE, page_texts, text_boxes
 
 HYPHEN = "\u2010"  # what WeasyPrint inserts where it hyphenates
 
@@ -132,3 +132,14 @@ def test_the_lede_length_is_configurable(tmp_path):
     result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--html")
     assert result.exit_code == 0, result.output
     assert 'class="lede"' not in (tmp_path / "out" / "notice-en-leaflet.html").read_text()
+
+
+def test_the_trifold_flap_carries_the_call_to_action_at_its_head_and_the_event_at_its_foot(example_matrix):
+    pdf = example_matrix / "solidarity-en-trifold.pdf"
+    flap = page_texts(pdf)[4]  # reading order: 1 cover, 2–4 inside, 5 flap, 6 back
+    assert "Join the rally" in flap and "Saturday, December 12, 2026" in flap and "Market Square" in flap
+    [(_, cta_bottom, _, _)] = text_boxes(pdf, 4, "Join the rally")
+    [(_, _, _, date_top)] = text_boxes(pdf, 4, "Saturday, December 12, 2026")
+    with pikepdf.open(pdf) as doc:
+        height = float(doc.pages[4].mediabox[3])
+    assert cta_bottom > height * 0.6 and date_top < height * 0.4  # head and foot, not one under the other
