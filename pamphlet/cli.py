@@ -358,6 +358,7 @@ def print_cmd(
     test_sheet: Annotated[bool, typer.Option("--test-sheet", help="Print one duplex test sheet instead: shows which edge the printer flips on.")] = False,
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes for the build.")] = None,
+    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to print, by its id in variants.csv (repeatable). Default: every variant.")] = None,
 ) -> None:
     """Build what is out of date, then send each printer file to CUPS with the right duplex, paper and no scaling."""
     _setup_logging(quiet=False)
@@ -371,7 +372,7 @@ def print_cmd(
         if test_sheet:
             steps = printing.test_sheet_steps(printing.write_test_sheet(output, paper or "a4"), target, copies)
         else:
-            files = printing.print_files(_build_for_print(project, layout, lang, paper, output, jobs))
+            files = printing.print_files(_build_for_print(project, layout, lang, paper, output, jobs, variant))
             steps = printing.plan(files, target.printer, copies, manual_duplex=manual_duplex,
                                   supported=target.supported, swap_edges=swap_edges)
         if dry_run:
@@ -384,13 +385,14 @@ def print_cmd(
 
 
 def _build_for_print(project: Path | None, layout: list[str] | None, lang: list[str] | None, paper: str | None,
-                     output: Path, jobs: int | None) -> list:
+                     output: Path, jobs: int | None, variant: list[str] | None = None) -> list:
     """Build (or find up to date) every edition first: if one fails, nothing is sent."""
     from . import batch
     from .errors import PrinterError
     from .pipeline import BuildOptions
 
-    opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper, out=output, jobs=jobs)
+    opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper, out=output, jobs=jobs,
+                        variants=tuple(variant or ()))
     proj = batch.load(project)
     err.print(f"Building {'the bundled example' if proj.is_example else proj.root}", highlight=False)
     results = _build_with_progress(batch, proj, opts, quiet=False)
@@ -463,6 +465,7 @@ def preview(
     output: Annotated[Path, typer.Option("-o", "--out", help="Folder for the PNG pictures.")] = Path("preview"),
     dist: Annotated[Path, typer.Option("--dist", help="Folder for the PDFs (built there first; up-to-date ones are reused).")] = Path("dist"),
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes for the build.")] = None,
+    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to picture, by its id in variants.csv (repeatable). Default: every variant.")] = None,
 ) -> None:
     """PNG pictures of every page and both sides of every printer sheet, and a contact sheet per edition."""
     _setup_logging(quiet=False)
@@ -473,7 +476,7 @@ def preview(
 
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=dist,
-                            jobs=jobs)
+                            jobs=jobs, variants=tuple(variant or ()))
         proj = _load(project)
         _say_building(proj)
         results = _build_with_progress(batch, proj, opts, quiet=False)

@@ -152,3 +152,11 @@ def test_side_labels():
     assert side_labels(4, 2) == ["sheet 1 · front", "sheet 1 · back", "sheet 2 · front", "sheet 2 · back"]
     assert side_labels(1, 1) == ["sheet 1"]
     assert side_labels(2, 1) == ["sheet 1", "sheet 2"]
+
+
+def test_one_variant_is_pictured_with_dash_v(tmp_path):
+    result = run_cli("preview", FIXTURES / "variants", "-V", "london", "-L", "en", "-l", "leaflet",
+                     "-o", tmp_path / "pics", "--dist", tmp_path / "dist")
+    assert result.exit_code == 0, result.output
+    pictured = sorted(p.name for p in (tmp_path / "pics").iterdir())
+    assert pictured and all("-london-en-leaflet" in name for name in pictured), pictured

@@ -558,3 +558,14 @@ def test_manual_duplex_plan_splits_odd_and_even_pages():
     # a one-page leaflet is one-sided, whatever was asked
     (job,) = printing.plan([_file("two-sided-long-edge", 1)], "P", manual_duplex=True)
     assert job.sides == "one-sided" and job.page_ranges is None
+
+
+@needs_cups
+def test_one_variant_is_printed_with_dash_v(cups_env, tmp_path):
+    out = tmp_path / "dist"
+    result = run_cli("print", FIXTURES / "variants", "-V", "leeds", "-L", "en", "-l", "leaflet", "-o", out,
+                     "-P", "test-pdf", "--dry-run")
+    assert result.exit_code == 0, result.output
+    [line] = result.stdout.splitlines()
+    assert line.startswith("lp -d test-pdf ") and "/leeds/" in line and "london" not in line
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["leeds"]
