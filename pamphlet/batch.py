@@ -275,14 +275,19 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
             job = jobs[i]
             yield i, run_edition(project, job.spec, opts, job.date)
         return
+    with worker_pool(workers, {job.spec.lang for job in jobs.values()}) as pool:
+        yield from _futures(pool, project, opts, jobs, order)
+
+
+def worker_pool(workers: int, langs: set[str]) -> Executor:
+    """Worker processes forked from a server that has loaded the renderer and ``langs``' dictionaries."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from .resources import isolate_imports
 
     isolate_imports()  # the fork server starts as `python -c`, with the working folder first on sys.path
-    os.environ["PAMPHLET_PRELOAD_LANGS"] = ",".join(sorted({job.spec.lang for job in jobs.values()}))
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_init_worker) as pool:
-        yield from _futures(pool, project, opts, jobs, order)
+    os.environ["PAMPHLET_PRELOAD_LANGS"] = ",".join(sorted(langs))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_init_worker)
 
 
 def _futures(executor: Executor, project: Project, opts: BuildOptions, jobs: dict[int, _Job],

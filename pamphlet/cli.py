@@ -302,6 +302,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")] = False,
     variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to check, by its id in variants.csv (repeatable). Default: every variant.")] = None,
     shard: Annotated[Optional[str], typer.Option("--shard", help="Check only part K of N of the editions (K/N, like 2/4).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count, or $PAMPHLET_JOBS; 1 checks in-process).")] = None,
 ) -> None:
     """Check every edition for what `build` would refuse or warn about, without writing PDFs."""
     _setup_logging(quiet=True)
@@ -313,7 +314,7 @@ def check(
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
                             paper=_paper(paper), fit=not no_fit, pages=pages, variants=tuple(variant or ()),
-                            shard=_shard(shard))
+                            shard=_shard(shard), jobs=jobs)
         proj = batch.load(project)
         results = run_check(proj, opts)
     except PamphletError as exc:

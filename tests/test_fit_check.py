@@ -151,3 +151,12 @@ def test_short_text_enlarges_type_instead_of_leaving_an_empty_panel(tmp_path):
     code, data = _json("build", notice, "-l", "trifold", "-o", tmp_path / "nofit", "--no-fit")
     [ed] = data["editions"]  # without fitting, an empty panel is refused rather than printed
     assert ed["status"] == "failed" and "more words" in ed["error"]
+
+
+def test_check_in_worker_processes_reports_what_it_reports_in_process():
+    project = FIXTURES / "check-bad"
+    serial = run_cli("check", project, "--json", "-j", "1")
+    parallel = run_cli("check", project, "--json", "-j", "2")
+    assert serial.exit_code == parallel.exit_code == 1
+    assert json.loads(parallel.stdout) == json.loads(serial.stdout)
+    assert len(json.loads(serial.stdout)["editions"]) >= 3
