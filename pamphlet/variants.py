@@ -5,8 +5,8 @@ with its own date, meeting point, contact and QR link. Rather than hundreds of
 copies of the project folder, ``variants.csv`` (or ``variants.yaml``) beside
 ``pamphlet.yaml`` holds one row per local edition::
 
-    id,event.date,event.start,place,place@ar,contact.email,qr,languages
-    leeds,2026-05-01,14:00,Park Square,ساحة بارك,leeds@example.org,https://example.org/leeds,en ar
+    id,event.date,event.start,place,place@ar,contact.email,qr,theme.accent,languages
+    leeds,2026-05-01,14:00,Park Square,ساحة بارك,leeds@example.org,https://example.org/leeds,#1d6b3a,en ar
 
 The table only *overrides*: an empty cell keeps the value from ``pamphlet.yaml``
 or the language's front matter. Every cell is checked with the same options as
@@ -67,6 +67,7 @@ def _options() -> dict[str, Option]:
     event, contact = schema["event"].fields, schema["contact"].fields  # type: ignore[attr-defined]
     cols: dict[str, Option] = {f"event.{k}": v for k, v in event.items()}
     cols |= {f"contact.{k}": v for k, v in contact.items()}
+    cols |= {f"theme.{k}": v for k, v in schema["theme"].fields.items()}  # type: ignore[attr-defined]
     cols["qr"] = schema["qr"]
     return cols
 
@@ -109,7 +110,8 @@ def parse_column(name: str, languages: list[str]) -> Column:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     raise Invalid("unknown column" + (f" (did you mean '{close[0]}'?)" if close else
                                       " (columns: id, languages, event.date|start|end, contact.email|web|phone|social, "
-                                      "qr, and front-matter fields such as place or place@ar)"))
+                                      "theme.accent|ink|paper|highlight, qr, and front-matter fields such as place "
+                                      "or place@ar)"))
 
 
 # --- one variant ---------------------------------------------------------------------------
@@ -128,6 +130,7 @@ class Variant:
     meta: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)  # lang ("" = all) → field → text
     table: Path | None = field(default=None, compare=False)       # for messages: where the cells are
     meta_lines: dict[str, dict[str, int]] = field(default_factory=dict, hash=False, compare=False)
+    theme: dict[str, str] = field(default_factory=dict, hash=False)     # accent / ink / paper / highlight
 
     def meta_for(self, lang: str) -> dict[str, str]:
         """The front-matter fields this variant sets in ``lang``: ``place@ar`` beats ``place``."""
@@ -147,7 +150,7 @@ class Variant:
         rebuilds this variant's editions only.
         """
         data = {"id": self.id, "languages": list(self.languages), "event": self.event, "contact": self.contact,
-                "qr": self.qr, "meta": self.meta}
+                "qr": self.qr, "meta": self.meta, "theme": self.theme}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=_iso).encode()).hexdigest()
 
 
@@ -165,7 +168,8 @@ def apply(project: Project, variant: Variant) -> Project:
         event = replace(event, **variant.event) if event is not None else Event(
             date=variant.event["date"], start=variant.event.get("start"), end=variant.event.get("end"))
     contact = replace(cfg.contact, **variant.contact) if variant.contact else cfg.contact
-    config = replace(cfg, event=event, contact=contact, qr=variant.qr or cfg.qr)
+    theme = replace(cfg.theme, **variant.theme) if variant.theme else cfg.theme
+    config = replace(cfg, event=event, contact=contact, qr=variant.qr or cfg.qr, theme=theme)
     languages = {}
     for code, language in project.languages.items():
         own = variant.meta_for(code)
@@ -326,7 +330,7 @@ def _yaml_rows(path: Path, text: str, problems: list[Problem]) -> list[_Row]:
             continue
         row = _Row(source.line(key), {})
         for name, value in item.items():
-            if name in ("event", "contact") and isinstance(value, dict):
+            if name in ("event", "contact", "theme") and isinstance(value, dict):
                 for sub, v in value.items():
                     row.cells[f"{name}.{sub}"] = _Cell(v, source.line((*key, name, sub)))
             else:
@@ -355,6 +359,7 @@ def _check(path: Path, rows: list[_Row], config: Config, languages: list[str], p
         langs: tuple[str, ...] = ()
         event: dict[str, Any] = {}
         contact: dict[str, str] = {}
+        theme: dict[str, str] = {}
         qr = None
         meta: dict[str, dict[str, str]] = {}
         meta_lines: dict[str, dict[str, int]] = {}
@@ -386,6 +391,8 @@ def _check(path: Path, rows: list[_Row], config: Config, languages: list[str], p
                         event[key] = checked
                     elif group == "contact":
                         contact[key] = checked
+                    elif group == "theme":
+                        theme[key] = checked
                     else:
                         qr = checked
                 else:
@@ -408,7 +415,7 @@ def _check(path: Path, rows: list[_Row], config: Config, languages: list[str], p
             report(row.cells[f"event.{first}"], f"event.{first}",
                    "needs an event.date: pamphlet.yaml has no event, so this row must give the date")
         if not bad and vid:
-            out.append(Variant(vid, row.line, langs, event, contact, qr, meta, path, meta_lines))
+            out.append(Variant(vid, row.line, langs, event, contact, qr, meta, path, meta_lines, theme))
     return out
 
 

@@ -155,6 +155,8 @@ def _table(tmp_path: Path, text: str, name: str = "variants.csv", yaml_event: bo
     ("id,event.end\na,\nb,9\n", "variants.csv:3: event.end: '9' is not a time"),
     ("id,title@pt_BR\na,X\n", "'pt_BR' after @ is not a language code"),
     ("id,strings\na,X\n", "strings: unknown column"),
+    ("id,theme.accent\na,#12\n", "variants.csv:2: theme.accent: "),
+    ("id,theme.acent\na,red\n", "did you mean 'theme.accent'"),
 ])
 def test_table_problems(tmp_path, text, expected):
     with pytest.raises(ConfigError) as info:
@@ -425,3 +427,23 @@ def test_check_warns_when_a_row_sets_a_field_for_one_language_but_not_another(tm
     (edition,) = json.loads(result.stdout)["editions"]
     assert edition["variant"] == "leeds" and edition["status"] == "warning"
     assert [f["message"] for f in edition["findings"]] == [message]
+
+
+def test_a_variant_sets_its_own_colours(tmp_path):
+    """Local groups print in their own colours: ``theme.accent`` per row; an empty cell keeps the project's."""
+    import pypdfium2 as pdfium
+
+    project = _table(tmp_path, "id,theme.accent\ngreen,#1d6b3a\nplain,\n")
+    result = run_cli("build", project, "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+
+    def masthead(variant: str) -> tuple[int, ...]:
+        pdf = pdfium.PdfDocument(str(tmp_path / "out" / variant / f"t-{variant}-en-leaflet.pdf"))
+        try:
+            img = pdf[0].render(scale=1).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+        return img.getpixel((img.width // 2, 60))  # inside the masthead band, left of nothing but colour
+
+    assert masthead("green") == (0x1D, 0x6B, 0x3A)
+    assert masthead("plain") == (0xB3, 0x12, 0x2E)  # the default accent
