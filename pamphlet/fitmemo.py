@@ -111,15 +111,28 @@ def recall(digest: str) -> Decisions | None:
             return None
         raw.pop("format")
         found = Decisions(**raw)
-        if not (isinstance(found.scale, float | int) and isinstance(found.pages, int) and found.pages > 0):
+        if not _plausible(found):
             return None
-        found.scale = float(found.scale)
+        found.scale, found.spread = float(found.scale), float(found.spread)
         found.whole = [[str(w) for w in words] for words in found.whole]
     except (OSError, ValueError, TypeError, AttributeError):
         return None
     if any(_stat(path) != list(stat) for path, stat in found.deps.items()):
         return None
     return found
+
+
+def _plausible(d: Decisions) -> bool:
+    """Values a fit can decide (a damaged or doctored entry is ignored, not laid out)."""
+    def number(v: object) -> bool:
+        return isinstance(v, float | int) and not isinstance(v, bool)
+
+    return (number(d.scale) and 0.3 <= d.scale <= 3.0 and number(d.spread) and 0 <= d.spread <= 500
+            and isinstance(d.pages, int) and 0 < d.pages <= 1000 and isinstance(d.roles, int) and 0 <= d.roles <= 10
+            and isinstance(d.blanks, int) and 0 <= d.blanks <= 8 and isinstance(d.excerpt, bool)
+            and isinstance(d.blank_numbers, list) and all(isinstance(n, int) for n in d.blank_numbers)
+            and isinstance(d.whole, list) and all(isinstance(w, list) for w in d.whole)
+            and isinstance(d.deps, dict) and all(isinstance(v, list) for v in d.deps.values()))
 
 
 def remember(digest: str, decisions: Decisions) -> None:

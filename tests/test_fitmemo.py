@@ -81,7 +81,7 @@ def _entries(cache_home: Path) -> list[Path]:
     return sorted((cache_home / "pamphlet" / "fit").glob("*.json"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "other format", "wrong type", "lie about the pages"])
+@pytest.mark.parametrize("damage", ["garbage", "other format", "wrong type", "out of range", "lie about the pages"])
 def test_a_damaged_or_lying_memo_costs_passes_not_pages(damage, project, tmp_path, cache_home):
     cold = _build(project, "-o", tmp_path / "cold", "-l", "leaflet")
     [entry] = _entries(cache_home)
@@ -92,6 +92,8 @@ def test_a_damaged_or_lying_memo_costs_passes_not_pages(damage, project, tmp_pat
         entry.write_text(json.dumps({**data, "format": 999}))
     elif damage == "wrong type":
         entry.write_text(json.dumps({**data, "scale": "big"}))
+    elif damage == "out of range":  # type a hundredth of its size would still fit the pages: never replayed
+        entry.write_text(json.dumps({**data, "scale": 0.01}))
     else:  # a replay at the remembered scale that does not give the remembered pages is dropped
         entry.write_text(json.dumps({**data, "pages": data["pages"] + 1}))
     again = _build(project, "-o", tmp_path / "again", "-l", "leaflet")
