@@ -96,7 +96,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                 laid, spread = trial, round(free - 2.0, 1)
     blanks = max(0, target - laid.pages)
     if blanks > layout.blank_ok:
-        raise _short_error(layout, name, words, laid.pages, target)
+        raise _short_error(layout, name, words, laid, target)
     if blanks and layout.blanks_in_html:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
         laid = lay(scale, blanks, roles)
@@ -127,12 +127,16 @@ def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     return render.content_bottom(laid.document.pages[-1]) < fullness
 
 
-def _short_error(layout: Layout, name: str, words: int, pages: int, target: int) -> FitError:
-    body_pages = max(1, pages - 2)
-    more = max(10, round(words * (target - pages) / body_pages / 10) * 10)
+def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: int) -> FitError:
+    """How many words a text too short for its pages lacks: the empty pages at the words per page the body
+    sets now (enlarged to ``scale`` already: with more words the type stays as large, at most)."""
+    now = render.extent(laid)
+    length = max(0.25, now.body_end - now.body_start)
+    per_page = words / length
+    more = max(10, round(per_page * (target - laid.pages) / 10) * 10)
     noun = "panels" if layout.name == "trifold" else "pages"
-    return FitError(f"{name}: the text fills {pages} of {target} {noun}; a {layout.name} needs roughly {more} more "
-                    "words", "write more, or try -l leaflet or -l handbill")
+    return FitError(f"{name}: the text fills {laid.pages} of {target} {noun}; a {layout.name} needs roughly {more} "
+                    "more words", "write more, or try -l leaflet or -l handbill")
 
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
