@@ -40,6 +40,7 @@ class Prepared:
     excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
     lede_words: int = 45    # lede.max_words: how short a first paragraph must be to become the lede
     whole: list[set[str]] = field(default_factory=list)  # the words kept whole, one set per keep_whole call
+    passes: int = 0         # layout passes so far (a failed fit still reports them)
 
     def keep_whole(self, words: set[str]) -> None:
         """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""

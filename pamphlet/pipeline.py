@@ -126,11 +126,8 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
     from . import fitmemo, render  # WeasyPrint is imported only when something is laid out
 
     roots = [project.root, data_root()]
-    passes = 0
-
     def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> render.LaidOut:
-        nonlocal passes
-        passes += 1
+        prepared.passes += 1
         return render.lay_out(prepared.html(scale, blanks, roles, spread), project.root, roots)
 
     layout = prepared.layout
@@ -157,7 +154,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
             prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched),
             fitted.spread))
-    fitted.passes = passes
+    fitted.passes = prepared.passes
     return fitted
 
 
@@ -317,6 +314,8 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
         result.error = f"internal error in {spec.name}: {type(exc).__name__}: {exc}"
         result.hint = "this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it"
         result.traceback = traceback.format_exc() if os.environ.get("PAMPHLET_DEBUG") else None
+    if outcome.prepared is not None:
+        result.passes = outcome.prepared.passes
     if spec.variant and result.error and not result.error.startswith(f"{spec.variant}/"):
         result.error = f"{spec.variant}: {result.error}"  # among hundreds of variants, say whose edition failed
     result.seconds = round(time.perf_counter() - started, 3)
