@@ -82,7 +82,8 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
             laid, roles, target = trial, 1, 1
     # A one-page edition that will be spread out is enlarged until it is nearly full; else until 70 %.
     fullness = 0.9 if laid.pages <= layout.spreads else 0.7
-    if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness)):
+    if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness) or
+                                                  (layout.fixed_pages and _sparse_body(laid))):
         laid, scale = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back)
     elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
         laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back)
@@ -125,6 +126,15 @@ MAX_FILL_SCALE = 1.2
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
     return render.content_bottom(laid.document.pages[-1]) < fullness
+
+
+def _sparse_body(laid: LaidOut) -> bool:
+    """The body's last page less than 70 % full (on a layout whose last page is a back cover, which is full
+    however short the text: its contact stands at the foot)."""
+    now = render.extent(laid)
+    if now.body_end <= now.body_start:
+        return False
+    return now.body_end - math.floor(now.body_end - 1e-6) < 0.7
 
 
 def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: int) -> FitError:
@@ -199,6 +209,9 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     When what follows the body (call to action, contact) is taller than the body itself, it grows with the
     type too and cannot be taken as fixed: the prediction then fits the whole span from the body's start."""
     now = render.extent(laid)
+    sections = _section_fills(laid, now)
+    if sections:
+        return _fill_sections(lay, laid, sections, target, top_scale, roles)
     span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
     guess = min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99)
     if guess <= 1.005:
@@ -217,6 +230,30 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
         return laid, 1.0
     trial = lay(again, 0, roles)
     return (trial, again) if trial.pages <= target else (laid, 1.0)
+
+
+def _section_fills(laid: LaidOut, now: render.Extent) -> list[float]:
+    """How full each page of the body is, when the body is sections on pages of their own (a zine's: a
+    heading starts a page, role pages); [] when its text flows from page to page."""
+    if now.body_end <= now.body_start:
+        return []
+    first, last = math.floor(now.body_start), math.floor(now.body_end - 1e-6)
+    fills = [render.page_fill(laid.document.pages[i]) for i in range(first, min(last, laid.pages - 1) + 1)]
+    return fills if len(fills) >= 3 and max(fills[:-1]) < 0.85 else []
+
+
+def _fill_sections(lay: LayFn, laid: LaidOut, fills: list[float], target: int, top_scale: float,
+                   roles: int) -> tuple[LaidOut, float]:
+    """Enlarge sectioned pages until the fullest is nearly full (a page's content grows with about the
+    square of the scale); if a section then spills onto another page, halfway once; else as it was."""
+    guess = round(min(top_scale, math.sqrt(0.9 / max(max(fills), 0.05))), 4)
+    for scale in (guess, round(1 + (guess - 1) / 2, 4)):
+        if scale <= 1.02:
+            break
+        trial = lay(scale, 0, roles)
+        if trial.pages <= target:
+            return trial, scale
+    return laid, 1.0
 
 
 def _whole(extent: render.Extent) -> render.Extent:

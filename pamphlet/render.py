@@ -305,6 +305,13 @@ def free_below_mm(page: Any) -> float:
     return max(0.0, limit - bottom) * 25.4 / 96
 
 
+def page_fill(page: Any) -> float:
+    """How far down its content area (inside the margins) the page's content reaches, 0–1."""
+    box = page._page_box
+    height = box.height or 1
+    return max(0.0, min(1.0, 1 - free_below_mm(page) * 96 / 25.4 / height))
+
+
 def overflow_fraction(layout: LaidOut, limit: int) -> float:
     """Roughly which share of the text lies beyond page ``limit``."""
     pages = layout.document.pages

@@ -272,3 +272,11 @@ def test_far_too_long_is_refused_before_any_layout_and_the_handbill_prints_the_f
 def test_a_colour_field_drawn_over_text_fails_the_build(tmp_path):
     ed = _notice_leaflet_with_css(tmp_path, ".front-cta { position: absolute; top: 20mm; left: 14mm; right: 14mm; }")
     assert ed["status"] == "failed" and "a colour field is printed over" in ed["error"], ed
+
+
+def test_a_zine_of_short_sections_is_enlarged_until_its_fullest_page_is_full(corpus_a4):
+    """The 112-word Arabic flyer on a zine: role pages and one heading a page leave every page short; the
+    type grows by the fullest page (here to the zine's largest, 135 %), not by where the text ends."""
+    ed = corpus_a4[("ar", "zine")]
+    assert ed["status"] in ("built", "up-to-date") and ed["pages"] == 8
+    assert ed["scale"] >= 1.3
