@@ -57,13 +57,15 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
-        laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back)
+        laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back,
+                                    exponent=layout.shrink_exponent)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
     target = layout.target_pages(laid.pages, pages_wanted)
     if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= 3:
         # Three blank pages waste a sheet: fit one sheet fewer when the type stays above the minimum.
-        smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale, back_page=layout.pads_before_back)
+        smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
+                                             back_page=layout.pads_before_back, exponent=layout.shrink_exponent)
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
     if fit and scale == 1.0 and layout.roles and laid.pages < target:
@@ -121,12 +123,6 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, sp
 
 
 MAX_FILL_SCALE = 1.2
-#: The first shrink guess assumes the body's length goes with scale ** 1.3, not the ideal square: headings
-#: kept with their text, widows and page-long sections make it shrink less than its type. Over the example
-#: matrix this cut the passes of its 20 leaflets, booklets, zines and tri-folds from 52 to 44, with scales
-#: within a few percent either way (some larger: a first guess that fits is kept, where a bolder one had to
-#: be corrected down past it).
-SHRINK_EXPONENT = 1.3
 
 
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
@@ -156,7 +152,7 @@ def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: i
 
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
-            back_page: bool = False) -> tuple[LaidOut, float, bool]:
+            back_page: bool = False, exponent: float = 2.0) -> tuple[LaidOut, float, bool]:
     """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
     The body's length in pages grows with the type scale (ideally its square, in
@@ -168,7 +164,7 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     first = render.extent(laid)
     if _predict(first, 1.0, limit, 2.0, back_page) < min_scale - 0.03:
         return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
-    guess = _predict(first, 1.0, limit, SHRINK_EXPONENT, back_page)
+    guess = _predict(first, 1.0, limit, exponent, back_page)
     scale = min(0.995, max(min_scale, guess))
     trial = lay(scale, 0, roles)
     if trial.pages <= limit:
