@@ -82,7 +82,8 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         trial = lay(1.0, 0, 1)
         if trial.pages == 1:
             laid, roles, target = trial, 1, 1
-    # A one-page edition that will be spread out is enlarged until it is nearly full; else until 70 %.
+    # An edition whose last page will be spread out (a one-page leaflet, a handbill) is enlarged until that
+    # page is nearly full; others until it is 70 % full.
     fullness = 0.9 if laid.pages <= layout.spreads else 0.7
     if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness) or
                                                   (layout.fixed_pages and _sparse_body(laid))):
