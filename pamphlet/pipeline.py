@@ -124,8 +124,10 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
     """Lay the edition out and fit it to its layout's page rule (in one pass when this exact edition was
     fitted before: see fitmemo)."""
     from . import fitmemo, render  # WeasyPrint is imported only when something is laid out
+    from .cache import project_digest
 
     roots = [project.root, data_root()]
+
     def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> render.LaidOut:
         prepared.passes += 1
         return render.lay_out(prepared.html(scale, blanks, roles, spread), project.root, roots)
@@ -142,8 +144,6 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         prepared.context["body"] = Markup(converted.html)
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
-    from .cache import project_digest
-
     digest = fitmemo.key(prepared.html(1.0, 0, 0), layout=layout.name, paper=prepared.spec.paper, fit=opts.fit,
                          pages=opts.pages, min_scale=min_scale, project=project_digest(project))
     remembered = fitmemo.recall(digest)
