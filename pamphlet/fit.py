@@ -21,8 +21,7 @@ log = logging.getLogger(__name__)
 
 class LayFn(Protocol):
     """Lays the edition out: at a type scale, with blank pages (where the layout puts them in the HTML),
-    at a role level, with ``abs(spread)`` mm of free space shared out on its last page (above the text and
-    the contact of a one-page edition when positive, above the contact alone when negative)."""
+    at a role level, with ``spread`` mm of free space shared out between the blocks of a one-page edition."""
 
     def __call__(self, scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut: ...
 
@@ -83,9 +82,9 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         trial = lay(1.0, 0, 1)
         if trial.pages == 1:
             laid, roles, target = trial, 1, 1
-    # A one-page leaflet and a handbill are enlarged until their last page is nearly full; others (a
-    # leaflet's back among them) until it is 70 % full.
-    fullness = 0.9 if laid.pages == 1 and layout.spreads or layout.one_side else 0.7
+    # An edition whose last page will be spread out (a one-page leaflet, a handbill) is enlarged until that
+    # page is nearly full; others until it is 70 % full.
+    fullness = 0.9 if laid.pages <= layout.spreads else 0.7
     if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness) or
                                                   (layout.fixed_pages and _sparse_body(laid))):
         laid, scale = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back)
@@ -93,15 +92,12 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back)
     spread = 0.0
     if fit and laid.pages <= layout.spreads:
-        # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out. The
-        # sign says where: positive on a one-page edition (above the text too), negative on the last of
-        # several pages (all of it above the contact, which then stands at the foot).
+        # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
         free = render.free_below_mm(laid.document.pages[-1])
         if free >= MIN_SPREAD:
-            wanted = round(free - 2.0, 1) * (1 if laid.pages == 1 else -1)
-            trial = lay(scale, 0, roles, wanted)
+            trial = lay(scale, 0, roles, round(free - 2.0, 1))
             if trial.pages == laid.pages:
-                laid, spread = trial, wanted
+                laid, spread = trial, round(free - 2.0, 1)
     blanks = max(0, target - laid.pages)
     if blanks > layout.blank_ok:
         raise _short_error(layout, name, words, laid, target)

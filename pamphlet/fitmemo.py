@@ -57,7 +57,7 @@ class Decisions:
     excerpt: bool = False
     whole: list[list[str]] = field(default_factory=list)  # words kept whole, one list per discipline round
     deps: dict[str, list[int]] = field(default_factory=dict)  # fetched file → [size, mtime_ns]
-    spread: float = 0.0                                       # mm shared out on the last page (see fit.LayFn)
+    spread: float = 0.0                                       # mm shared out down a one-page edition
 
 
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
@@ -127,7 +127,7 @@ def _plausible(d: Decisions) -> bool:
     def number(v: object) -> bool:
         return isinstance(v, float | int) and not isinstance(v, bool)
 
-    return (number(d.scale) and 0.3 <= d.scale <= 3.0 and number(d.spread) and -500 <= d.spread <= 500
+    return (number(d.scale) and 0.3 <= d.scale <= 3.0 and number(d.spread) and 0 <= d.spread <= 500
             and isinstance(d.pages, int) and 0 < d.pages <= 1000 and isinstance(d.roles, int) and 0 <= d.roles <= 10
             and isinstance(d.blanks, int) and 0 <= d.blanks <= 8 and isinstance(d.excerpt, bool)
             and isinstance(d.blank_numbers, list) and all(isinstance(n, int) for n in d.blank_numbers)

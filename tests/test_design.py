@@ -13,7 +13,7 @@ from pamphlet.edition import EditionSpec, localise_numbers, prepare
 from pamphlet.markdown import LEDE_MAX_WORDS, to_html
 from pamphlet.proof import _walk
 
-from .conftest import EXAMPLE, PT_PER_MM, page_texts, text_boxes
+from .conftest import EXAMPLE, page_texts, text_boxes
 
 HYPHEN = "\u2010"  # what WeasyPrint inserts where it hyphenates
 
@@ -143,12 +143,3 @@ def test_the_trifold_flap_carries_the_call_to_action_at_its_head_and_the_event_a
     with pikepdf.open(pdf) as doc:
         height = float(doc.pages[4].mediabox[3])
     assert cta_bottom > height * 0.6 and date_top < height * 0.4  # head and foot, not one under the other
-
-
-@pytest.mark.parametrize("lang", ["en", "de", "fr"])  # (pdfium's search reverses Latin runs on R2L pages)
-def test_the_leaflet_contact_stands_at_the_foot_of_the_back(example_matrix, lang):
-    """The back of a two-page leaflet ends where its text ends; the contact and QR code go to the foot
-    (12 mm margin, 2 mm kept in hand), not in the middle of the page under the last column."""
-    pdf = example_matrix / f"solidarity-{lang}-leaflet.pdf"
-    [(_, bottom, _, _)] = text_boxes(pdf, 1, "example.org/solidarity")
-    assert bottom < 25 * PT_PER_MM, bottom / PT_PER_MM

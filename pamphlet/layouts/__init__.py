@@ -150,7 +150,7 @@ class Leaflet(Layout):
     pads_before_back = False
     fills = True
     fill_max = 1.6
-    spreads = 2
+    spreads = 1
     shrink_exponent = 2.0
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
