@@ -280,3 +280,12 @@ def test_a_zine_of_short_sections_is_enlarged_until_its_fullest_page_is_full(cor
     ed = corpus_a4[("ar", "zine")]
     assert ed["status"] in ("built", "up-to-date") and ed["pages"] == 8
     assert ed["scale"] >= 1.3
+
+
+def test_a_short_booklet_gives_its_call_to_action_a_page_rather_than_ship_a_blank(notice_a4):
+    ed = notice_a4[("en", "booklet")]
+    assert ed["pages"] == 4 and ed["blank_pages"] == 0, ed
+    texts = page_texts(Path(ed["path"]))
+    assert "Rents are rising again" in texts[1]
+    assert "Come along" in texts[2] and "Thursday, December 3, 2026" in texts[2]
+    assert "tenants@example.org" in texts[3] and "Come along" not in texts[3]

@@ -169,6 +169,7 @@ class Booklet(Layout):
     saves_sheets = True
     takes_page_count = True
     blank_ok = 2
+    roles = 1                         # a page of its own for the call to action and the event, before blanks
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
     def geometry(self, paper: str) -> Geometry:
