@@ -274,18 +274,21 @@ def insert_blank_pages(layout: LaidOut, count: int, before_last: bool = True) ->
     return LaidOut(layout.document.copy(pages), layout.fetched, layout.warnings)
 
 
-def content_bottom(page: Any) -> float:
-    """How far down the page's content reaches, as a fraction of its height."""
-    box = page._page_box
-    bottom = 0.0
-    stack = list(box.children)
+def _lowest(boxes: list[Any], floor: float = 0.0) -> float:
+    """The lowest bottom edge (CSS px) of the leaf boxes under ``boxes``, or ``floor``."""
+    bottom, stack = floor, list(boxes)
     while stack:
         b = stack.pop()
         if getattr(b, "children", None):
             stack.extend(b.children)
         elif getattr(b, "height", None) is not None and hasattr(b, "position_y"):
             bottom = max(bottom, b.position_y + (b.height or 0))
-    return min(1.0, bottom / page.height) if page.height else 1.0
+    return bottom
+
+
+def content_bottom(page: Any) -> float:
+    """How far down the page's content reaches, as a fraction of its height."""
+    return min(1.0, _lowest(page._page_box.children) / page.height) if page.height else 1.0
 
 
 def free_below_mm(page: Any) -> float:
@@ -293,16 +296,9 @@ def free_below_mm(page: Any) -> float:
     from weasyprint.formatting_structure.boxes import MarginBox
 
     box = page._page_box
-    limit = box.content_box_y() + box.height
-    bottom = box.content_box_y()
-    stack = [b for b in box.children if not isinstance(b, MarginBox)]
-    while stack:
-        b = stack.pop()
-        if getattr(b, "children", None):
-            stack.extend(b.children)
-        elif getattr(b, "height", None) is not None and hasattr(b, "position_y"):
-            bottom = max(bottom, b.position_y + (b.height or 0))
-    return max(0.0, limit - bottom) * 25.4 / 96
+    top = box.content_box_y()
+    bottom = _lowest([b for b in box.children if not isinstance(b, MarginBox)], top)
+    return max(0.0, top + box.height - bottom) * 25.4 / 96
 
 
 def page_fill(page: Any) -> float:
