@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 class LayFn(Protocol):
     """Lays the edition out: at a type scale, with blank pages (where the layout puts them in the HTML),
-    at a role level, with ``spread`` mm of free space shared out between the blocks of a one-page edition."""
+    at a role level, with ``spread`` mm of free space shared out on the last page of a short edition (how:
+    the template's business — spacers on a one-page leaflet, a page-tall column on a handbill's side)."""
 
     def __call__(self, scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut: ...
 
@@ -36,7 +37,7 @@ class Fitted:
     passes: int = 0                      # layout passes, counted by the caller's lay function
     roles: int = 0                       # the role level the template was laid out with
     blank_numbers: tuple[int, ...] = ()  # 1-based numbers of the blank pages added
-    spread: float = 0.0                  # mm of free space shared out down a one-page edition
+    spread: float = 0.0                  # mm of free space shared out on a short edition's last page
 
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,

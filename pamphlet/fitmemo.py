@@ -57,7 +57,7 @@ class Decisions:
     excerpt: bool = False
     whole: list[list[str]] = field(default_factory=list)  # words kept whole, one list per discipline round
     deps: dict[str, list[int]] = field(default_factory=dict)  # fetched file → [size, mtime_ns]
-    spread: float = 0.0                                       # mm shared out down a one-page edition
+    spread: float = 0.0                                       # mm shared out on a short edition's last page
 
 
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
