@@ -273,10 +273,11 @@ def _summary_notes(results: list) -> None:
     for r in results:
         if r.status == "failed":
             continue
+        pages = "1 page" if r.pages == 1 else f"{r.pages} pages"
         if r.scale < 1:
-            out.print(f"{r.name}: type shrunk to {round(r.scale * 100)} % to fit {r.pages} pages", highlight=False)
+            out.print(f"{r.name}: type shrunk to {round(r.scale * 100)} % to fit {pages}", highlight=False)
         elif r.scale > 1:
-            out.print(f"{r.name}: type enlarged to {round(r.scale * 100)} % to fill {r.pages} pages", highlight=False)
+            out.print(f"{r.name}: type enlarged to {round(r.scale * 100)} % to fill {pages}", highlight=False)
         if r.blank_pages:
             out.print(f"{r.name}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
         if r.status == "up-to-date":

@@ -37,6 +37,7 @@ class Prepared:
     words: int = 0
     warnings: list[str] = field(default_factory=list)
     printed_body: str = ""  # the Markdown whose every word the pages must carry
+    chars: int = 0          # characters of the body's visible text (links and markup not counted)
     excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
     lede_words: int = 45    # lede.max_words: how short a first paragraph must be to become the lede
     whole: list[set[str]] = field(default_factory=list)  # the words kept whole, one set per keep_whole call
@@ -148,7 +149,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     for key in ("body", "body_after_lede", "lede", "quotes"):
         ctx[key] = Markup(localise_numbers(str(ctx[key]), facts.digits, facts.rtl))
     prepared = Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings,
-                        printed_body=lang.body, lede_words=cfg.lede_words)
+                        printed_body=lang.body, chars=rendered.chars, lede_words=cfg.lede_words)
     _check_ui_strings(prepared, book, body_stack)
     return prepared
 

@@ -86,19 +86,25 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     # An edition whose last page will be spread out (a one-page leaflet, a handbill) is enlarged until that
     # page is nearly full; others until it is 70 % full.
     fullness = 0.9 if laid.pages <= layout.spreads else 0.7
+    # A template that stretches its last page itself (the handbill's page-tall column) needs no measured
+    # amount: the fill's last trial is laid out spread already, which saves the pass after it.
+    stretch = STRETCH if fit and layout.stretches and laid.pages <= layout.spreads else 0.0
+    spread = 0.0
     if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness) or
                                                   (layout.fixed_pages and _sparse_body(laid))):
-        laid, scale = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back)
+        laid, scale, spread = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back,
+                                    spread=stretch)
     elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
-        laid, scale = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back)
-    spread = 0.0
-    if fit and laid.pages <= layout.spreads:
+        laid, scale, spread = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back,
+                                    spread=stretch)
+    if fit and not spread and laid.pages <= layout.spreads:
         # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
         free = render.free_below_mm(laid.document.pages[-1])
         if free >= MIN_SPREAD:
-            trial = lay(scale, 0, roles, round(free - 2.0, 1))
+            amount = stretch or round(free - 2.0, 1)
+            trial = lay(scale, 0, roles, amount)
             if trial.pages == laid.pages:
-                laid, spread = trial, round(free - 2.0, 1)
+                laid, spread = trial, amount
     blanks = max(0, target - laid.pages)
     if blanks > layout.blank_ok:
         raise _short_error(layout, name, words, laid, target)
@@ -110,6 +116,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
 
 
 MIN_SPREAD = 8.0  # mm left free at the foot of a short edition's last page before it is shared out
+STRETCH = 1.0     # the spread of a template that stretches its last page itself (a flag, not a length)
 
 
 def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, spread: float = 0.0) -> Fitted:
@@ -171,6 +178,8 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     trial = lay(scale, 0, roles)
     if trial.pages <= limit:
         return trial, scale, True
+    if scale <= min_scale:
+        return trial, min_scale, False  # the guess was the minimum already: shown not to fit
     second = render.extent(trial)
     if second.body_end > second.body_start and first.body_end > second.body_end:
         exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / math.log(1 / scale)
@@ -206,34 +215,41 @@ def _predict(now: render.Extent, scale: float, pages: int, exponent: float, back
 
 
 def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, *,
-          back_page: bool = False) -> tuple[LaidOut, float]:
+          back_page: bool = False, spread: float = 0.0) -> tuple[LaidOut, float, float]:
     """Enlarge the type (up to ``top_scale``) so short text fills its pages: a prediction from where the body
     ends, verified; if it overshoots, one corrected guess; else the layout as it was.
 
     When what follows the body (call to action, contact) is taller than the body itself, it grows with the
-    type too and cannot be taken as fixed: the prediction then fits the whole span from the body's start."""
+    type too and cannot be taken as fixed: the prediction then fits the whole span from the body's start.
+
+    A trial that no measurement follows is laid out with ``spread`` (a stretching template's: it changes
+    where things stand on the page, not how many pages there are). Returns the layout, its scale and the
+    spread it was laid out with."""
     now = render.extent(laid)
     sections = _section_fills(laid, now)
     if sections:
-        return _fill_sections(lay, laid, sections, target, top_scale, roles)
+        return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
     span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
-    guess = min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99)
+    guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99), 4)
     if guess <= 1.005:
-        return laid, 1.0
-    trial = lay(round(guess, 4), 0, roles)
+        return laid, 1.0, 0.0
+    last = guess >= top_scale - 0.005  # no enlarging beyond it: nothing is measured after this trial
+    trial = lay(guess, 0, roles, spread if last else 0.0)
     if trial.pages <= target:
-        return _fill_more(lay, now, trial, round(guess, 4), target, top_scale, roles, back_page)
+        if last:
+            return trial, guess, spread
+        return _fill_more(lay, now, trial, guess, target, top_scale, roles, back_page, spread)
     then = render.extent(trial)
     a, b = (_whole(now), _whole(then)) if span else (now, then)
     if b.body_end <= a.body_end or a.body_end <= a.body_start:
-        return laid, 1.0
+        return laid, 1.0, 0.0
     exponent = math.log((b.body_end - b.body_start) / (a.body_end - a.body_start)) / math.log(guess)
     exponent = min(3.0, max(1.0, exponent))
     again = round(min(guess - 0.01, _predict(a, 1.0, target, exponent, back_page) * 0.98), 4)
     if again <= 1.005:
-        return laid, 1.0
-    trial = lay(again, 0, roles)
-    return (trial, again) if trial.pages <= target else (laid, 1.0)
+        return laid, 1.0, 0.0
+    trial = lay(again, 0, roles, spread)
+    return (trial, again, spread) if trial.pages <= target else (laid, 1.0, 0.0)
 
 
 def _section_fills(laid: LaidOut, now: render.Extent) -> list[float]:
@@ -247,17 +263,17 @@ def _section_fills(laid: LaidOut, now: render.Extent) -> list[float]:
 
 
 def _fill_sections(lay: LayFn, laid: LaidOut, fills: list[float], target: int, top_scale: float,
-                   roles: int) -> tuple[LaidOut, float]:
+                   roles: int, spread: float = 0.0) -> tuple[LaidOut, float, float]:
     """Enlarge sectioned pages until the fullest is nearly full (a page's content grows with about the
     square of the scale); if a section then spills onto another page, halfway once; else as it was."""
     guess = round(min(top_scale, math.sqrt(0.9 / max(max(fills), 0.05))), 4)
     for scale in (guess, round(1 + (guess - 1) / 2, 4)):
         if scale <= 1.02:
             break
-        trial = lay(scale, 0, roles)
+        trial = lay(scale, 0, roles, spread)
         if trial.pages <= target:
-            return trial, scale
-    return laid, 1.0
+            return trial, scale, spread
+    return laid, 1.0, 0.0
 
 
 def _whole(extent: render.Extent) -> render.Extent:
@@ -266,19 +282,19 @@ def _whole(extent: render.Extent) -> render.Extent:
 
 
 def _fill_more(lay: LayFn, first: render.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
-               roles: int, back_page: bool) -> tuple[LaidOut, float]:
+               roles: int, back_page: bool, spread: float = 0.0) -> tuple[LaidOut, float, float]:
     """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
     with the type, such as headlines, make the first prediction short)."""
     now = render.extent(laid)
-    if scale >= top_scale - 0.005 or now.end > target - 0.2 or now.body_end <= first.body_end:
-        return laid, scale
+    if now.end > target - 0.2 or now.body_end <= first.body_end:
+        return laid, scale, 0.0
     grown = (now.body_end - now.body_start) / max(1e-6, first.body_end - first.body_start)
     exponent = min(3.0, max(0.5, math.log(grown) / math.log(scale))) if grown > 1 else 2.0
     again = round(min(top_scale, _predict(first, 1.0, target, exponent, back_page) * 0.98), 4)
     if again <= scale + 0.02:
-        return laid, scale
-    trial = lay(again, 0, roles)
-    return (trial, again) if trial.pages <= target else (laid, scale)
+        return laid, scale, 0.0
+    trial = lay(again, 0, roles, spread)
+    return (trial, again, spread) if trial.pages <= target else (laid, scale, 0.0)
 
 
 def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int, scale: float,

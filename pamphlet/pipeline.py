@@ -165,16 +165,16 @@ def _fit(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any, min
 
     layout = prepared.layout
     too_long = _far_too_long(prepared, min_scale, opts)
-    if too_long and not layout.excerpts:
+    if too_long and (not layout.excerpts or own):
         raise too_long
-    try:
-        if too_long:
-            raise too_long  # straight to the excerpt: no layout of a text that cannot fit
-        return _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
-                                                  fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages))
-    except FitError:
-        if not layout.excerpts or own:
-            raise
+    if not (too_long or (layout.excerpts and not own and opts.fit and _beyond_a_side(prepared, min_scale))):
+        try:
+            return _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
+                                                      fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages))
+        except FitError:
+            if not layout.excerpts or own:
+                raise
+    # else straight to the excerpt: no layout of a text that cannot fit
     _make_excerpt(prepared)
     return _discipline(prepared, lay, fit.fit(layout, lay, name=prepared.spec.name, words=prepared.words,
                                               fit=opts.fit, min_scale=project.config.min_scale,
@@ -269,6 +269,17 @@ def _far_too_long(prepared: Prepared, min_scale: float, opts: BuildOptions) -> F
         return None
     return FitError(f"{prepared.spec.name}: {chars} characters of text, far more than {limit} pages can hold "
                     f"(about {room // 2} at most)", "shorten the text, or use -l booklet")
+
+
+def _beyond_a_side(prepared: Prepared, min_scale: float) -> bool:
+    """A text longer than one side of the layout can hold even at ``min_scale`` (the whole text of a handbill
+    goes on one side: the front of the one-sided form, else the back)."""
+    from . import markdown
+    from .layouts import SAFE_MARGIN
+
+    g = prepared.layout.geometry(prepared.spec.paper)
+    room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, prepared.layout.base_size * min_scale)
+    return prepared.chars > room
 
 
 def _expected_blocks(prepared: Prepared) -> list[Any]:

@@ -160,3 +160,55 @@ def test_check_in_worker_processes_reports_what_it_reports_in_process():
     assert serial.exit_code == parallel.exit_code == 1
     assert json.loads(parallel.stdout) == json.loads(serial.stdout)
     assert len(json.loads(serial.stdout)["editions"]) >= 3
+
+
+def _handbill(proj, monkeypatch, tmp_path):
+    """The handbill edition of ``proj`` run in process, with every HTML it was laid out from."""
+    from pamphlet import batch, pipeline, render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no remembered fit
+    laid_out: list[str] = []
+    real = render.lay_out
+
+    def recording(html, *args):
+        laid_out.append(html)
+        return real(html, *args)
+
+    monkeypatch.setattr(render, "lay_out", recording)
+    project = batch.load(proj / "pamphlet.yaml")
+    opts = pipeline.BuildOptions(out=tmp_path / "out", layouts=("handbill",))
+    [spec] = batch.editions(project, opts)
+    return pipeline.run_edition(project, spec, opts, write=False), laid_out
+
+
+def test_a_handbill_of_a_long_text_prints_its_excerpt_without_laying_the_whole_text_out(tmp_path, monkeypatch):
+    """The German statement (3 800 characters) cannot fit one A6 side: its handbill goes straight to the
+    lede and pull quotes, filled and stretched in the same passes (it took 5 passes, now 3)."""
+    outcome, laid_out = _handbill(FIXTURES / "fit-de", monkeypatch, tmp_path)
+    assert outcome.result.status == "checked" and outcome.prepared.excerpt
+    last_words = "Zusammenfassend lässt sich sagen"  # the statement's last paragraph (not a pull quote)
+    assert last_words in outcome.prepared.printed_body
+    assert laid_out and not any(last_words in html for html in laid_out)
+    assert outcome.result.passes == len(laid_out) <= 3
+    assert outcome.fitted.spread  # the contact stands at the foot of the back
+
+
+def test_a_text_that_fits_a_handbill_side_whole_is_never_cut_to_an_excerpt(tmp_path, monkeypatch):
+    """The bound that skips laying out a long text whole stays far above any text that fits: 1 350
+    characters in eight paragraphs print whole, and the bound is more than 1.6 times that."""
+    from pamphlet import markdown
+    from pamphlet.layouts import CATALOGUE, SAFE_MARGIN
+
+    proj = copy_project(FIXTURES / "notice", tmp_path / "p")
+    en = proj / "en.md"
+    head = en.read_text().split("---", 2)[1]
+    paragraph = "Rents are rising again and we meet to decide together what to do about it next week. " * 2
+    en.write_text(f"---{head}---\n\n" + f"{paragraph.strip()}\n\n" * 8)
+    outcome, _ = _handbill(proj, monkeypatch, tmp_path)
+    assert outcome.result.status == "checked" and not outcome.prepared.excerpt, outcome.result.error
+    assert 1200 < outcome.prepared.chars < 1400
+    handbill = CATALOGUE["handbill"]
+    for paper in ("a4", "letter"):
+        g = handbill.geometry(paper)
+        room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, handbill.base_size * handbill.readable_scale)
+        assert room > 1.6 * outcome.prepared.chars, paper

@@ -92,6 +92,7 @@ class Layout:
     one_side: bool = False            # a short text goes on one side (the template's role level 1)
     spreads: int = 0                  # an edition of at most this many pages with an empty foot on its last
                                       # page shares the space out there (the template's ``spread``, in mm)
+    stretches: bool = False           # the template's spread is a page-tall column, whatever the amount
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -243,6 +244,7 @@ class Handbill(Layout):
     readable_scale = 0.9
     one_side = True
     spreads = 2
+    stretches = True
     shrink_exponent = 2.0
 
     def geometry(self, paper: str) -> Geometry:
