@@ -70,13 +70,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
     if fit and scale == 1.0 and layout.roles and laid.pages < target:
-        for level in range(1, layout.roles + 1):
-            trial = lay(1.0, 0, level)
-            if trial.pages > target:
-                break
-            laid, roles = trial, level
-            if trial.pages == target:
-                break
+        laid, roles = _roles(lay, laid, target, layout.roles)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
             render.content_bottom(laid.document.pages[-1]) < 0.4:
         # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
@@ -132,6 +126,29 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, sp
 
 
 MAX_FILL_SCALE = 1.2
+
+
+def _roles(lay: LayFn, laid: LaidOut, target: int, top: int) -> tuple[LaidOut, int]:
+    """The role level a text short of its pages gets: the lowest whose pages reach ``target``, else the
+    highest that stays within it — what trying each level in turn gives, as more roles never mean fewer
+    pages. A level gives a page or more, so the search starts at the level the pages missing point to (a
+    page short: level 1; three or more short: the top) and moves up or down from there: usually one pass
+    where trying each level in turn took up to three."""
+    tried = {0: laid}
+
+    def at(level: int) -> LaidOut:
+        if level not in tried:
+            tried[level] = lay(1.0, 0, level)
+        return tried[level]
+
+    level = min(top, target - laid.pages)
+    while level < top and at(level).pages < target and at(level + 1).pages <= target:
+        level += 1
+    while level > 0 and at(level).pages > target:
+        level -= 1
+    while level > 0 and at(level).pages == target and at(level - 1).pages == target:
+        level -= 1
+    return at(level), level
 
 
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:

@@ -212,3 +212,46 @@ def test_a_text_that_fits_a_handbill_side_whole_is_never_cut_to_an_excerpt(tmp_p
         g = handbill.geometry(paper)
         room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, handbill.base_size * handbill.readable_scale)
         assert room > 1.6 * outcome.prepared.chars, paper
+
+
+class _Pages:
+    """A stand-in laid-out document: only its page count."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+
+
+def _in_turn(pages: list[int], target: int) -> int:
+    """The role level trying each level in turn gives (the rule _roles must keep)."""
+    chosen = 0
+    for level in range(1, len(pages)):
+        if pages[level] > target:
+            break
+        chosen = level
+        if pages[level] == target:
+            break
+    return chosen
+
+
+@pytest.mark.parametrize(("pages", "target", "level", "passes"), [
+    ([3, 4, 4, 5], 8, 3, 1),   # a 25-word notice on a zine: every role, and still short (the fill goes on)
+    ([5, 6, 7, 8], 8, 3, 2),   # three pages short: the top level reaches the zine's 8, level 2 does not
+    ([7, 8, 9, 10], 8, 1, 1),  # a page short: level 1 is enough
+    ([5, 6, 7, 7], 6, 1, 1),   # a tri-fold a panel short
+    ([4, 5, 7, 7], 6, 1, 2),   # two short, but level 2 overshoots: back to level 1
+    ([4, 5, 5, 5], 6, 3, 2),   # two short: level 2 and 3 add nothing, the highest within is kept
+    ([4, 6, 6, 6], 6, 1, 2),   # level 1 reaches the target already: the lowest that does
+    ([3, 4], 4, 1, 1),         # a booklet's one level
+])
+def test_role_levels_are_searched_from_the_pages_missing_with_the_same_result(pages, target, level, passes):
+    from pamphlet import fit
+
+    calls: list[int] = []
+
+    def lay(scale, blanks=0, roles=0, spread=0.0):
+        calls.append(roles)
+        return _Pages(pages[roles])
+
+    laid, chosen = fit._roles(lay, _Pages(pages[0]), target, len(pages) - 1)
+    assert chosen == level == _in_turn(pages, target)
+    assert laid.pages == pages[level] and len(calls) == len(set(calls)) == passes
