@@ -42,6 +42,7 @@ class Prepared:
     lede_words: int = 45    # lede.max_words: how short a first paragraph must be to become the lede
     whole: list[set[str]] = field(default_factory=list)  # the words kept whole, one set per keep_whole call
     passes: int = 0         # layout passes so far (a failed fit still reports them)
+    headline: float = 1.0   # the headline's size factor: below 1 when its longest word is wider than its box
 
     def keep_whole(self, words: set[str]) -> None:
         """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""
@@ -57,9 +58,9 @@ class Prepared:
 
     def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0, spread: float = 0.0) -> str:
         # Headlines shrink with the text but never grow with it: enlarged short text must not push a long
-        # headline word past the page edge.
+        # headline word past the page edge; ``headline`` shrinks one whose longest word is wider than its box.
         ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "spread": spread, "excerpt": self.excerpt,
-               "title_rem": min(1.0, 1.0 / scale)}
+               "title_rem": min(1.0, 1.0 / scale) * self.headline}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
 
@@ -96,7 +97,8 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate, lede_words=cfg.lede_words)
     event = None
     if cfg.event:
-        event = {"date": facts.date(cfg.event.date), "time": facts.time_range(cfg.event.start, cfg.event.end),
+        event = {"date": facts.date(cfg.event.date), "date_parts": facts.date_parts(cfg.event.date),
+                 "time": facts.time_range(cfg.event.start, cfg.event.end),
                  "date_short": _short_date(facts, cfg.event.date), "place": meta.get("place")}
 
     # Glyph coverage: everything this edition prints, with where it comes from.

@@ -41,7 +41,7 @@ from .memo import cache_root, library_version
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 MAX_ENTRIES = 5000   # files kept; the least recently written go first when a write finds more than this
 
 
@@ -58,6 +58,7 @@ class Decisions:
     whole: list[list[str]] = field(default_factory=list)  # words kept whole, one list per discipline round
     deps: dict[str, list[int]] = field(default_factory=dict)  # fetched file → [size, mtime_ns]
     spread: float = 0.0                                       # mm shared out on a short edition's last page
+    headline: float = 1.0                                     # the headline's size factor (a long word's fit)
 
 
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
@@ -113,7 +114,7 @@ def recall(digest: str) -> Decisions | None:
         found = Decisions(**raw)
         if not _plausible(found):
             return None
-        found.scale, found.spread = float(found.scale), float(found.spread)
+        found.scale, found.spread, found.headline = float(found.scale), float(found.spread), float(found.headline)
         found.whole = [[str(w) for w in words] for words in found.whole]
     except (OSError, ValueError, TypeError, AttributeError):
         return None
@@ -128,6 +129,7 @@ def _plausible(d: Decisions) -> bool:
         return isinstance(v, float | int) and not isinstance(v, bool)
 
     return (number(d.scale) and 0.3 <= d.scale <= 3.0 and number(d.spread) and 0 <= d.spread <= 500
+            and number(d.headline) and 0.05 <= d.headline <= 1.0
             and isinstance(d.pages, int) and 0 < d.pages <= 1000 and isinstance(d.roles, int) and 0 <= d.roles <= 10
             and isinstance(d.blanks, int) and 0 <= d.blanks <= 8 and isinstance(d.excerpt, bool)
             and isinstance(d.blank_numbers, list) and all(isinstance(n, int) for n in d.blank_numbers)

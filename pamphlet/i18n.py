@@ -490,6 +490,23 @@ class LangFacts:
         text = format_date(value, "full", locale=loc) if loc else value.isoformat()
         return to_digits(text, self.digits)
 
+    def date_parts(self, value: dt.date) -> list[str]:
+        """The full date in the parts a narrow panel may break it into: the weekday and the rest
+        (``["sábado,", "12 de diciembre de 2026"]``, ``["2026. december 12.,", "szombat"]``); a date
+        without a space beside its weekday stays whole."""
+        text = self.date(value)
+        loc = babel_locale(self.code)
+        weekday = format_date(value, "EEEE", locale=loc) if loc else ""
+        if weekday and text.startswith(weekday):
+            found = re.match(re.escape(weekday) + r"[,،፣]?(\s+)", text)
+            if found:
+                return [text[:found.start(1)], text[found.end(1):]]
+        elif weekday and text.endswith(weekday):
+            found = re.search(r"(\s+)" + re.escape(weekday) + "$", text)
+            if found:
+                return [text[:found.start(1)], text[found.end(1):]]
+        return [text]
+
     def time(self, value: dt.time) -> str:
         loc = babel_locale(self.code)
         text = format_time(value, "short", locale=loc) if loc else value.strftime("%H:%M")

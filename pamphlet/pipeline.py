@@ -9,6 +9,7 @@ bug of ours — becomes that edition's failure; it never stops the others.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 import traceback
@@ -129,8 +130,17 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
     roots = [project.root, data_root()]
 
     def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> render.LaidOut:
-        prepared.passes += 1
-        return render.lay_out(prepared.html(scale, blanks, roles, spread), project.root, roots)
+        for _ in range(3):
+            prepared.passes += 1
+            laid = render.lay_out(prepared.html(scale, blanks, roles, spread), project.root, roots)
+            # A headline word wider than its box (it is never hyphenated) would run past the panel's edge:
+            # shrink the headline to fit and lay out again. Its size does not grow with the text, so this
+            # happens on the first pass (at full size) and holds for every later one.
+            ratio = render.headline_fit(laid)
+            if ratio >= 1.0:
+                break
+            prepared.headline = math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000
+        return laid
 
     layout = prepared.layout
     language = project.languages[prepared.spec.lang]
@@ -153,7 +163,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions) -> Fitted:
         fitmemo.remember(digest, fitmemo.Decisions(
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
             prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched),
-            fitted.spread))
+            fitted.spread, prepared.headline))
     fitted.passes = prepared.passes
     return fitted
 
@@ -187,6 +197,7 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     from . import fit
 
     before = dict(prepared.context), prepared.excerpt, list(prepared.warnings), prepared.printed_body
+    prepared.headline = decided.headline
     if decided.excerpt:
         _make_excerpt(prepared)
     for words in decided.whole:
@@ -202,6 +213,7 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     prepared.context.update(before[0])
     prepared.excerpt, prepared.warnings, prepared.printed_body = before[1], before[2], before[3]
     prepared.whole.clear()
+    prepared.headline = 1.0
     return None
 
 

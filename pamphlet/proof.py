@@ -23,7 +23,7 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes as B
 
-from . import markdown
+from . import markdown, render
 from .errors import ProofError
 from .layouts import SAFE_MARGIN
 from .render import LaidOut
@@ -267,8 +267,16 @@ def prove(name: str, laid: LaidOut, *, body: list[Block], fields: dict[str, list
             if page.edge[0].startswith(("text printed over", "a colour field is printed over")):
                 hint = "shorten the headline or subtitle, or report the layout problem"
             raise ProofError(f"{name}: page {page.number}: {page.edge[0]}", hint)
+    for line in render.overflowing_lines(laid):
+        # Past its box, a line prints over the next column or panel, or white on white beside a colour field.
+        raise ProofError(f'{name}: page {line.page}: "{_shorten(line.text)}" runs past the edge of its box',
+                         "a word too long for its line there: shorten it, or report the layout problem")
     report = Report(blank_pages=[p.number for p in pages if not p.ink])
     return report
+
+
+def _shorten(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 # --- hyphenation discipline -----------------------------------------------------------------

@@ -274,6 +274,56 @@ def insert_blank_pages(layout: LaidOut, count: int, before_last: bool = True) ->
     return LaidOut(layout.document.copy(pages), layout.fetched, layout.warnings)
 
 
+@dataclass(frozen=True)
+class Overflow:
+    """A line wider than the narrowest box around it: its text runs past a column's, panel's or box's edge."""
+
+    page: int         # 1-based
+    text: str
+    tag: str          # the element the line belongs to
+    classes: str
+    ratio: float      # the line's width over the room it has (> 1)
+
+
+def overflowing_lines(layout: LaidOut) -> list[Overflow]:
+    """Every line whose text is wider than the narrowest box it stands in (margin boxes aside)."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox
+
+    found = []
+    for number, page in enumerate(layout.document.pages, start=1):
+        stack: list[tuple[Any, float]] = [(page._page_box, float(page._page_box.width or 0) or 1e9)]
+        while stack:
+            box, room = stack.pop()
+            if isinstance(box, MarginBox):
+                continue
+            if not isinstance(box, LineBox):
+                room = min(room, box.width) if getattr(box, "width", None) else room
+                stack.extend((child, room) for child in getattr(box, "children", None) or [])
+                continue
+            leaves, edges, text = list(box.children), [], []
+            while leaves:
+                leaf = leaves.pop()
+                if getattr(leaf, "children", None):
+                    leaves.extend(leaf.children)
+                elif leaf.width:
+                    edges += [leaf.position_x, leaf.position_x + leaf.width]
+                    text.append(getattr(leaf, "text", "") or "")
+            if edges and max(edges) - min(edges) > room + 0.5:
+                element = box.element
+                found.append(Overflow(number, "".join(reversed(text)).strip(), box.element_tag or "",
+                                      (element.get("class") or "") if element is not None else "",
+                                      (max(edges) - min(edges)) / room))
+    return found
+
+
+def headline_fit(layout: LaidOut) -> float:
+    """How much the headline (``h1.title``) must shrink for its widest line to fit: 1.0 when every line fits,
+    else the ratio of the room to that line's width. A headline is never hyphenated, so a long word in large
+    display type (the Greek "Οικουμενική" on a tri-fold's cover) runs past the panel's edge."""
+    ratios = [1 / o.ratio for o in overflowing_lines(layout) if o.tag == "h1" and "title" in o.classes.split()]
+    return min(ratios, default=1.0)
+
+
 def _lowest(boxes: list[Any], floor: float = 0.0) -> float:
     """The lowest bottom edge (CSS px) of the leaf boxes under ``boxes``, or ``floor``."""
     bottom, stack = floor, list(boxes)
