@@ -264,12 +264,16 @@ def _rich_summary(results: list) -> None:
 
 
 def _summary_notes(results: list) -> None:
-    howto: dict[str, str] = {}
+    # How to print, per layout; where editions of one layout print differently (a one-page leaflet beside a
+    # two-page one), each way names its editions.
+    howto: dict[str, dict[str, list[str]]] = {}
     for r in results:
         if r.status != "failed" and r.printing:
-            howto.setdefault(r.layout, r.printing)
-    for name, text in howto.items():
-        out.print(f"[bold]{name}[/]: {text}", highlight=False)
+            howto.setdefault(r.layout, {}).setdefault(r.printing, []).append(r.name.rsplit("/", 1)[0])
+    for layout, ways in howto.items():
+        for text, names in ways.items():
+            who = f" ({', '.join(names)})" if len(ways) > 1 else ""
+            out.print(f"[bold]{layout}[/]{escape(who)}: {text}", highlight=False)
     for r in results:
         if r.status == "failed":
             continue

@@ -289,3 +289,15 @@ def test_a_short_booklet_gives_its_call_to_action_a_page_rather_than_ship_a_blan
     assert "Rents are rising again" in texts[1]
     assert "Come along" in texts[2] and "Thursday, December 3, 2026" in texts[2]
     assert "tenants@example.org" in texts[3] and "Come along" not in texts[3]
+
+
+def test_the_printing_notes_name_the_editions_when_one_layout_prints_two_ways(corpus_a4, tmp_path_factory):
+    """The English corpus text fills a two-sided leaflet, the short Greek, Persian and Russian ones a single
+    side: one note per way of printing, naming whose it is (one note for all said "print on one side")."""
+    assert corpus_a4[("en", "leaflet")]["pages"] == 2 and corpus_a4[("ru", "leaflet")]["pages"] == 1
+    out = shared_dir(tmp_path_factory) / "corpus-a4"
+    result = run_cli("build", CORPUS, "--paper", "a4", "-l", "leaflet", "-o", out)  # up to date: no layout
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stdout.splitlines() if line.startswith("leaflet")]
+    assert notes == ["leaflet (ar, el, fa, ru): print on one side; no folding",
+                     "leaflet (en): print double-sided, flip on long edge; no folding"], notes
