@@ -62,6 +62,8 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                                     exponent=layout.shrink_exponent)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
+    if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
+        laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
     if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= 3:
         # Three blank pages waste a sheet: fit one sheet fewer when the type stays above the minimum.
@@ -126,6 +128,24 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, sp
 
 
 MAX_FILL_SCALE = 1.2
+
+
+SIDE_SPILL = 0.25  # a second side filled less than this is folded into the first, type allowing
+
+
+def _one_side(lay: LayFn, laid: LaidOut, min_scale: float) -> tuple[LaidOut, float]:
+    """A two-page edition whose second side holds little (the contact, a few lines: the US Letter leaflet of
+    a text that fits one A4 side) on one side, if the type stays above ``min_scale``: one pass, predicted
+    from where the content ends, all of it shrinking (headline and event box too) with about the scale to
+    the power 1.5. Else as it was (enlarged to fill two sides, later)."""
+    end = render.extent(laid).end
+    if end > 1.0 + SIDE_SPILL:
+        return laid, 1.0
+    guess = round((0.98 / end) ** (1 / 1.5), 4)
+    if guess < min_scale:
+        return laid, 1.0
+    trial = lay(guess)
+    return (trial, guess) if trial.pages == 1 else (laid, 1.0)
 
 
 def _roles(lay: LayFn, laid: LaidOut, target: int, top: int) -> tuple[LaidOut, int]:

@@ -129,6 +129,16 @@ def test_corpus_letter(corpus_letter, lang, layout):
     assert ed["paper"] == "letter"
 
 
+def test_a_second_side_holding_only_the_contact_is_folded_into_one_side(corpus_a4, corpus_letter):
+    """The Arabic declaration fits one A4 side; on US Letter its contact spilled onto a second side, which
+    the fit then filled at 160 % type: two half-empty sides to print double-sided. Now a little smaller
+    type keeps it on one side."""
+    assert corpus_a4[("ar", "leaflet")]["pages"] == 1
+    ed = corpus_letter[("ar", "leaflet")]
+    assert ed["pages"] == 1 and ed["sides"] == 1 and ed["cups_sides"] == "one-sided", ed
+    assert 0.85 <= ed["scale"] < 1
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_25_word_notice(notice_a4, layout):
     _assert_edition_is_trustworthy(NOTICE, notice_a4[("en", layout)])

@@ -74,6 +74,7 @@ class Layout:
     landscape_sheet: bool = False     # the printer sheet is the paper turned landscape
     fills: bool = False               # enlarge short text rather than print an empty page or panel
     saves_sheets: bool = False        # shrink a little rather than pad three blank pages
+    saves_sides: bool = False         # shrink a little rather than print a second side holding little
     pads_before_back: bool = True     # padding blanks go before the last page (the back cover)
     blanks_in_html: bool = False      # pages differ in size: blanks are laid out in the HTML
     takes_page_count: bool = False    # `--pages N` applies
@@ -152,6 +153,7 @@ class Leaflet(Layout):
     fills = True
     fill_max = 1.6
     spreads = 1
+    saves_sides = True
     shrink_exponent = 2.0
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
