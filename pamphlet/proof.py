@@ -119,6 +119,8 @@ def _walk(box: Any) -> Iterator[Any]:
         b = stack.pop()
         if isinstance(b, B.MarginBox):
             continue
+        if getattr(b, "style", None) is not None and b.style["visibility"] != "visible":
+            continue  # not printed (a hidden copy that keeps room in the flow)
         yield b
         stack.extend(reversed(list(_children(b))))
 

@@ -325,15 +325,25 @@ def headline_fit(layout: LaidOut) -> float:
 
 
 def _lowest(boxes: list[Any], floor: float = 0.0) -> float:
-    """The lowest bottom edge (CSS px) of the leaf boxes under ``boxes``, or ``floor``."""
+    """The lowest bottom edge (CSS px) of the leaf boxes under ``boxes``, or ``floor``. A box of class
+    ``pinned`` (placed at the page's foot, its room kept in the flow by a hidden copy) does not count: the
+    content ends where the flow does."""
     bottom, stack = floor, list(boxes)
     while stack:
         b = stack.pop()
+        if _pinned(b):
+            continue
         if getattr(b, "children", None):
             stack.extend(b.children)
         elif getattr(b, "height", None) is not None and hasattr(b, "position_y"):
             bottom = max(bottom, b.position_y + (b.height or 0))
     return bottom
+
+
+def _pinned(box: Any) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and getattr(box, "element_tag", None) in ("footer", "div", "section") and \
+        "pinned" in (element.get("class") or "").split() and box.style["position"] == "absolute"
 
 
 def content_bottom(page: Any) -> float:

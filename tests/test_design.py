@@ -143,3 +143,21 @@ def test_the_trifold_flap_carries_the_call_to_action_at_its_head_and_the_event_a
     with pikepdf.open(pdf) as doc:
         height = float(doc.pages[4].mediabox[3])
     assert cta_bottom > height * 0.6 and date_top < height * 0.4  # head and foot, not one under the other
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es"])
+def test_a_two_page_leaflets_contact_stands_at_the_foot_of_its_back(example_matrix, lang):
+    """A pinned contact (its room kept after the text by a hidden copy): at the foot of page 2, printed
+    once, with no extra layout pass (the English leaflet still takes one). It stood right under the text,
+    with 54–70 mm of white below it."""
+    from .conftest import PT_PER_MM, matrix_editions
+
+    pdf = example_matrix / f"solidarity-{lang}-leaflet.pdf"
+    ed = matrix_editions(example_matrix)[(lang, "leaflet")]
+    assert ed["pages"] == 2
+    texts = page_texts(pdf)
+    assert sum(t.count("solidarity@example.org") for t in texts) == 1 and "solidarity@example.org" in texts[1]
+    [(_, contact_bottom, _, _)] = text_boxes(pdf, 1, "solidarity@example.org")
+    assert contact_bottom < 35 * PT_PER_MM  # 12 mm margin, the 26 mm QR code beside it (the proof: no overlap)
+    if lang == "en":
+        assert ed["passes"] == 1
