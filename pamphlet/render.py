@@ -324,14 +324,20 @@ def headline_fit(layout: LaidOut) -> float:
     return min(ratios, default=1.0)
 
 
-def _lowest(boxes: list[Any], floor: float = 0.0) -> float:
+def _lowest(boxes: list[Any], floor: float = 0.0, *, natural: bool = False) -> float:
     """The lowest bottom edge (CSS px) of the leaf boxes under ``boxes``, or ``floor``. A box of class
     ``pinned`` (placed at the page's foot, its room kept in the flow by a hidden copy) does not count: the
-    content ends where the flow does."""
+    content ends where the flow does. ``natural``: a column of flex items (a panel that centres or spreads
+    its content, such as a zine's event page) counts as tall as its items stacked, not as far down as it
+    spreads them."""
     bottom, stack = floor, list(boxes)
     while stack:
         b = stack.pop()
         if _pinned(b):
+            continue
+        if natural and b.children and getattr(b, "style", None) is not None and \
+                b.style["display"][-1] == "flex" and b.style["flex_direction"].startswith("column"):
+            bottom = max(bottom, b.content_box_y() + sum(child.margin_height() for child in b.children))
             continue
         if getattr(b, "children", None):
             stack.extend(b.children)
@@ -351,21 +357,22 @@ def content_bottom(page: Any) -> float:
     return min(1.0, _lowest(page._page_box.children) / page.height) if page.height else 1.0
 
 
-def free_below_mm(page: Any) -> float:
+def free_below_mm(page: Any, *, natural: bool = False) -> float:
     """How much of the page's content area (inside its margins) is left empty below its content, in mm."""
     from weasyprint.formatting_structure.boxes import MarginBox
 
     box = page._page_box
     top = box.content_box_y()
-    bottom = _lowest([b for b in box.children if not isinstance(b, MarginBox)], top)
+    bottom = _lowest([b for b in box.children if not isinstance(b, MarginBox)], top, natural=natural)
     return max(0.0, top + box.height - bottom) * 25.4 / 96
 
 
 def page_fill(page: Any) -> float:
-    """How far down its content area (inside the margins) the page's content reaches, 0–1."""
+    """How much of its content area (inside the margins) the page's content takes, 0–1 (centred or spread
+    content counted as stacked: see ``_lowest``)."""
     box = page._page_box
     height = box.height or 1
-    return max(0.0, min(1.0, 1 - free_below_mm(page) * 96 / 25.4 / height))
+    return max(0.0, min(1.0, 1 - free_below_mm(page, natural=True) * 96 / 25.4 / height))
 
 
 def overflow_fraction(layout: LaidOut, limit: int) -> float:
