@@ -161,3 +161,51 @@ def test_a_two_page_leaflets_contact_stands_at_the_foot_of_its_back(example_matr
     assert contact_bottom < 35 * PT_PER_MM  # 12 mm margin, the 26 mm QR code beside it (the proof: no overlap)
     if lang == "en":
         assert ed["passes"] == 1
+
+
+def test_a_headline_word_wider_than_its_panel_is_set_smaller(tmp_path):
+    """US Letter's tri-fold panels are 6 mm narrower than A4's: "SOLIDARIDAD" in the Spanish example's
+    headline and its date ran past the cover panel, which widened into the dead edge (the build failed).
+    The headline is set smaller until its longest word fits; the date breaks after its weekday."""
+    from .conftest import PT_PER_MM, run_cli
+
+    result = run_cli("build", EXAMPLE, "-l", "trifold", "-L", "es", "--paper", "letter", "-o", tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "solidarity-es-trifold.pdf"
+    with pikepdf.open(pdf) as doc:
+        width = float(doc.pages[0].mediabox[2])
+    [(left, _, right, _)] = text_boxes(pdf, 0, "Solidaridad con")
+    assert 11 * PT_PER_MM < left and right < width - 11 * PT_PER_MM  # inside the inset panel and its padding
+    [(_, weekday_bottom, _, _)] = text_boxes(pdf, 0, "sábado,")
+    [(_, _, _, rest_top)] = text_boxes(pdf, 0, "12 de diciembre de 2026")
+    assert rest_top <= weekday_bottom + 1  # on the line below
+
+
+def test_a_line_past_its_box_fails_the_proof():
+    """A word wider than its column (kept on one line) would print over the next column, or white on white
+    beside a colour field: render finds it, the proof refuses the edition."""
+    from pamphlet import proof, render
+    from pamphlet.errors import ProofError
+
+    html = ("<style>@page { size: A6; margin: 10mm } .col { width: 30mm } p { white-space: nowrap }</style>"
+            "<div class=col><p>fits</p><p>Donaudampfschifffahrtsgesellschaft</p></div>")
+    laid = render.lay_out(html, EXAMPLE.parent, [])
+    [line] = render.overflowing_lines(laid)
+    assert line.page == 1 and line.text == "Donaudampfschifffahrtsgesellschaft" and line.ratio > 1.5
+    with pytest.raises(ProofError, match='page 1: "Donaudampfschifffahrtsgesellschaft" runs past the edge'):
+        proof.prove("x", laid, body=[], fields={}, where=None, safe_margin=None, allowed_blank=0)
+
+
+def test_code_wraps_unhyphenated_at_the_columns_edge(tmp_path):
+    """A fenced command longer than the column ran off the page (and the build failed on the dead edge)."""
+    from .conftest import copy_project, run_cli
+
+    proj = copy_project(EXAMPLE.parent / "tests" / "fixtures" / "notice", tmp_path / "p")
+    command = "curl -X POST https://example.org/api/v1/tenants/meetings/2026-12-03/registrations?name=everyone"
+    with (proj / "en.md").open("a", encoding="utf-8") as fh:
+        fh.write(f"\n```\n{command}\n```\n")
+    result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    [page] = page_texts(tmp_path / "out" / "notice-en-leaflet.pdf")
+    assert "".join(command.split()) in "".join(page.split())  # whole, no hyphen added, broken only at the edge
+    assert "\n" in page[page.index("curl"):page.index("everyone")]

@@ -34,6 +34,24 @@ def test_dates_per_locale(code, date, time):
     assert facts.time(T) == time
 
 
+@pytest.mark.parametrize(
+    ("code", "parts"),
+    [
+        ("es", ["sábado,", "12 de diciembre de 2026"]),
+        ("el", ["Σάββατο", "12 Δεκεμβρίου 2026"]),
+        ("ar", ["السبت،", "١٢ ديسمبر ٢٠٢٦"]),
+        ("hu", ["2026. december 12.,", "szombat"]),  # the weekday last
+        ("ja", ["2026年12月12日土曜日"]),  # no space beside the weekday: whole (CJK breaks anywhere anyway)
+    ],
+)
+def test_a_date_breaks_only_after_its_weekday(code, parts):
+    """A narrow panel may break a long date ("sábado, 12 de diciembre de 2026" ran past the US Letter
+    tri-fold's cover), but only between the weekday and the rest: the parts join back into the date."""
+    facts = i18n.facts(code)
+    assert facts.date_parts(D) == parts
+    assert " ".join(parts) == facts.date(D)
+
+
 def test_arabic_digits_are_configurable():
     assert i18n.facts("ar", digits={"ar": "latn"}).date(D) == "السبت، 12 ديسمبر 2026"
     assert i18n.facts("fa").number(2026) == "۲۰۲۶"
