@@ -317,10 +317,13 @@ def overflowing_lines(layout: LaidOut) -> list[Overflow]:
 
 
 def headline_fit(layout: LaidOut) -> float:
-    """How much the headline (``h1.title``) must shrink for its widest line to fit: 1.0 when every line fits,
-    else the ratio of the room to that line's width. A headline is never hyphenated, so a long word in large
-    display type (the Greek "Οικουμενική" on a tri-fold's cover) runs past the panel's edge."""
-    ratios = [1 / o.ratio for o in overflowing_lines(layout) if o.tag == "h1" and "title" in o.classes.split()]
+    """How much the display type (the headline, ``h1.title``, and the call to action's head, ``.cta-head``:
+    both sized by ``title_rem``) must shrink for its widest line to fit: 1.0 when every line fits, else the
+    ratio of the room to that line's width. Display type is never hyphenated, so a long word (the Greek
+    "Οικουμενική" on a tri-fold's cover, the Russian "Присоединяйтесь" on its narrow flap) runs past the
+    panel's edge."""
+    ratios = [1 / o.ratio for o in overflowing_lines(layout)
+              if (o.tag == "h1" and "title" in o.classes.split()) or "cta-head" in o.classes.split()]
     return min(ratios, default=1.0)
 
 

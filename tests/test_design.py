@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pikepdf
@@ -209,3 +210,21 @@ def test_code_wraps_unhyphenated_at_the_columns_edge(tmp_path):
     [page] = page_texts(tmp_path / "out" / "notice-en-leaflet.pdf")
     assert "".join(command.split()) in "".join(page.split())  # whole, no hyphen added, broken only at the edge
     assert "\n" in page[page.index("curl"):page.index("everyone")]
+
+
+def test_a_call_to_action_head_wider_than_the_flap_is_set_smaller(tmp_path):
+    """The Russian declaration with 60 more words on a tri-fold: enlarged to fill, "Присоединяйтесь" (the
+    call to action's head) was wider than the narrow flap, which widened into the dead edge (the build
+    failed). Display type no longer grows with the fill and shrinks to fit its panel."""
+    from .conftest import copy_project, run_cli
+
+    proj = copy_project(EXAMPLE.parent / "tests" / "fixtures" / "corpus", tmp_path / "p")
+    ru = proj / "ru.md"
+    words = ru.read_text(encoding="utf-8").split("---", 2)[2].replace(">", "").split()
+    with ru.open("a", encoding="utf-8") as fh:
+        fh.write("\n\n" + " ".join((words * 5)[:60]) + ".\n")
+    result = run_cli("build", proj, "-l", "trifold", "-L", "ru", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "built" and ed["scale"] > 1.2, ed
+    assert "Присоединяйтесь" in page_texts(tmp_path / "out" / "corpus-ru-trifold.pdf")[4]  # the flap
