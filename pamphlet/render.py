@@ -378,6 +378,30 @@ def page_fill(page: Any) -> float:
     return max(0.0, min(1.0, 1 - free_below_mm(page, natural=True) * 96 / 25.4 / height))
 
 
+def text_pages(layout: LaidOut) -> float:
+    """How many pages' height the body's lines take (the lines in ``<main>``, outside the sections a short
+    text's event or call to action is given, ``role-*``), in page heights."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox
+
+    total = 0.0
+    for page in layout.document.pages:
+        height = page._page_box.height or 1
+        stack: list[tuple[Any, bool]] = [(page._page_box, False)]
+        while stack:
+            box, inside = stack.pop()
+            if isinstance(box, MarginBox):
+                continue
+            element = getattr(box, "element", None)
+            if element is not None and any(c.startswith("role-") for c in (element.get("class") or "").split()):
+                continue
+            inside = inside or getattr(box, "element_tag", None) == "main"
+            if isinstance(box, LineBox):
+                total += box.height / height if inside else 0.0
+                continue
+            stack.extend((child, inside) for child in getattr(box, "children", None) or [])
+    return total
+
+
 def overflow_fraction(layout: LaidOut, limit: int) -> float:
     """Roughly which share of the text lies beyond page ``limit``."""
     pages = layout.document.pages
