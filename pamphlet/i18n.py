@@ -96,6 +96,9 @@ BASE_LINE_HEIGHT = 1.42
 #: sits tight; faces with lower case, marks above and below need room so accents clear the line above.
 DISPLAY_LINE_HEIGHT = {"Bebas Neue": 0.92, CONDENSED: 1.02, "Noto Kufi Arabic": 1.3, "Noto Naskh Arabic": 1.3,
                        "Noto Nastaliq Urdu": 1.9, "Noto Sans Hebrew ExtraCondensed": 1.1, "Noto Sans Hebrew": 1.1}
+# Faces whose lower-case letters are capitals: text set in them is upper-cased by CSS too, so that the
+# language's own rules apply (Bebas Neue draws a Turkish "i" as a dotless "I": "BEYANNAMESI", not "BEYANNAMESİ").
+CAPS_FACES = {"Bebas Neue"}
 
 # --- languages -----------------------------------------------------------------
 
@@ -479,6 +482,11 @@ class LangFacts:
         face = self.fonts["display"][0] if self.fonts.get("display") else ""
         base = DISPLAY_LINE_HEIGHT.get(face, 1.02 if self.cased else 1.25)
         return f"{base * self.display_line_factor:.3g}"
+
+    @property
+    def display_caps(self) -> bool:
+        """The display face draws capitals only: set display text ``text-transform: uppercase``."""
+        return bool(self.fonts.get("display")) and self.fonts["display"][0] in CAPS_FACES
 
     @property
     def counter_style(self) -> str:

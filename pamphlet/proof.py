@@ -53,7 +53,8 @@ def _norm(text: str) -> str:
     """Letters, marks and digits only (digits as ASCII), case-folded: hyphens, spaces, quotes,
     isolates and soft hyphens drop out, so a word broken across lines reads as one."""
     out = []
-    for ch in unicodedata.normalize("NFKC", text).casefold():
+    # Upper-cased by the language's rules (Turkish "ı" → "I", "i" → "İ"), a word must still match its source.
+    for ch in unicodedata.normalize("NFKC", text).casefold().replace("ı", "i").replace("\u0307", ""):
         cat = unicodedata.category(ch)
         if cat[0] in "LM":
             out.append(ch)

@@ -45,8 +45,9 @@ MESSAGES = [("event date label", "When"), ("event time label", "Time"), ("event 
 
 
 def norm(text: str) -> str:
-    """Compare text as a reader would: NFC, no case, no vowel marks Arabic leaves optional, no breaks."""
-    text = unicodedata.normalize("NFC", text).replace("’", "'").casefold()
+    """Compare text as a reader would: NFC, no case (Turkish "ı" and "I" too), no vowel marks Arabic leaves
+    optional, no breaks."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").casefold().replace("ı", "i")
     text = re.sub("[\u064b-\u0652\u0670]", "", text)  # harakat: extracted apart from their letter
     return re.sub(r"[\s\u00ad\u2010\u2011\-\u2066-\u2069\u200e\u200f]+", "", text)
 
@@ -331,3 +332,14 @@ def test_native_digits_follow_the_digits_setting():
     hi = i18n.facts("hi", digits={"hi": "deva"})
     assert "२०२६" in hi.date(dt.date(2026, 12, 10)) and hi.counter_style == "devanagari"
     assert i18n.facts("bn", digits={"bn": "latn"}).number(12) == "12"
+
+
+def test_turkish_capitals_keep_their_dots(udhr_build):
+    """Bebas Neue draws capitals only, and its "i" is a dotless "I": the Turkish headline printed
+    "BEYANNAMESI" and the call to action "BIZE KATILIN". Display text in a capitals-only face is upper-cased
+    by CSS, by the language's rules: "i" becomes "İ", "ı" stays "I"."""
+    out, editions = udhr_build
+    text = _pdf_text(out / "udhr-tr-leaflet.pdf")
+    assert "BEYANNAMESİ" in text and "BİZE KATILIN" in text and "HAKLARI" in text, text[:200]
+    assert "BEYANNAMESI" not in text
+    assert i18n.facts("tr").display_caps and not i18n.facts("el").display_caps  # Greek: a face with lower case
