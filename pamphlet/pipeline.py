@@ -217,6 +217,20 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     return None
 
 
+def _too_short(prepared: Prepared, fitted: Fitted) -> list[str]:
+    """A booklet pads a short text where a zine or a tri-fold refuses it: say so when its text would not
+    fill half a page (the 25-word notice: four lines on page 2 of four)."""
+    from . import render
+
+    if not prepared.layout.blank_ok:
+        return []
+    share = render.text_pages(fitted.laid)
+    if share >= 0.5:
+        return []
+    return [f"{prepared.spec.name}: the text fills about {max(5, round(share * 20) * 5)} % of a page in a "
+            f"{fitted.laid.pages}-page {prepared.layout.name}; a leaflet or a handbill suits a text this short"]
+
+
 def _make_excerpt(prepared: Prepared) -> None:
     """The handbill of a text too long for it prints the lede and pull quotes, else the first paragraph."""
     prepared.excerpt = True
@@ -315,7 +329,7 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
         outcome.prepared = prepared
         result.direction, result.binding = prepared.facts.direction, prepared.facts.binding
         fitted = lay_out(project, prepared, opts)
-        result.warnings = list(prepared.warnings)
+        result.warnings = list(prepared.warnings) + _too_short(prepared, fitted)
         outcome.fitted = fitted
         outcome.fetched = [str(p) for p in fitted.laid.fetched]
         result.scale, result.passes = fitted.scale, fitted.passes

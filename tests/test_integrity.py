@@ -295,6 +295,9 @@ def test_a_zine_of_short_sections_is_enlarged_until_its_fullest_page_is_full(cor
 def test_a_short_booklet_gives_its_call_to_action_a_page_rather_than_ship_a_blank(notice_a4):
     ed = notice_a4[("en", "booklet")]
     assert ed["pages"] == 4 and ed["blank_pages"] == 0, ed
+    # Built, unlike a zine or a tri-fold of it, but with a word that a booklet is too big for four lines.
+    assert ed["warnings"] == ["en/booklet: the text fills about 15 % of a page in a 4-page booklet; a leaflet or "
+                              "a handbill suits a text this short"], ed["warnings"]
     texts = page_texts(Path(ed["path"]))
     assert "Rents are rising again" in texts[1]
     assert "Come along" in texts[2] and "Thursday, December 3, 2026" in texts[2]
