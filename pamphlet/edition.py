@@ -133,6 +133,10 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "contact": {"email": contact.email, "web": contact.web, "web_display": web_display, "phone": contact.phone,
                     "social": contact.social},
         "qr": _qr(cfg.qr, cfg.theme.ink) if cfg.qr else None,
+        # Anything for the contact block (a group may print none): without it a back cover or panel that
+        # carries only the contact would ship blank, so the templates move the call to action or the event there.
+        "has_contact": bool(cfg.qr or meta.get("organiser") or meta.get("contact") or contact.email or contact.web
+                            or contact.phone or contact.social),
         "qr_target": cfg.qr,
         "theme": cfg.theme,
         "fonts": {role: Markup(_css_stack(names)) for role, names in facts.fonts.items()},

@@ -140,7 +140,7 @@ LANGUAGES: dict[str, Language] = {
     "pa": Language("Punjabi (Gurmukhi)", "gurmukhi", None, "“”‘’"),
     "ta": Language("Tamil", "tamil", None, "“”‘’"),
     "vi": Language("Vietnamese", "latin", None, "“”‘’", fonts={"display": (CONDENSED,)}, line=1.05,
-                   display_line=1.1),
+                   display_line=1.2),  # stacked marks ("quyền") under a descender ("giới")
     "tl": Language("Tagalog", "latin", None, "“”‘’"),
     "pl": Language("Polish", "latin", "pl", "„”«»"),
     "ro": Language("Romanian", "latin", "ro", "„”«»"),

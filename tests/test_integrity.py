@@ -21,7 +21,7 @@ import pytest
 
 from pamphlet.proof import source_blocks
 
-from .conftest import FIXTURES, PT_PER_MM, copy_project, page_texts, run_cli, shared_dir, text_boxes
+from .conftest import EXAMPLE, FIXTURES, PT_PER_MM, copy_project, page_texts, run_cli, shared_dir, text_boxes
 
 LAYOUTS = ["leaflet", "booklet", "zine", "trifold", "handbill"]
 CORPUS = FIXTURES / "corpus"
@@ -314,3 +314,27 @@ def test_the_printing_notes_name_the_editions_when_one_layout_prints_two_ways(co
     notes = [line for line in result.stdout.splitlines() if line.startswith("leaflet")]
     assert notes == ["leaflet (ar, el, fa, ru): print on one side; no folding",
                      "leaflet (en): print double-sided, flip on long edge; no folding"], notes
+
+
+def test_a_group_that_prints_no_contact_gets_no_blank_panel(tmp_path):
+    """No contact, no QR code, no organiser (a group that stays anonymous): the tri-fold's back panel and
+    a short booklet's back cover carried only the contact and shipped blank, so the proof failed them.
+    The event takes the tri-fold's back, the call to action the booklet's back cover."""
+    import re
+
+    long, short = copy_project(EXAMPLE.parent / "content", tmp_path / "long"), copy_project(NOTICE, tmp_path / "short")
+    for proj in (long, short):
+        config = proj / "pamphlet.yaml"
+        text = re.sub(r"(?ms)^contact:\n(  .*\n)+", "", config.read_text())
+        config.write_text(re.sub(r"(?m)^qr:.*\n", "", text))
+        for md in proj.glob("*.md"):
+            md.write_text(re.sub(r"(?m)^organiser:.*\n", "", md.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("build", long, "-L", "en", "-l", "all", "-o", tmp_path / "out", "--json")
+    eds = {e["layout"]: e for e in json.loads(result.stdout)["editions"]}
+    assert {k: e["status"] for k, e in eds.items()} == dict.fromkeys(LAYOUTS, "built"), eds
+    back = " ".join(page_texts(Path(eds["trifold"]["path"]))[5].split())  # the date may break after its weekday
+    assert "Saturday, December 12, 2026" in back and "Market Square" in back
+    result = run_cli("build", short, "-l", "booklet", "-o", tmp_path / "out-short", "--json")
+    [ed] = json.loads(result.stdout)["editions"]
+    assert ed["status"] == "built" and ed["pages"] == 4, ed
+    assert "Come along" in page_texts(Path(ed["path"]))[3]
