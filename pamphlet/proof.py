@@ -120,7 +120,7 @@ def _walk(box: Any) -> Iterator[Any]:
         b = stack.pop()
         if isinstance(b, B.MarginBox):
             continue
-        if getattr(b, "style", None) is not None and b.style["visibility"] != "visible":
+        if render.hidden(b):
             continue  # not printed (a hidden copy that keeps room in the flow)
         yield b
         stack.extend(reversed(list(_children(b))))

@@ -294,7 +294,7 @@ def overflowing_lines(layout: LaidOut) -> list[Overflow]:
         stack: list[tuple[Any, float]] = [(page._page_box, float(page._page_box.width or 0) or 1e9)]
         while stack:
             box, room = stack.pop()
-            if isinstance(box, MarginBox):
+            if isinstance(box, MarginBox) or hidden(box):
                 continue
             if not isinstance(box, LineBox):
                 room = min(room, box.width) if getattr(box, "width", None) else room
@@ -309,10 +309,8 @@ def overflowing_lines(layout: LaidOut) -> list[Overflow]:
                     edges += [leaf.position_x, leaf.position_x + leaf.width]
                     text.append(getattr(leaf, "text", "") or "")
             if edges and max(edges) - min(edges) > room + 0.5:
-                element = box.element
                 found.append(Overflow(number, "".join(reversed(text)).strip(), box.element_tag or "",
-                                      (element.get("class") or "") if element is not None else "",
-                                      (max(edges) - min(edges)) / room))
+                                      " ".join(_classes(box)), (max(edges) - min(edges)) / room))
     return found
 
 
@@ -349,10 +347,19 @@ def _lowest(boxes: list[Any], floor: float = 0.0, *, natural: bool = False) -> f
     return bottom
 
 
-def _pinned(box: Any) -> bool:
+def _classes(box: Any) -> list[str]:
+    """The class names of the element ``box`` was made for ([] for anonymous boxes)."""
     element = getattr(box, "element", None)
-    return element is not None and getattr(box, "element_tag", None) in ("footer", "div", "section") and \
-        "pinned" in (element.get("class") or "").split() and box.style["position"] == "absolute"
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def hidden(box: Any) -> bool:
+    """Laid out but not printed (a hidden copy that keeps room in the flow)."""
+    return getattr(box, "style", None) is not None and box.style["visibility"] != "visible"
+
+
+def _pinned(box: Any) -> bool:
+    return "pinned" in _classes(box) and box.style["position"] == "absolute"
 
 
 def content_bottom(page: Any) -> float:
@@ -391,8 +398,7 @@ def text_pages(layout: LaidOut) -> float:
             box, inside = stack.pop()
             if isinstance(box, MarginBox):
                 continue
-            element = getattr(box, "element", None)
-            if element is not None and any(c.startswith("role-") for c in (element.get("class") or "").split()):
+            if any(c.startswith("role-") for c in _classes(box)):
                 continue
             inside = inside or getattr(box, "element_tag", None) == "main"
             if isinstance(box, LineBox):
@@ -502,8 +508,7 @@ def _body_part(box: Any) -> str | None:
     """``main`` for the ``<main>`` element, ``lede`` for a lede set apart (both grow with the type)."""
     if getattr(box, "element_tag", None) == "main":
         return "main"
-    element = getattr(box, "element", None)
-    if element is not None and box.element_tag in ("p", "div") and "lede" in (element.get("class") or "").split():
+    if getattr(box, "element_tag", None) in ("p", "div") and "lede" in _classes(box):
         return "lede"
     return None
 
