@@ -54,6 +54,7 @@ test-deps:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip uninstall -q -y pamphlet 2>/dev/null || true  # the distribution was called 'pamphlet' before 0.2
 	$(BIN)/python -m pip install -q -e '.[test,dev]'
 	touch $(STAMP)
 

@@ -212,7 +212,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) ->
     )
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:  # type: ignore[arg-type]
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err.rich, transient=True) as progress:
         task = progress.add_task("building", total=None)
 
         def tick(r, done: int, total: int) -> None:  # noqa: ANN001

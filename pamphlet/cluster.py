@@ -51,7 +51,7 @@ MAX_BUNDLE = 256 * 1024 * 1024
 #: Seconds to wait for the scheduler to answer, and for a first worker to join it.
 CONNECT_TIMEOUT = 10
 WORKERS_TIMEOUT = 30
-INSTALL_HINT = "pip install pamphlet[dask]"
+INSTALL_HINT = "pip install '.[dask]' in your pamphlet checkout (or: pipx inject pamphlet-builder distributed)"
 
 
 # --- the project, packed -------------------------------------------------------------------------

@@ -176,12 +176,18 @@ class LazyConsole:
             return
         self.__getattr__("print")(*objects, markup=markup, **options)
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def rich(self) -> Any:
+        """The real ``rich.console.Console`` (created on first use): what Rich's own objects, like a
+        progress bar, must be given — they use it as a context manager and swap it into ``sys.stderr``."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich, name)
 
 
 _TAG_LIKE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
