@@ -21,9 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from weasyprint.formatting_structure import boxes as B
-
 from . import markdown, render
+from ._weasy import boxes as B
 from .errors import ProofError
 from .layouts import SAFE_MARGIN
 from .render import LaidOut

@@ -19,19 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from . import hyphenation, native
+from ._weasy import HTML, Document, FatalURLFetchingError, FontConfiguration, URLFetcher, URLFetcherResponse
+from ._weasy import boxes as _boxes
+from .errors import FetchError, RenderError
 
-# Before WeasyPrint is imported: its native libraries resolve without ~50 shell-outs (native.py),
-# and Pyphen reads parsed dictionaries from the on-disk cache (hyphenation.py). Same output.
-native.install()
-hyphenation.install()
-
-from weasyprint import HTML  # noqa: E402
-from weasyprint.document import Document  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
-
-from .errors import FetchError, RenderError  # noqa: E402
+LineBox, MarginBox, ReplacedBox = _boxes.LineBox, _boxes.MarginBox, _boxes.ReplacedBox
 
 log = logging.getLogger(__name__)
 
@@ -287,7 +279,6 @@ class Overflow:
 
 def overflowing_lines(layout: LaidOut) -> list[Overflow]:
     """Every line whose text is wider than the narrowest box it stands in (margin boxes aside)."""
-    from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
     found = []
     for number, page in enumerate(layout.document.pages, start=1):
@@ -369,7 +360,6 @@ def content_bottom(page: Any) -> float:
 
 def free_below_mm(page: Any, *, natural: bool = False) -> float:
     """How much of the page's content area (inside its margins) is left empty below its content, in mm."""
-    from weasyprint.formatting_structure.boxes import MarginBox
 
     box = page._page_box
     top = box.content_box_y()
@@ -388,7 +378,6 @@ def page_fill(page: Any) -> float:
 def text_pages(layout: LaidOut) -> float:
     """How many pages' height the body's lines take (the lines in ``<main>``, outside the sections a short
     text's event or call to action is given, ``role-*``), in page heights."""
-    from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
     total = 0.0
     for page in layout.document.pages:
@@ -427,7 +416,6 @@ class PlacedImage:
 
 def placed_images(layout: LaidOut) -> list[PlacedImage]:
     """Raster images as laid out, with their effective print resolution."""
-    from weasyprint.formatting_structure.boxes import ReplacedBox
 
     found = []
     for number, page in enumerate(layout.document.pages, start=1):
@@ -516,7 +504,6 @@ def _body_part(box: Any) -> str | None:
 def extent(layout: LaidOut) -> Extent:
     """The body's extent (the ``<main>`` element, with a lede set apart before it), or the whole document's
     when there is no body to measure."""
-    from weasyprint.formatting_structure.boxes import MarginBox
 
     spans: dict[str, list[float]] = {"main": [], "lede": []}
     pages = layout.document.pages

@@ -377,3 +377,64 @@ def test_an_up_to_date_rebuild_into_a_pipe_imports_no_rich(tmp_path):
     code, modules = _up_to_date_rebuild(tmp_path)
     assert code == 0
     assert not {m for m in modules if m.split(".")[0] == "rich"}
+
+
+# --- the start-up patches, whichever module comes first -----------------------------------------------
+
+def _modules() -> list[str]:
+    package = ROOT / "pamphlet"
+    names = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] in ("__main__",):
+            continue
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+@linux_only
+def test_every_module_imported_first_installs_the_patches_before_weasyprint() -> None:
+    """Importing any pamphlet module first, then laying out, never imports WeasyPrint unpatched (an unpatched
+    import costs ~50 compiler and linker shell-outs: `proof.py` once imported WeasyPrint on its own).
+
+    One interpreter forks a fresh child per module; the child notes whether the patches are in place when
+    WeasyPrint's import starts, and stops that import there (the answer is known; the import itself costs
+    ~0.4 s a module)."""
+    code = """
+        import ctypes.util, importlib, os, sys
+
+        class Known(ImportError):
+            pass
+
+        class Watch:
+            def find_spec(self, name, path=None, target=None):
+                if name == "weasyprint":
+                    from pamphlet import native
+                    os.write(1, f"{sys.argv[-1]} {ctypes.util.find_library is native.find_library}\\n".encode())
+                    raise Known(name)
+                return None
+
+        for name in sys.argv[1:]:
+            pid = os.fork()
+            if pid == 0:
+                sys.argv.append(name)
+                sys.meta_path.insert(0, Watch())
+                try:
+                    for module in (name, "pamphlet.render"):
+                        importlib.import_module(module)
+                except Known:
+                    os._exit(0)
+                except ImportError as exc:  # an optional extra (distributed) this machine lacks
+                    os._exit(0 if "distributed" in str(exc) else 3)
+                os._exit(4)  # pamphlet.render imported without WeasyPrint?
+            _, status = os.waitpid(pid, 0)
+            if status:
+                print(name, "exit", status)
+    """
+    names = _modules()
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *names], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    seen = dict(line.rsplit(" ", 1) for line in proc.stdout.splitlines())
+    assert set(seen) >= set(names) - {n for n in names if n.startswith("pamphlet.cluster")}, proc.stdout
+    assert {name for name, patched in seen.items() if patched != "True"} == set(), proc.stdout
