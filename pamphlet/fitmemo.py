@@ -30,14 +30,13 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from . import __version__
+from .cache import code_digest
 from .memo import cache_root, library_version
+from .output import cache_write_json
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +68,6 @@ def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min
     h = hashlib.sha256(json.dumps([FORMAT, __version__, code_digest(), library_version("weasyprint"),
                                    library_version("pyphen"), layout, paper, fit, pages, min_scale, project]).encode())
     h.update(html.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
-@cache
-def code_digest() -> str:
-    """pamphlet's modules by name, size and mtime: a changed fitting rule must not replay old decisions."""
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(here.rglob("*.py")):
-        st = path.stat()
-        h.update(f"{path.relative_to(here)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
@@ -140,24 +128,16 @@ def _plausible(d: Decisions) -> bool:
 def remember(digest: str, decisions: Decisions) -> None:
     """Store ``decisions`` under ``digest``; a cache that cannot be written only costs passes next time."""
     folder = _folder()
-    data: dict[str, Any] = {"format": FORMAT, **asdict(decisions)}
+    if not cache_write_json(folder / f"{digest}.json", {"format": FORMAT, **asdict(decisions)}):
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".fit.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False)
-            os.replace(tmp, folder / f"{digest}.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         _prune(folder, digest)
     except OSError as exc:
-        log.debug("cannot remember a fit in %s: %s", folder, exc)
+        log.debug("cannot prune the fit cache in %s: %s", folder, exc)
 
 
 def _prune(folder: Path, digest: str) -> None:
-    """Keep at most MAX_ENTRIES files (checked on about one write in 64: those whose digest starts with 0–3)."""
+    """Keep at most MAX_ENTRIES files (checked on about one write in four: those whose digest starts with 0–3)."""
     if digest[0] not in "0123":
         return
     entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]

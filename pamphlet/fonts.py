@@ -10,17 +10,14 @@ character of an edition is checked against its stack before rendering.
 from __future__ import annotations
 
 import json
-import logging
-import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, GlyphError, Location
+from .output import cache_write_json
 from .resources import fonts_dir
-
-log = logging.getLogger(__name__)
 
 FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
 # Characters a layout never shows as glyphs (controls, joiners, marks of direction).
@@ -45,8 +42,9 @@ def _cache_file() -> Path:
 class _FaceCache:
     """Font names and coverage, remembered across runs by path, size and mtime.
 
-    Reading 17 cmaps with fontTools costs ~0.1 s per process; the build runs in
-    fresh processes, so this is worth keeping on disk. A broken cache is ignored.
+    Reading the bundled fonts' cmaps with fontTools costs ~0.1 s per process; the build runs in
+    fresh processes, so this is worth keeping on disk. A broken cache is ignored, an unwritable one
+    only costs the reading again.
     """
 
     def __init__(self) -> None:
@@ -74,16 +72,8 @@ class _FaceCache:
         return face, cmap
 
     def save(self) -> None:
-        if not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.data), encoding="utf-8")
-            os.replace(tmp, self.path)
+        if self.dirty and cache_write_json(self.path, self.data):
             self.dirty = False
-        except OSError:
-            pass
 
 
 def _ranges(cps: frozenset[int]) -> list[tuple[int, int]]:

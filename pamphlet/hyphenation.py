@@ -24,11 +24,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pyphen
+
+from .output import cache_write
 
 log = logging.getLogger(__name__)
 
@@ -120,19 +121,6 @@ def decode(text: str, key: dict[str, Any]) -> dict[str, Entry]:
     return dict(zip(names, map(entries.__getitem__, index), strict=True))
 
 
-def _write(path: Path, text: str) -> None:
-    """Temp file + rename, so a reader (another worker) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class CachedHyphDict(_ORIGINAL_HYPHDICT):  # type: ignore[misc, valid-type]
     """``pyphen.HyphDict`` that reads its parsed patterns from the disk cache when it can."""
 
@@ -153,10 +141,7 @@ class CachedHyphDict(_ORIGINAL_HYPHDICT):  # type: ignore[misc, valid-type]
             self.maxlen = max(map(len, self.patterns))
             return
         super().__init__(path)
-        try:
-            _write(file, encode(self.patterns, key))
-        except OSError as exc:
-            log.debug("cannot write hyphenation cache %s: %s", file, exc)
+        cache_write(file, encode(self.patterns, key))  # atomic: another worker never reads half a file
 
 
 def install() -> None:

@@ -182,16 +182,6 @@ _DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "b
 #: CSS counter style (WeasyPrint's predefined ones) for page numbers in each digit system.
 COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "beng": "bengali", "deva": "devanagari"}
 
-# Kept for code that read the old module-level tables.
-DEFAULT_FONTS: dict[str, dict[str, list[str]]] = {
-    name: {"body": list(s.body), "heading": list(s.heading), "display": list(s.display)}
-    for name, s in SCRIPTS.items() if s.body}
-SIZE_FACTOR = {name: s.size for name, s in SCRIPTS.items() if s.size != 1.0}
-NO_CASE_SCRIPTS = {name for name, s in SCRIPTS.items() if not s.cased}
-QUOTES = {code: row.quotes for code, row in LANGUAGES.items()}
-DEFAULT_DIGITS = {code: row.digits for code, row in LANGUAGES.items() if row.digits != "latn"}
-
-
 def base_lang(code: str) -> str:
     return code.split("-")[0].lower()
 

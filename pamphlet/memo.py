@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import logging
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+from .output import cache_write_json
 
 FORMAT = 1
 MAX_ENTRIES = 256  # per kind; the oldest go first
@@ -76,19 +74,7 @@ def _load(kind: str) -> dict[str, Any]:
 
 
 def _save(kind: str, store: dict[str, Any]) -> None:
-    path = _file(kind)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, "entries": store}, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        log.debug("cannot write %s: %s", path, exc)
+    cache_write_json(_file(kind), {"format": FORMAT, "entries": store})
 
 
 def remembered(kind: str, key: Sequence[Any], compute: Callable[[], str], *, library: str) -> str:

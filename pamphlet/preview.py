@@ -20,9 +20,8 @@ one document at a time (``watch --serve`` calls this from its build loop only).
 from __future__ import annotations
 
 import io
-import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -34,10 +33,7 @@ from .output import atomic_write
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
-    from .pipeline import BuildOptions, EditionResult
-    from .project import Project
-
-log = logging.getLogger(__name__)
+    from .pipeline import EditionResult
 
 PAGE_DPI = 96          # reading pages: a page on screen at its real size
 SHEET_DPI = 150        # printer sheets: enough for 0.25 pt guides and small type
@@ -268,22 +264,7 @@ def write_pictures(pictures: EditionPictures, out: Path) -> EditionPreview:
                           [folder / p.name for p in pictures.sheets], contact)
 
 
-OnResult = Callable[["EditionResult", int, int], None]
-
-
 def write_previews(results: list[EditionResult], out: Path) -> list[EditionPreview]:
     """Picture every edition that has PDFs (built now or up to date); failed ones are skipped."""
     return [write_pictures(render_edition(r), out) for r in results if r.status != "failed" and r.path]
 
-
-def preview(project: Project, opts: BuildOptions, out: Path,
-            on_result: OnResult | None = None) -> tuple[list[EditionResult], list[EditionPreview]]:
-    """Build what is out of date (up-to-date editions are reused), then picture every built edition.
-
-    Returns the build results (failures included, for the caller to report) and
-    the previews of the editions that have PDFs.
-    """
-    from . import batch
-
-    results = batch.build(project, opts, on_result)
-    return results, write_previews(results, out)
