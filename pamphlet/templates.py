@@ -128,7 +128,21 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     # Left-to-right runs (e-mail, links, phone numbers) inside any text: Unicode isolates,
     # since WeasyPrint supports neither `unicode-bidi: embed` nor `isolate`.
     env.filters["ltr"] = lambda v: f"\u2066{v}\u2069" if v else v
+    env.filters["balance"] = balance
     return env
+
+
+def balance(text: Any) -> Any:
+    """A headline that never ends on one word: its last two words held together by a no-break space, when
+    it has three words or more (WeasyPrint has no ``text-wrap: balance``; a typesetter does this by hand).
+    A pair too wide for its panel is caught like any long word: the headline is shrunk to fit."""
+    if not text:
+        return text
+    words = str(text).split(" ")
+    if len(words) < 3 or not words[-1] or not words[-2]:
+        return text
+    joined = " ".join(words[:-2]) + " " + words[-2] + "\u00a0" + words[-1]
+    return type(text)(joined) if hasattr(text, "__html__") else joined
 
 
 def _template_frame(exc: BaseException) -> str | None:
