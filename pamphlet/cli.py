@@ -1,7 +1,9 @@
 """The command line: parse options, call the library, print. Nothing else prints.
 
 Every ``PamphletError`` becomes ``error: …`` and ``hint: …`` on stderr with
-exit code 1 — never a traceback for a problem in the user's input.
+exit code 1 — never a traceback for a problem in the user's input. One printer
+(``_failure``) writes every failure, and each option shared by several commands
+is declared once (``LayoutOpt``, ``LangOpt``, …), so their help cannot drift.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperArgument, TyperCommand
 
 from . import __version__
+from .errors import plural
 from .leancli import LazyConsole, LeanGroup, Table, escape  # Rich and Pydantic load only when needed
 
 _APP = {"cls": LeanGroup, "add_completion": False, "no_args_is_help": True, "rich_markup_mode": None,
@@ -26,11 +29,49 @@ app = typer.Typer(**_APP)  # type: ignore[arg-type]
 out = LazyConsole()
 err = LazyConsole(stderr=True, soft_wrap=True)
 
+class _Command(TyperCommand):
+    """A command whose arguments show their name alone in ``--help`` (``PROJECT``, not ``PROJECT <path>``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+
+
+# --- options shared by several commands: declared once ----------------------------------------------
+
+ProjectArg = Annotated[Optional[Path], typer.Argument(
+    metavar="PROJECT", show_default=False, help="Project folder (default: this folder).")]
+ExampleOpt = Annotated[bool, typer.Option(
+    "--example", help="Use the bundled example instead of a project folder.")]
+LayoutOpt = Annotated[Optional[list[str]], typer.Option(
+    "-l", "--layout", metavar="LAYOUT",
+    help="Only this layout (repeatable; 'all' for every one). Default: the project's layouts.")]
+LangOpt = Annotated[Optional[list[str]], typer.Option(
+    "-L", "--lang", metavar="LANG", help="Only this language (repeatable; 'all' for every one). Default: every language.")]
+VariantOpt = Annotated[Optional[list[str]], typer.Option(
+    "-V", "--variant", metavar="ID",
+    help="Only this variant, by its id in the variants table (repeatable). Default: every variant.")]
+PaperOpt = Annotated[Optional[str], typer.Option(
+    "--paper", metavar="PAPER", help="Paper size: a4 or letter (default: the project's).")]
+OutOpt = Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="Folder for the PDFs.")]
+JobsOpt = Annotated[Optional[int], typer.Option(
+    "-j", "--jobs", metavar="N", min=1, max=64,
+    help="Worker processes (default: one per CPU, or $PAMPHLET_JOBS; 1 works in this process).")]
+ShardOpt = Annotated[Optional[str], typer.Option(
+    "--shard", metavar="K/N", help="Only part K of N of the editions (like 2/4): for CI matrices and job arrays.")]
+NoFitOpt = Annotated[bool, typer.Option(
+    "--no-fit", help="Don't shrink the type to fit fixed-size layouts: an overflow is an error.")]
+PagesOpt = Annotated[Optional[int], typer.Option(
+    "--pages", metavar="N", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")]
+
 
 class _ConsoleHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         level = "warning" if record.levelno >= logging.WARNING else "info"
-        err.print(f"[yellow]{level}:[/] {record.getMessage()}", highlight=False, markup=True)
+        err.print(f"[yellow]{level}:[/] " + escape(record.getMessage()), highlight=False, markup=True)
 
 
 def _setup_logging(quiet: bool) -> None:
@@ -51,24 +92,65 @@ def _paper(paper: str | None) -> str | None:
     return paper.lower() if paper else None
 
 
+# --- the one failure printer ------------------------------------------------------------------------
+
+
+def _failure(lines: list[str], hint: str | None, title: str | None = None) -> None:
+    """``error: …`` on stderr, or ``error: TITLE`` (default: how many problems) and one indented line per
+    problem, then ``hint: …``. Every failure the CLI reports is printed here."""
+    if len(lines) > 1 or title:
+        err.print("[red]error:[/] " + escape(title or plural(len(lines), "problem")), highlight=False)
+        for line in lines:
+            err.print(f"  {line}", highlight=False, markup=False)
+    else:
+        err.print("[red]error:[/] " + escape(lines[0] if lines else "failed"), highlight=False)
+    if hint:
+        err.print("[cyan]hint:[/] " + escape(hint), highlight=False)
+
+
+def _report(exc: Exception) -> None:
+    """A ``PamphletError``: one line per problem, and its hint."""
+    from .errors import PamphletError
+
+    assert isinstance(exc, PamphletError)
+    _failure(exc.lines(), exc.hint)
+
+
+def _report_result(r: Any) -> None:
+    """A failed edition: its error and hint (and, for a bug of ours under PAMPHLET_DEBUG, the traceback)."""
+    _failure([str(r.error)], str(r.hint) if r.hint else None)
+    if r.traceback:
+        err.print(r.traceback, highlight=False, markup=False)
+
+
 def _fail(exc: Exception) -> None:
     _report(exc)
     raise typer.Exit(getattr(exc, "exit_code", 1))
 
 
-def _report(exc: Exception) -> None:
-    """``error: …`` (one line per problem) and ``hint: …`` on stderr."""
-    from .errors import PamphletError
+def _warn(text: str) -> None:
+    err.print("[yellow]warning:[/] " + escape(text), highlight=False)
 
-    assert isinstance(exc, PamphletError)
-    lines = exc.lines()
-    if len(lines) > 1:
-        err.print(f"[red]error:[/] {len(lines)} problems", highlight=False)
-        for line in lines:
-            err.print(f"  {line}", highlight=False, markup=False)
-    else:
-        err.print("[red]error:[/] " + escape(lines[0]), highlight=False)
-    err.print("[cyan]hint:[/] " + escape(exc.hint), highlight=False)
+
+def _finding_text(finding: Any) -> str:
+    return f"{finding.message}; {finding.hint}" if finding.hint else finding.message
+
+
+def _text_findings(proj: Any, opts: Any) -> list[Any]:
+    """What the texts of the languages being built get wrong that no edition fails on (a translation
+    without `place:`, a `::: callout` never closed), once per language: `check` reports the same."""
+    from . import batch
+    from .check import language_findings
+
+    found = language_findings(proj, batch.select_langs(proj, opts.langs))
+    return [f for findings in found.values() for f in findings]
+
+
+def _warn_texts(proj: Any, opts: Any) -> list[Any]:
+    findings = _text_findings(proj, opts)
+    for f in findings:
+        _warn(_finding_text(f))
+    return findings
 
 
 def _version(value: bool) -> None:
@@ -89,27 +171,58 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-@app.command()
+# --- the commands, in the order a user meets them ------------------------------------------------------
+
+
+@app.command(cls=_Command, short_help="Start a project: settings, a short text per language, a README.")
+def new(
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder to create the project in (new, or empty).")],
+    lang: Annotated[Optional[list[str]], typer.Option(
+        "-L", "--lang", metavar="LANG",
+        help="Language of a starter text (repeatable; default en): en, fr, es, de, ar, he, fa, ur.")] = None,
+    layout: Annotated[Optional[list[str]], typer.Option(
+        "-l", "--layout", metavar="LAYOUT",
+        help="Layout the project builds (repeatable; 'all' for every one; default leaflet).")] = None,
+) -> None:
+    """Start a project: a commented pamphlet.yaml, a short text per language, images/, a README."""
+    _setup_logging(quiet=False)
+    from . import new as starter
+
+    written = starter.create(folder, lang or (), layout or ())
+    names = [p.name + ("/" if p.is_dir() else "") for p in written]
+    out.print(f"Created {folder}/ with {', '.join(names)}", highlight=False, markup=False)
+    first = next(p.name for p in written if p.suffix == ".md" and p.name != "README.md")
+    out.print(f"Next: cd {folder} && pamphlet watch --serve   (then edit {first} and see the pages change)",
+              highlight=False, markup=False)
+
+
+@app.command(cls=_Command, short_help="Build the PDFs of every edition (variant × language × layout).")
 def build(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
-    example: Annotated[bool, typer.Option("--example", help="Build the bundled example instead of a project folder.")] = False,
-    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to build (repeatable; 'all' for every layout). Default: the project's list.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to build (repeatable; 'all'). Default: every language.")] = None,
-    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
-    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
-    bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm around each page (typical: 3).")] = 0.0,
+    project: ProjectArg = None,
+    example: ExampleOpt = False,
+    layout: LayoutOpt = None,
+    lang: LangOpt = None,
+    variant: VariantOpt = None,
+    paper: PaperOpt = None,
+    output: OutOpt = Path("dist"),
+    bleed: Annotated[float, typer.Option("--bleed", metavar="MM", min=0, max=10,
+                                         help="Bleed in mm around each page (typical: 3).")] = 0.0,
     marks: Annotated[bool, typer.Option("--marks", help="Crop marks on the pages and sheets (fold and cut guides are always drawn).")] = False,
-    signature: Annotated[Optional[int], typer.Option("--signature", min=1, max=32, help="Booklet: sheets per signature (default: automatic above 40 pages).")] = None,
-    creep: Annotated[float, typer.Option("--creep", min=0, max=5, help="Booklet: creep compensation in mm across a signature.")] = 0.0,
+    signature: Annotated[Optional[int], typer.Option("--signature", metavar="N", min=1, max=32,
+                                                     help="Booklet: sheets per signature (default: automatic above 40 pages).")] = None,
+    creep: Annotated[float, typer.Option("--creep", metavar="MM", min=0, max=5,
+                                         help="Booklet: creep compensation in mm across a signature.")] = 0.0,
+    pages: PagesOpt = None,
+    no_fit: NoFitOpt = False,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
-    no_fit: Annotated[bool, typer.Option("--no-fit", help="Don't shrink the type to fit fixed-size layouts; fail instead.")] = False,
-    pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count, or $PAMPHLET_JOBS; 1 builds in-process).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead of the table.")] = False,
-    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to build, by its id in variants.csv (repeatable). Default: every variant.")] = None,
-    shard: Annotated[Optional[str], typer.Option("--shard", help="Build only part K of N of the editions (K/N, like 2/4): for CI matrices and job arrays.")] = None,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run the editions on a Dask cluster: its scheduler's address, like tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS). Needs pip install pamphlet[dask].")] = None,
+    jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
+    shard: ShardOpt = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run the editions on a Dask cluster: its scheduler's address, like tcp://host:8786 "
+             "(default: $DASK_SCHEDULER_ADDRESS). Needs the dask extra of pamphlet-builder.")] = None,
 ) -> None:
     """Build the editions (variant × language × layout) of a project into PDFs."""
     _setup_logging(quiet=as_json)
@@ -123,29 +236,34 @@ def build(
             out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
             pages=pages, jobs=jobs, force=force, variants=tuple(variant or ()), shard=_shard(shard))
         proj = _load(project, example)
-        if not as_json:
+        if as_json:
+            notes = _text_findings(proj, opts)
+        else:
             _say_building(proj)
+            notes = _warn_texts(proj, opts)
         address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
         if address:
             from . import cluster
 
             with cluster.connect(address) as executor:
                 if not as_json:
-                    err.print(f"Editions run on the Dask cluster at {address} ({executor.workers} workers)", highlight=False,
-                              markup=False)
+                    err.print(f"Editions run on the Dask cluster at {address} ({plural(executor.workers, 'worker')})",
+                              highlight=False, markup=False)
                 results = _build_with_progress(batch, proj, opts, quiet=as_json, executor=executor)
         else:
             results = _build_with_progress(batch, proj, opts, quiet=as_json)
     except PamphletError as exc:
         if as_json:
-            print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "editions": []}, ensure_ascii=False))
+            print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "warnings": [], "editions": []},
+                             ensure_ascii=False))
             raise typer.Exit(exc.exit_code) from None
         _fail(exc)
         return
     failed = [r for r in results if r.status == "failed"]
     if as_json:
         print(json.dumps({"project": str(proj.root), "example": proj.is_example, "out": str(output),
-                          "ok": not failed, "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
+                          "ok": not failed, "warnings": [{"message": f.message, "hint": f.hint} for f in notes],
+                          "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
     else:
         _summary(results)
     if failed:
@@ -182,14 +300,14 @@ def _load(project: Path | None, example: bool = False):  # noqa: ANN202 - a Proj
     return batch.load(project, example=example)
 
 
-def _say_building(proj, verb: str = "Building") -> None:  # noqa: ANN001
+def _say_building(proj: Any, verb: str = "Building") -> None:
     """Which project this is, and that it runs on defaults when it has no pamphlet.yaml."""
     which = "the bundled example" if proj.is_example else str(proj.root)
     defaults = " (no pamphlet.yaml: using default settings)" if proj.default_settings else ""
     err.print(f"{verb} {which}{defaults}", highlight=False, markup=False)
 
 
-def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) -> list:  # noqa: ANN001
+def _build_with_progress(pipeline: Any, proj: Any, opts: Any, *, quiet: bool, executor: Any = None) -> list:
     """``pipeline`` is the batch module: ``pipeline.build(project, opts, on_result, executor=…)``.
 
     A Rich progress bar (counts, elapsed, time left) on a terminal, plain lines otherwise, nothing with --json.
@@ -197,7 +315,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) ->
     if quiet:
         return pipeline.build(proj, opts, executor=executor)
     if err.plain:
-        def line(r, done: int, total: int) -> None:  # noqa: ANN001
+        def line(r: Any, done: int, total: int) -> None:
             err.print(f"[{done}/{total}] {r.name}: {r.status} ({r.seconds:.2f} s)", highlight=False,
                       markup=False)
         return pipeline.build(proj, opts, on_result=line, executor=executor)
@@ -215,7 +333,7 @@ def _build_with_progress(pipeline, proj, opts, *, quiet: bool, executor=None) ->
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err.rich, transient=True) as progress:
         task = progress.add_task("building", total=None)
 
-        def tick(r, done: int, total: int) -> None:  # noqa: ANN001
+        def tick(r: Any, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description=f"{r.name} {r.status}")
         return pipeline.build(proj, opts, on_result=tick, executor=executor)
 
@@ -277,41 +395,38 @@ def _summary_notes(results: list) -> None:
     for r in results:
         if r.status == "failed":
             continue
-        pages = "1 page" if r.pages == 1 else f"{r.pages} pages"
         if r.scale < 1:
-            out.print(f"{r.name}: type shrunk to {round(r.scale * 100)} % to fit {pages}", highlight=False)
+            out.print(f"{r.name}: type shrunk to {round(r.scale * 100)} % to fit {plural(r.pages, 'page')}", highlight=False)
         elif r.scale > 1:
-            out.print(f"{r.name}: type enlarged to {round(r.scale * 100)} % to fill {pages}", highlight=False)
+            out.print(f"{r.name}: type enlarged to {round(r.scale * 100)} % to fill {plural(r.pages, 'page')}",
+                      highlight=False)
         if r.blank_pages:
-            out.print(f"{r.name}: {r.blank_pages} blank page(s) added to make {r.pages}", highlight=False)
+            out.print(f"{r.name}: {plural(r.blank_pages, 'blank page')} added to make {r.pages}", highlight=False)
         if r.status == "up-to-date":
             for w in r.warnings:  # built editions logged theirs as they finished
-                err.print("[yellow]warning:[/] " + escape(w), highlight=False)
+                _warn(w)
     for r in results:
         if r.status == "failed":
-            err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
-            err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
-            if r.traceback:
-                err.print(r.traceback, highlight=False, markup=False)
+            _report_result(r)
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Check every edition for what build would refuse or warn about.")
 def check(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
-    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to check (repeatable; 'all').")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to check (repeatable).")] = None,
-    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter.")] = None,
-    no_fit: Annotated[bool, typer.Option("--no-fit", help="Report overflow instead of shrinking the type.")] = False,
-    pages: Annotated[Optional[int], typer.Option("--pages", min=4, max=256, help="Booklet: exact page count.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")] = False,
-    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to check, by its id in variants.csv (repeatable). Default: every variant.")] = None,
-    shard: Annotated[Optional[str], typer.Option("--shard", help="Check only part K of N of the editions (K/N, like 2/4).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes (default: CPU count, or $PAMPHLET_JOBS; 1 checks in-process).")] = None,
+    project: ProjectArg = None,
+    example: ExampleOpt = False,
+    layout: LayoutOpt = None,
+    lang: LangOpt = None,
+    variant: VariantOpt = None,
+    paper: PaperOpt = None,
+    pages: PagesOpt = None,
+    no_fit: NoFitOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, and name them.")] = False,
+    jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
+    shard: ShardOpt = None,
 ) -> None:
     """Check every edition for what `build` would refuse or warn about, without writing PDFs."""
     _setup_logging(quiet=True)
-    from . import batch
     from .check import check as run_check
     from .errors import PamphletError
     from .pipeline import BuildOptions
@@ -320,7 +435,7 @@ def check(
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
                             paper=_paper(paper), fit=not no_fit, pages=pages, variants=tuple(variant or ()),
                             shard=_shard(shard), jobs=jobs)
-        proj = batch.load(project)
+        proj = _load(project, example)
         results = run_check(proj, opts)
     except PamphletError as exc:
         if as_json:
@@ -329,9 +444,10 @@ def check(
         _fail(exc)
         return
     errors = any(r.status == "error" for r in results)
-    warnings = any(r.status == "warning" for r in results)
+    warnings = list(dict.fromkeys(f.message for r in results for f in r.findings if f.level == "warning"))
     if as_json:
-        print(json.dumps({"project": str(proj.root), "ok": not errors and not (strict and warnings),
+        print(json.dumps({"project": str(proj.root), "example": proj.is_example,
+                          "ok": not errors and not (strict and warnings),
                           "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
     else:
         table = Table(title=f"Check of {'the bundled example' if proj.is_example else proj.root}", title_justify="left")
@@ -345,26 +461,184 @@ def check(
         for r in results:
             for f in r.findings:
                 if f.level == "error" and f.hint:
-                    err.print(f"[cyan]hint:[/] {r.name}: " + escape(f.hint), highlight=False)
+                    err.print(f"[cyan]hint:[/] {escape(r.name)}: " + escape(f.hint), highlight=False)
+        if strict and warnings and not errors:
+            _failure(warnings, f"fix {'it' if len(warnings) == 1 else 'them'}, or leave out --strict to accept warnings",
+                     title=f"check --strict fails on {plural(len(warnings), 'warning')}:")
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
 
-@app.command("print")
+@app.command(cls=_Command, short_help="Picture every page and printer sheet as PNG files.")
+def preview(
+    project: ProjectArg = None,
+    example: ExampleOpt = False,
+    layout: LayoutOpt = None,
+    lang: LangOpt = None,
+    variant: VariantOpt = None,
+    paper: PaperOpt = None,
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="Folder for the PNG pictures.")] = Path("preview"),
+    dist: Annotated[Path, typer.Option("--dist", metavar="DIR",
+                                       help="Folder for the PDFs (built there first; up-to-date ones are reused).")] = Path("dist"),
+    jobs: JobsOpt = None,
+) -> None:
+    """PNG pictures of every page and both sides of every printer sheet, and a contact sheet per edition."""
+    _setup_logging(quiet=False)
+    from . import batch
+    from . import preview as pictures
+    from .errors import PamphletError
+    from .pipeline import BuildOptions
+
+    try:
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=dist,
+                            jobs=jobs, variants=tuple(variant or ()))
+        proj = _load(project, example)
+        _say_building(proj)
+        _warn_texts(proj, opts)
+        results = _build_with_progress(batch, proj, opts, quiet=False)
+        previews = pictures.write_previews(results, output)
+    except PamphletError as exc:
+        _fail(exc)
+        return
+    for p in previews:
+        for path in p.paths:
+            out.print(str(path), highlight=False, markup=False, soft_wrap=True)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        _report_result(r)
+    if failed:
+        raise typer.Exit(1)
+
+
+class _ServeCommand(_Command):
+    """Lets ``--serve`` take an optional port: ``--serve 8001`` and ``--serve=8001`` mean ``--serve --port 8001``.
+
+    Typer has no options with an optional value; a bare number right after
+    ``--serve`` is read as its port (so a project folder named only by digits
+    needs ``--port`` spelled out).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _serve_port(args))
+
+
+def _serve_port(args: list[str]) -> list[str]:
+    out_args: list[str] = []
+    it = iter(range(len(args)))
+    for i in it:
+        arg = args[i]
+        if arg.startswith("--serve="):
+            out_args += ["--serve", "--port", arg.split("=", 1)[1]]
+        elif arg == "--serve" and i + 1 < len(args) and args[i + 1].isdigit():
+            out_args += ["--serve", "--port", args[i + 1]]
+            next(it, None)
+        else:
+            out_args.append(arg)
+    return out_args
+
+
+@app.command(cls=_ServeCommand, short_help="Rebuild on every save; with --serve, show a live page.")
+def watch(
+    project: ProjectArg = None,
+    layout: LayoutOpt = None,
+    lang: LangOpt = None,
+    variant: VariantOpt = None,
+    paper: PaperOpt = None,
+    output: OutOpt = Path("dist"),
+    serve: Annotated[bool, typer.Option("--serve", help="Also show the pages and sheets on a live page at http://127.0.0.1:8000/ (--serve PORT for another port, 0 for any free one).")] = False,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535,
+                                      help="Port of the live page (same as --serve PORT).")] = 8000,
+) -> None:
+    """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
+    _setup_logging(quiet=False)
+    import signal
+
+    from .errors import PamphletError
+    from .pipeline import BuildOptions
+    from .watch import LiveServer, LiveState, Watcher
+
+    # Ctrl-C must stop the watcher even when it was started by a program that ignores SIGINT
+    # (children inherit that, and Python then never raises KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    server = None
+    try:
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
+                            variants=tuple(variant or ()))
+        live = LiveState() if serve else None
+        watcher = Watcher(project, opts, live=live)
+        if live is not None:
+            server = LiveServer(live, port).start()
+        defaults = "" if (watcher.root / "pamphlet.yaml").is_file() else " (no pamphlet.yaml: using default settings)"
+        err.print(f"Watching {watcher.root}{defaults} (Ctrl-C to stop)", highlight=False, markup=False)
+        if server is not None:
+            out.print(f"Live page: {server.url}", highlight=False, markup=False)
+        watcher.warm_up()
+        watcher.run(_RoundReporter())
+    except PamphletError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("stopped", highlight=False)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+class _RoundReporter:
+    """One line per rebuild with its time; a failure's error and hint below it.
+
+    The texts' warnings (a translation without `place:`, a box never closed) are said in the first round,
+    then again for a language whose editions were rebuilt, and whenever one is new: not on every save.
+    """
+
+    def __init__(self) -> None:
+        self.first = True
+        self.said: set[str] = set()
+
+    def __call__(self, rnd: Any) -> None:
+        import time
+
+        first, self.first = self.first, False
+        stamp = time.strftime("%H:%M:%S", time.localtime(rnd.when))
+        if rnd.error is not None:
+            err.print(f"{stamp} the project could not be loaded:", highlight=False, markup=False)
+            _report(rnd.error)
+            return
+        if rnd.rebuilt:
+            names = ", ".join(r.name for r in rnd.rebuilt)
+            out.print(f"{stamp} rebuilt {names} in {rnd.seconds:.2f} s", highlight=False, markup=False)
+        elif first and not rnd.failed:
+            out.print(f"{stamp} {plural(len(rnd.results), 'edition')} up to date", highlight=False, markup=False)
+        rebuilt = {r.lang for r in rnd.rebuilt}
+        now = set()
+        for code, findings in rnd.warnings.items():
+            for f in findings:
+                text = _finding_text(f)
+                now.add(text)
+                if first or code in rebuilt or text not in self.said:
+                    _warn(text)
+        self.said = now
+        for r in rnd.failed:
+            err.print(f"{stamp} {r.name} failed", highlight=False, markup=False)
+            _report_result(r)
+
+
+@app.command("print", cls=_Command, short_help="Build, then send the printer files to a CUPS printer.")
 def print_cmd(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
-    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to print (repeatable; 'all'). Default: the project's list.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to print (repeatable; 'all'). Default: every language.")] = None,
-    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's; a4 for --test-sheet).")] = None,
-    printer: Annotated[Optional[str], typer.Option("-P", "--printer", help="CUPS printer (default: CUPS's default printer).")] = None,
-    copies: Annotated[int, typer.Option("-n", "--copies", min=1, max=999, help="Copies of each edition, collated.")] = 1,
+    project: ProjectArg = None,
+    layout: LayoutOpt = None,
+    lang: LangOpt = None,
+    variant: VariantOpt = None,
+    paper: PaperOpt = None,
+    printer: Annotated[Optional[str], typer.Option("-P", "--printer", metavar="PRINTER",
+                                                   help="CUPS printer (default: CUPS's default printer).")] = None,
+    copies: Annotated[int, typer.Option("-n", "--copies", metavar="N", min=1, max=999,
+                                        help="Copies of each edition, collated.")] = 1,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the exact lp commands instead of sending them.")] = False,
     manual_duplex: Annotated[bool, typer.Option("--manual-duplex", help="Print the fronts, wait while you turn the stack, then the backs (automatic when the printer cannot print two-sided).")] = False,
     swap_edges: Annotated[bool, typer.Option("--swap-edges", help="Ask for the other duplex edge, for printers that flip the wrong way (see --test-sheet).")] = False,
-    test_sheet: Annotated[bool, typer.Option("--test-sheet", help="Print one duplex test sheet instead: shows which edge the printer flips on.")] = False,
-    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes for the build.")] = None,
-    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to print, by its id in variants.csv (repeatable). Default: every variant.")] = None,
+    test_sheet: Annotated[bool, typer.Option("--test-sheet", help="Print one duplex test sheet instead (on --paper, default a4): it shows which edge the printer flips on.")] = False,
+    output: OutOpt = Path("dist"),
+    jobs: JobsOpt = None,
 ) -> None:
     """Build what is out of date, then send each printer file to CUPS with the right duplex, paper and no scaling."""
     _setup_logging(quiet=False)
@@ -400,14 +674,14 @@ def _build_for_print(project: Path | None, layout: list[str] | None, lang: list[
     opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper, out=output, jobs=jobs,
                         variants=tuple(variant or ()))
     proj = batch.load(project)
-    err.print(f"Building {'the bundled example' if proj.is_example else proj.root}", highlight=False)
+    _say_building(proj)
+    _warn_texts(proj, opts)
     results = _build_with_progress(batch, proj, opts, quiet=False)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
-        err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
+        _report_result(r)
     if failed:
-        raise PrinterError(f"{len(failed)} of {len(results)} editions failed to build; nothing was sent",
+        raise PrinterError(f"{len(failed)} of {plural(len(results), 'edition')} failed to build; nothing was sent",
                            "fix the errors above, then print again")
     return results
 
@@ -421,7 +695,7 @@ def _ask(text: str) -> str | None:
         return None
 
 
-@app.command("layouts")
+@app.command("layouts", cls=_Command, short_help="List the layouts and how to print and fold each.")
 def layouts_cmd() -> None:
     """List the layouts: pages, page size per paper, sheets and how to fold."""
     from . import layouts
@@ -434,7 +708,7 @@ def layouts_cmd() -> None:
         plan = lay.imposition(lay.fixed_pages or lay.max_pages or 8, "a4", rtl=False)
         sides = plan.sides_per_sheet if plan else (lay.fixed_pages or 1)
         w, h = lay.sheet_size("a4")
-        sheet = f"{'landscape' if w > h else 'portrait'}, {sides} side{'s' if sides > 1 else ''}"
+        sheet = f"{'landscape' if w > h else 'portrait'}, {plural(sides, 'side')}"
         table.add_row(lay.name, lay.page_rule, lay.geometry("a4").label, lay.geometry("letter").label, sheet,
                       *((lay.description,) if wide else ()))
     out.print(table)
@@ -442,161 +716,6 @@ def layouts_cmd() -> None:
     for lay in layouts.CATALOGUE.values():
         about = "" if wide else f"{lay.description} "
         out.print(f"  [bold]{lay.name}[/]: {about}{lay.folding}", highlight=False)
-
-
-@app.command()
-def new(
-    folder: Annotated[Path, typer.Argument(help="Folder to create the project in (new, or empty).")],
-    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language of a starter text (repeatable; default en): en, fr, es, de, ar, he, fa, ur.")] = None,
-    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout the project builds (repeatable; 'all'; default leaflet).")] = None,
-) -> None:
-    """Start a project: a commented pamphlet.yaml, a short text per language, images/, a README."""
-    _setup_logging(quiet=False)
-    from . import new as starter
-
-    written = starter.create(folder, lang or (), layout or ())
-    names = [p.name + ("/" if p.is_dir() else "") for p in written]
-    out.print(f"Created {folder}/ with {', '.join(names)}", highlight=False, markup=False)
-    first = next(p.name for p in written if p.suffix == ".md" and p.name != "README.md")
-    out.print(f"Next: cd {folder} && pamphlet watch --serve   (then edit {first} and see the pages change)",
-              highlight=False, markup=False)
-
-
-@app.command()
-def preview(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
-    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to picture (repeatable; 'all'). Default: the project's list.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to picture (repeatable; 'all'). Default: every language.")] = None,
-    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
-    output: Annotated[Path, typer.Option("-o", "--out", help="Folder for the PNG pictures.")] = Path("preview"),
-    dist: Annotated[Path, typer.Option("--dist", help="Folder for the PDFs (built there first; up-to-date ones are reused).")] = Path("dist"),
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, max=64, help="Worker processes for the build.")] = None,
-    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to picture, by its id in variants.csv (repeatable). Default: every variant.")] = None,
-) -> None:
-    """PNG pictures of every page and both sides of every printer sheet, and a contact sheet per edition."""
-    _setup_logging(quiet=False)
-    from . import batch
-    from . import preview as pictures
-    from .errors import PamphletError
-    from .pipeline import BuildOptions
-
-    try:
-        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=dist,
-                            jobs=jobs, variants=tuple(variant or ()))
-        proj = _load(project)
-        _say_building(proj)
-        results = _build_with_progress(batch, proj, opts, quiet=False)
-        previews = pictures.write_previews(results, output)
-    except PamphletError as exc:
-        _fail(exc)
-        return
-    for p in previews:
-        for path in p.paths:
-            out.print(str(path), highlight=False, markup=False, soft_wrap=True)
-    failed = [r for r in results if r.status == "failed"]
-    for r in failed:
-        err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
-        err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
-    if failed:
-        raise typer.Exit(1)
-
-
-class _ServeCommand(TyperCommand):
-    """Lets ``--serve`` take an optional port: ``--serve 8001`` and ``--serve=8001`` mean ``--serve --port 8001``.
-
-    Typer has no options with an optional value; a bare number right after
-    ``--serve`` is read as its port (so a project folder named only by digits
-    needs ``--port`` spelled out).
-    """
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _serve_port(args))
-
-
-def _serve_port(args: list[str]) -> list[str]:
-    out_args: list[str] = []
-    it = iter(range(len(args)))
-    for i in it:
-        arg = args[i]
-        if arg.startswith("--serve="):
-            out_args += ["--serve", "--port", arg.split("=", 1)[1]]
-        elif arg == "--serve" and i + 1 < len(args) and args[i + 1].isdigit():
-            out_args += ["--serve", "--port", args[i + 1]]
-            next(it, None)
-        else:
-            out_args.append(arg)
-    return out_args
-
-
-@app.command(cls=_ServeCommand)
-def watch(
-    project: Annotated[Optional[Path], typer.Argument(help="Project folder (default: this folder).")] = None,
-    layout: Annotated[Optional[list[str]], typer.Option("-l", "--layout", help="Layout to rebuild (repeatable; 'all'). Default: the project's list.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("-L", "--lang", help="Language to rebuild (repeatable; 'all'). Default: every language.")] = None,
-    paper: Annotated[Optional[str], typer.Option("--paper", help="Paper size: a4 or letter (default: the project's).")] = None,
-    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
-    serve: Annotated[bool, typer.Option("--serve", help="Also show the pages and sheets on a live page at http://127.0.0.1:8000/ (--serve PORT for another port, 0 for any free one).")] = False,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port of the live page (same as --serve PORT).")] = 8000,
-    variant: Annotated[Optional[list[str]], typer.Option("-V", "--variant", help="Variant to rebuild, by its id in variants.csv (repeatable). Default: every variant.")] = None,
-) -> None:
-    """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
-    _setup_logging(quiet=False)
-    import signal
-
-    from .errors import PamphletError
-    from .pipeline import BuildOptions
-    from .watch import LiveServer, LiveState, Watcher
-
-    # Ctrl-C must stop the watcher even when it was started by a program that ignores SIGINT
-    # (children inherit that, and Python then never raises KeyboardInterrupt).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    server = None
-    try:
-        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
-                            variants=tuple(variant or ()))
-        live = LiveState() if serve else None
-        watcher = Watcher(project, opts, live=live)
-        if live is not None:
-            server = LiveServer(live, port).start()
-        defaults = "" if (watcher.root / "pamphlet.yaml").is_file() else " (no pamphlet.yaml: using default settings)"
-        err.print(f"Watching {watcher.root}{defaults} (Ctrl-C to stop)", highlight=False, markup=False)
-        if server is not None:
-            out.print(f"Live page: {server.url}", highlight=False, markup=False)
-        watcher.warm_up()
-        first = [True]
-
-        def report(rnd: Any) -> None:
-            _report_round(rnd, first=first[0])
-            first[0] = False
-
-        watcher.run(report)
-    except PamphletError as exc:
-        _fail(exc)
-    except KeyboardInterrupt:
-        err.print("stopped", highlight=False)
-    finally:
-        if server is not None:
-            server.stop()
-
-
-def _report_round(rnd: Any, *, first: bool) -> None:
-    """One line per rebuild with its time; a failure's error and hint below it."""
-    import time
-
-    stamp = time.strftime("%H:%M:%S", time.localtime(rnd.when))
-    if rnd.error is not None:
-        err.print(f"{stamp} the project could not be loaded:", highlight=False, markup=False)
-        _report(rnd.error)
-        return
-    if rnd.rebuilt:
-        names = ", ".join(r.name for r in rnd.rebuilt)
-        out.print(f"{stamp} rebuilt {names} in {rnd.seconds:.2f} s", highlight=False, markup=False)
-    elif first and not rnd.failed:
-        out.print(f"{stamp} {len(rnd.results)} edition(s) up to date", highlight=False, markup=False)
-    for r in rnd.failed:
-        err.print(f"{stamp} {r.name} failed", highlight=False, markup=False)
-        err.print("[red]error:[/] " + escape(str(r.error)), highlight=False)
-        err.print("[cyan]hint:[/] " + escape(str(r.hint)), highlight=False)
 
 
 def run(args: list[str] | None = None) -> int:
@@ -613,6 +732,8 @@ def run(args: list[str] | None = None) -> int:
 
     try:
         rv = _app_for(sys.argv[1:] if args is None else args)(args=args, standalone_mode=False, prog_name="pamphlet")
+        if rv == 130:  # Typer turns Ctrl-C inside a command into Exit(130), silently
+            raise KeyboardInterrupt
         return rv if isinstance(rv, int) else 0
     except NoArgsIsHelpError as exc:
         out.print(exc.ctx.get_help() if exc.ctx is not None else "", highlight=False, markup=False)
@@ -629,15 +750,27 @@ def run(args: list[str] | None = None) -> int:
         _report(exc)
         return exc.exit_code
     except (KeyboardInterrupt, Abort):
+        _restore_terminal()
         err.print("interrupted", highlight=False)
         return 130
     except Exception as exc:  # a bug of ours, not the user's: say so, without a traceback
+        _restore_terminal()
         if os.environ.get("PAMPHLET_DEBUG"):
             raise
         err.print("[red]error:[/] internal error: " + escape(f"{type(exc).__name__}: {exc}"), highlight=False)
         err.print("[cyan]hint:[/] this is a bug in pamphlet; rerun with PAMPHLET_DEBUG=1 for the traceback and report it",
                   highlight=False)
         return 2
+
+
+def _restore_terminal() -> None:
+    """The cursor shown and the real streams back, whatever stopped a live display half-way (a Ctrl-C that
+    lands while Rich starts or stops its progress bar skips the bar's own clean-up)."""
+    sys.stdout, sys.stderr = sys.__stdout__ or sys.stdout, sys.__stderr__ or sys.stderr
+    for console in (out, err):
+        real = console._console
+        if real is not None and real.is_terminal:
+            real.show_cursor(True)
 
 
 def _app_for(args: list[str]) -> typer.Typer:

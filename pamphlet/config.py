@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, plural
 from .yamlsrc import PathKey, Source, format_key
 
 _MISSING = object()
@@ -143,18 +143,49 @@ class Date(Option):
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                pass
+                why = impossible_date(value.strip())
+                if why:
+                    raise Invalid(f"'{value}' is not a date: {why}") from None
         raise Invalid(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-12")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def impossible_date(text: str) -> str | None:
+    """Why a date written as YYYY-MM-DD does not exist (``2026-04-31``: "April has 30 days"), or None."""
+    import calendar
+
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if year < 1:
+        return "the years start at 0001"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}; months go from 01 to 12"
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return "the days of a month start at 01"
+    if day > days:
+        return f"February {year} has {days} days" if month == 2 else f"{MONTHS[month - 1]} has {days} days"
+    return None
 
 
 class Time(Option):
     def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            # YAML 1.1 reads 14:00 unquoted as a sexagesimal number (840).
-            return dt.time(value // 60, value % 60)
         if isinstance(value, str):
+            text = value.strip()
+            m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", text)
+            if m and int(m[1]) > 23:
+                raise Invalid(f"'{value}' is not a time of day: the hours go from 00 to 23")
+            if m and (int(m[2]) > 59 or int(m[3] or 0) > 59):
+                raise Invalid(f"'{value}' is not a time of day: the minutes go from 00 to 59")
+            if m:
+                return dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
             try:
-                return dt.time.fromisoformat(value.strip())
+                return dt.time.fromisoformat(text)
             except ValueError:
                 pass
         raise Invalid(f"'{value}' is not a time of day; write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
@@ -182,7 +213,7 @@ class ListOf(Option):
         if not isinstance(value, list):
             raise Invalid(f"expected a list, got {_type_name(value)}")
         if len(value) < self.min_len:
-            raise Invalid(f"needs at least {self.min_len} item(s)")
+            raise Invalid(f"needs at least {plural(self.min_len, 'item')}")
         out, seen = [], set()
         for i, item in enumerate(value):
             checked = ctx.run(self.item, item, (*key, i))

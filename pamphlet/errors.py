@@ -33,6 +33,12 @@ def _display_path(path: Path | str) -> str:
         return str(p)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1: ``plural(1, "word")`` is "1 word",
+    ``plural(3, "page")`` "3 pages", ``plural(2, "copy", "copies")`` "2 copies"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 class PamphletError(Exception):
     """Base of every error a user can cause. ``hint`` says how to fix it."""
 

@@ -457,6 +457,38 @@ def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool
                     refs=list(refs), chars=chars)
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What a translation is compared by (paragraphs, headings), and the boxes left open."""
+
+    paragraphs: int = 0
+    headings: int = 0
+    unclosed: tuple[tuple[int, str], ...] = ()  # (1-based line of the opening ``:::``, container name)
+
+
+def shape(text: str) -> Shape | None:
+    """The text's paragraphs and headings, counted as ``to_html`` counts them, and every ``::: callout``
+    (or note, aside) that is never closed: markdown-it closes it at the end of the text (or of the list
+    or quote it stands in), so everything after it prints inside the box. None for a text ``to_html``
+    refuses (its edition fails with that error)."""
+    try:
+        check_text(text)
+    except ContentError:
+        return None
+    tokens = parser().parse(text, {})
+    lines = text.split("\n")
+    paragraphs = sum(tok.type == "paragraph_open" for tok in tokens)
+    headings = sum(tok.type == "heading_open" for tok in tokens)
+    unclosed = []
+    for tok in tokens:
+        if tok.type.startswith("container_") and tok.type.endswith("_open") and tok.map:
+            start, end = tok.map
+            closing = re.compile(r"[\s>]*" + re.escape(tok.markup[:1]) + "{%d,}\\s*" % len(tok.markup))
+            if end >= len(lines) or not closing.fullmatch(lines[end]):
+                unclosed.append((start + 1, tok.type[len("container_"):-len("_open")]))
+    return Shape(paragraphs, headings, tuple(unclosed))
+
+
 def _render_blocks(md: MarkdownIt, tokens: list[Token], env: dict, kind: str, cls: str) -> str:
     """Only the top-level blocks of ``kind`` carrying class ``cls`` (the lede, the pull quotes)."""
     out, i = [], 0

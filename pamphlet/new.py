@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 #: Languages with a starter text; right-to-left ones are written in their own script.
 STARTER_LANGS = ("en", "fr", "es", "de", "ar", "he", "fa", "ur")
-NOT_EMPTY_HINT = "choose a new folder name, e.g. `pamphlet new my-action`"
 
 
 def starter_langs() -> list[str]:
@@ -67,9 +66,33 @@ def _check_layouts(layouts: Sequence[str]) -> list[str]:
 def _check_dest(dest: Path) -> None:
     """Refuse anything but a new or empty folder: `new` never overwrites."""
     if dest.is_file():
-        raise ProjectError(f"{dest}: is a file, not a folder", NOT_EMPTY_HINT)
+        raise ProjectError(f"{dest}: is a file, not a folder", _taken_hint(dest))
     if dest.is_dir() and any(dest.iterdir()):
-        raise ProjectError(f"{dest}: folder is not empty (pamphlet new never overwrites files)", NOT_EMPTY_HINT)
+        raise ProjectError(f"{dest}: folder is not empty (pamphlet new never overwrites files)", _taken_hint(dest))
+
+
+def free_name(dest: Path) -> Path:
+    """A folder beside ``dest`` that is new or empty: ``my-action-2``, ``my-action-3``, …"""
+    if dest.name in ("", ".", ".."):
+        dest = dest.resolve()
+    base = re.sub(r"-\d+$", "", dest.name) or dest.name
+    start = int(m.group(1)) + 1 if (m := re.search(r"-(\d+)$", dest.name)) else 2
+    for n in range(start, start + 1000):
+        candidate = dest.with_name(f"{base}-{n}")
+        if not candidate.exists() or (candidate.is_dir() and not any(candidate.iterdir())):
+            return candidate
+    return dest.with_name(f"{base}-new")
+
+
+def _taken_hint(dest: Path) -> str:
+    """Another name to start a project under, and how to build the project already there, if it is one."""
+    hint = f"choose a new folder name, e.g. `pamphlet new {free_name(dest)}`"
+    if dest.is_dir():
+        from .project import CONFIG_NAME, has_language_files
+
+        if (dest / CONFIG_NAME).is_file() or has_language_files(dest):
+            hint += f"; {dest} holds a project already: `pamphlet build {dest}` builds it"
+    return hint
 
 
 def event_date(today: dt.date) -> dt.date:

@@ -17,6 +17,7 @@ from .resources import example_dir
 log = logging.getLogger(__name__)
 
 CONFIG_NAME = "pamphlet.yaml"
+_FM_OPEN = re.compile(r"---[ \t]*\r?\n")
 _FM_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 
 
@@ -289,9 +290,14 @@ def _load_language(code: str, files: list[Path], problems: list[Problem]) -> Lan
     first_line = 1
     joined_line = 1
     for i, path in enumerate(files):
-        fm, body, body_line = split_front_matter(_read_text(path))
+        text = _read_text(path)
+        fm, body, body_line = split_front_matter(text)
         if i == 0:
             first_line = body_line
+            if fm is None and _FM_OPEN.match(text):
+                problems.append(Problem(Location(path, 1), "", "the front matter has no closing --- line: "
+                                        "end it with a line holding only ---, after its last field"))
+                return None
             if fm is None:
                 problems.append(Problem(Location(path, 1), "", "no front matter: start the file with a --- block holding at least `title:`"))
                 return None

@@ -9,7 +9,8 @@ English editions only; outputs are written atomically, so PDF viewers reload
 a whole file.
 
 ``--serve`` adds a page on 127.0.0.1 (standard-library HTTP server in a
-thread) showing each edition's pages and sheets; after every rebuild the page
+thread) showing each edition's pages and sheets, links to its PDFs and the
+warnings `check` gives about the texts; after every rebuild the page
 is told over server-sent events and fetches the new state, or shows the error
 instead. Pictures are rendered in the build loop's thread (pdfium is not
 thread-safe); the server threads only hand out bytes.
@@ -28,11 +29,12 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .errors import PamphletError, UsageError
 
 if TYPE_CHECKING:
+    from .check import Finding
     from .pipeline import BuildOptions, EditionResult
     from .preview import EditionPictures
 
@@ -52,6 +54,7 @@ class Round:
     changed: list[Path] = field(default_factory=list)
     results: list[EditionResult] = field(default_factory=list)
     error: PamphletError | None = None  # the project itself could not be loaded
+    warnings: dict[str, list[Finding]] = field(default_factory=dict)  # per language: what `check` warns of its text
 
     @property
     def rebuilt(self) -> list[EditionResult]:
@@ -109,7 +112,10 @@ class Watcher:
         if self.live is not None:
             self.live.building()
         try:
+            from .check import language_findings
+
             project = batch.load(self.root)
+            rnd.warnings = language_findings(project, batch.select_langs(project, self.opts.langs))
             rnd.results = batch.build(project, self.opts)
         except PamphletError as exc:
             rnd.error = exc
@@ -141,9 +147,10 @@ class Watcher:
                     errors.append({"edition": r.name, "error": str(exc), "hint": exc.hint})
                     continue
                 self._pictures[r.name] = cached
-            shown.append((cached[1], Path(r.path).name))
+            shown.append((cached[1], [Path(p) for p in (r.path, r.print_path) if p]))
+        warnings = [{"message": f.message, "hint": f.hint or ""} for found in rnd.warnings.values() for f in found]
         self.live.publish(name, time.strftime("%H:%M:%S", time.localtime(rnd.when)),
-                          shown if rnd.error is None else self.live.last_shown(), errors)
+                          shown if rnd.error is None else self.live.last_shown(), errors, warnings)
 
     # --- the loop ----------------------------------------------------------------
 
@@ -198,8 +205,10 @@ class LiveState:
         self._busy = False
         self._project = ""
         self._time = ""
-        self._shown: list[tuple[EditionPictures, str]] = []
+        self._shown: list[tuple[EditionPictures, list[Path]]] = []
         self._errors: list[dict[str, str]] = []
+        self._warnings: list[dict[str, str]] = []
+        self._files: dict[str, Path] = {}
         self._images: dict[str, bytes] = {}
         self._image_version: dict[str, int] = {}
 
@@ -208,23 +217,28 @@ class LiveState:
             self._busy = True
             self._cond.notify_all()
 
-    def last_shown(self) -> list[tuple[EditionPictures, str]]:
+    def last_shown(self) -> list[tuple[EditionPictures, list[Path]]]:
         with self._cond:
             return list(self._shown)
 
-    def publish(self, project: str, when: str, shown: list[tuple[EditionPictures, str]],
-                errors: list[dict[str, str]]) -> None:
+    def publish(self, project: str, when: str, shown: list[tuple[EditionPictures, list[Path]]],
+                errors: list[dict[str, str]], warnings: list[dict[str, str]] | None = None) -> None:
+        """``shown``: each edition's pictures and its PDFs (the reading one, the printer sheets)."""
         with self._cond:
             self.version += 1
             images: dict[str, bytes] = {}
-            for pics, _ in shown:
+            files: dict[str, Path] = {}
+            for pics, pdfs in shown:
                 for pic in (*pics.pages, *pics.sheets):
                     key = f"{pics.stem}/{pic.name}"
                     images[key] = pic.png
                     if self._images.get(key) != pic.png:
                         self._image_version[key] = self.version
-            self._images = images
+                for pdf in pdfs:
+                    files[f"{pics.stem}/{pdf.name}"] = pdf
+            self._images, self._files = images, files
             self._project, self._time, self._shown, self._errors = project, when, shown, errors
+            self._warnings = list(warnings or [])
             self._busy = False
             self._cond.notify_all()
 
@@ -243,16 +257,25 @@ class LiveState:
         with self._cond:
             return self._images.get(key)
 
+    def pdf(self, key: str) -> Path | None:
+        """One of the PDFs on the page (``stem/name.pdf``): only those, never any other path."""
+        with self._cond:
+            return self._files.get(key)
+
     def snapshot(self) -> dict[str, Any]:
         with self._cond:
             def pictures(stem: str, items: Iterable[Any]) -> list[dict[str, Any]]:
                 return [{"src": f"/img/{stem}/{p.name}?v={self._image_version.get(f'{stem}/{p.name}', 0)}",
                          "label": p.label, "width": p.width, "height": p.height} for p in items]
+            def files(stem: str, pdfs: list[Path]) -> list[dict[str, str]]:
+                return [{"name": p.name, "href": f"/pdf/{quote(stem)}/{quote(p.name)}"} for p in pdfs]
             return {
                 "version": self.version, "project": self._project, "time": self._time, "errors": self._errors,
-                "editions": [{"edition": pics.edition, "stem": pics.stem, "pdf": pdf,
+                "warnings": self._warnings,
+                "editions": [{"edition": pics.edition, "stem": pics.stem, "pdf": pdfs[0].name if pdfs else "",
+                              "files": files(pics.stem, pdfs),
                               "pages": pictures(pics.stem, pics.pages), "sheets": pictures(pics.stem, pics.sheets)}
-                             for pics, pdf in self._shown],
+                             for pics, pdfs in self._shown],
             }
 
 
@@ -271,7 +294,7 @@ class LiveServer:
         self.httpd.daemon_threads = True
         self.port = int(self.httpd.server_address[1])
         self.url = f"http://{host}:{self.port}/"
-        handler.allowed_hosts = {f"{h}:{self.port}" for h in (host, "localhost")}  # type: ignore[attr-defined]
+        handler.allowed_hosts = allowed_hosts(host, self.port)  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="pamphlet-live", daemon=True)
 
     def start(self) -> LiveServer:
@@ -284,6 +307,13 @@ class LiveServer:
         self.httpd.server_close()
 
 
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The ``Host`` headers a request to the live page may carry (lower case, no trailing dot): this
+    address or ``localhost``, with the port, and without it on port 80, where browsers leave it out."""
+    names = {host.lower(), "localhost"}
+    return {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+
+
 class _Handler(BaseHTTPRequestHandler):
     state: LiveState
     allowed_hosts: set[str] = set()
@@ -294,7 +324,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         # A page from elsewhere must not read ours through a DNS name that points at 127.0.0.1.
-        if self.headers.get("Host", "") not in self.allowed_hosts:
+        if self.headers.get("Host", "").strip().lower().rstrip(".") not in self.allowed_hosts:
             self._send(403, "text/plain; charset=utf-8", b"forbidden\n")
             return
         path = unquote(urlsplit(self.path).path)
@@ -306,12 +336,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._events()
         elif path.startswith("/img/") and (data := self.state.image(path[len("/img/"):])) is not None:
             self._send(200, "image/png", data, cache="max-age=3600")
+        elif path.startswith("/pdf/") and (pdf := self.state.pdf(path[len("/pdf/"):])) is not None:
+            try:
+                data = pdf.read_bytes()
+            except OSError:
+                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+                return
+            self._send(200, "application/pdf", data,
+                       disposition=f"inline; filename*=UTF-8''{quote(pdf.name)}")
         else:
             self._send(404, "text/plain; charset=utf-8", b"not found\n")
 
-    def _send(self, code: int, kind: str, body: bytes, cache: str = "no-store") -> None:
+    def _send(self, code: int, kind: str, body: bytes, cache: str = "no-store", disposition: str = "") -> None:
         self.send_response(code)
         self.send_header("Content-Type", kind)
+        if disposition:
+            self.send_header("Content-Disposition", disposition)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")

@@ -34,8 +34,10 @@ def test_bad_config_reports_every_problem_with_file_line_and_field(monkeypatch):
 
 
 def test_malformed_yaml_names_line_and_column(monkeypatch):
+    """The line of the '[' left open (line 2), not the line where PyYAML noticed (line 3)."""
     monkeypatch.chdir(FIXTURES / "bad-yaml")
-    assert _problems("bad-yaml") == ["pamphlet.yaml:3: malformed YAML, column 6: expected ',' or ']', but got ':'"]
+    assert _problems("bad-yaml") == [
+        "pamphlet.yaml:2: malformed YAML, column 10: this '[' is not closed (expected ',' or ']', but got ':' on line 3)"]
 
 
 def test_front_matter_problems(monkeypatch):
@@ -51,7 +53,7 @@ def test_front_matter_problems(monkeypatch):
     ("yaml_text", "expected"),
     [
         ("layouts: leaflet\n", None),  # a single value is accepted as a one-item list
-        ("layouts: []\n", "pamphlet.yaml:1: layouts: needs at least 1 item(s)"),
+        ("layouts: []\n", "pamphlet.yaml:1: layouts: needs at least 1 item"),
         ("layouts: [leaflet, leaflet]\n", "pamphlet.yaml:1: layouts[1]: 'leaflet' is listed twice"),
         ("qr: example.org\n", "pamphlet.yaml:1: qr: 'example.org' is not a link; start it with https://, mailto: or tel: and leave out spaces"),
         ("fit: {min_scale: 2}\n", "pamphlet.yaml:1: fit.min_scale: 2 is out of range (0.5 to 1.0)"),
