@@ -12,7 +12,7 @@ from pathlib import Path
 
 from weasyprint.formatting_structure import boxes as B
 
-from pamphlet import batch, pipeline
+from pamphlet import batch, compose, pipeline
 from pamphlet.edition import EditionSpec, prepare
 
 HYPHEN = "\u2010"
@@ -42,7 +42,7 @@ def measure(project_dir: Path | None) -> list[tuple[str, int, int, int, int]]:
     rows = []
     for spec in batch.editions(project, opts):
         prepared = prepare(project, EditionSpec(spec.lang, spec.layout, spec.paper))
-        fitted = pipeline.lay_out(project, prepared, opts)
+        fitted = compose.lay_out(project, prepared, opts)
         total = hyph = run = worst = ends = 0
         for page in lines_of(fitted.laid):
             columns: dict[float, list[str]] = {}

@@ -173,6 +173,7 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
         nonlocal done
         job, result = jobs[i], outcome.result
         if result.status == "built":
+            _composition_changed(manifest, job.spec.name, result)
             manifest.record(job.spec.name, _entry(project, opts, job, outcome))
         else:
             manifest.forget(job.spec.name)
@@ -190,6 +191,16 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
     finally:
         saver.save()
     return [results[i] for i in range(total)]
+
+
+def _composition_changed(manifest: Manifest, name: str, result: EditionResult) -> None:
+    """Nothing flips silently the night before: an edited text that changed an edition's composition (a
+    leaflet now in three columns, a handbill now a digest) says so."""
+    before = manifest.entries.get(name)
+    old = before.result.get("composition") if before is not None else None
+    if old and result.composition and old != result.composition:
+        result.warnings.append(f"{name}: composition changed since the last build: {old} → {result.composition} "
+                               f"(to keep the old one, write composition: {old} in the front matter)")
 
 
 class _Saver:

@@ -41,6 +41,9 @@ class EditionCheck:
     pages: int = 0
     scale: float = 1.0
     findings: list[Finding] = field(default_factory=list)
+    composition: str | None = None
+    score: dict[str, Any] | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # with --explain: each composition laid out
 
     @property
     def status(self) -> str:
@@ -53,7 +56,10 @@ class EditionCheck:
 
     def as_json(self) -> dict[str, Any]:
         d = {"lang": self.lang, "layout": self.layout, "status": self.status, "pages": self.pages,
-             "scale": self.scale, "findings": [asdict(f) for f in self.findings]}
+             "scale": self.scale, "composition": self.composition, "score": self.score,
+             "findings": [asdict(f) for f in self.findings]}
+        if self.candidates:
+            d["candidates"] = self.candidates
         if self.variant:
             d["variant"] = self.variant
         return d
@@ -165,6 +171,7 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
             res.findings.extend(Finding("warning", m, h) for m, h in _variant_gaps(project, spec.variant, spec.lang))
         res.findings.extend(own.findings)
         res.pages, res.scale = own.pages, own.scale
+        res.composition, res.score, res.candidates = own.composition, own.score, own.candidates
         qr = project.for_variant(spec.variant).config.qr
         if qr:
             qr_first.setdefault(qr, res)
@@ -191,6 +198,9 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
     result = outcome.result
     res.findings.extend(Finding("warning", w) for w in result.warnings)
     res.pages, res.scale = result.pages, result.scale
+    res.composition, res.score = result.composition, result.score
+    if outcome.fitted is not None and opts.explain:
+        res.candidates = [c.as_json() for c in outcome.fitted.candidates]
     if result.status == "failed":
         res.findings.append(Finding("error", str(result.error), result.hint))
     elif outcome.fitted is not None:

@@ -66,6 +66,9 @@ NoFitOpt = Annotated[bool, typer.Option(
 PagesOpt = Annotated[Optional[int], typer.Option(
     "--pages", metavar="N", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")]
+CompositionOpt = Annotated[Optional[str], typer.Option(
+    "--composition", metavar="NAME",
+    help="Use this composition of each layout (see check --explain) instead of the best scored one.")]
 
 
 class _ConsoleHandler(logging.Handler):
@@ -214,6 +217,7 @@ def build(
                                          help="Booklet: creep compensation in mm across a signature.")] = 0.0,
     pages: PagesOpt = None,
     no_fit: NoFitOpt = False,
+    composition: CompositionOpt = None,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
     jobs: JobsOpt = None,
@@ -234,7 +238,8 @@ def build(
         opts = BuildOptions(
             layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper),
             out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
-            pages=pages, jobs=jobs, force=force, variants=tuple(variant or ()), shard=_shard(shard))
+            pages=pages, jobs=jobs, force=force, variants=tuple(variant or ()), shard=_shard(shard),
+            composition=composition)
         proj = _load(project, example)
         if as_json:
             notes = _text_findings(proj, opts)
@@ -420,7 +425,10 @@ def check(
     paper: PaperOpt = None,
     pages: PagesOpt = None,
     no_fit: NoFitOpt = False,
+    composition: CompositionOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, and name them.")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Lay out every composition of each layout and say how each scored and why one won.")] = False,
     jobs: JobsOpt = None,
     as_json: JsonOpt = False,
     shard: ShardOpt = None,
@@ -434,7 +442,7 @@ def check(
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
                             paper=_paper(paper), fit=not no_fit, pages=pages, variants=tuple(variant or ()),
-                            shard=_shard(shard), jobs=jobs)
+                            shard=_shard(shard), jobs=jobs, composition=composition, explain=explain)
         proj = _load(project, example)
         results = run_check(proj, opts)
     except PamphletError as exc:
@@ -458,6 +466,8 @@ def check(
             findings = "\n".join(escape(f"{f.level}: {f.message}") for f in r.findings) or "—"
             table.add_row(r.name, str(r.pages or "—"), f"{round(r.scale * 100)} %", style, findings)
         out.print(table)
+        if explain:
+            _explain(results)
         for r in results:
             for f in r.findings:
                 if f.level == "error" and f.hint:
@@ -467,6 +477,22 @@ def check(
                      title=f"check --strict fails on {plural(len(warnings), 'warning')}:")
     if errors or (strict and warnings):
         raise typer.Exit(1)
+
+
+def _explain(results: list) -> None:
+    """Per edition: each composition laid out, its score (lower is better) and faults, and the one chosen."""
+    for r in results:
+        if not r.candidates:
+            continue
+        out.print(f"[bold]{escape(r.name)}[/]: {escape(r.composition or '—')}", highlight=False)
+        for c in r.candidates:
+            mark = "→" if c["composition"] == r.composition else " "
+            if "refused" in c:
+                out.print(f"  {mark} {c['composition']}: refused: {escape(c['refused'])}", highlight=False)
+                continue
+            faults = "; ".join(c["score"]["faults"]) or "no faults"
+            out.print(f"  {mark} {c['composition']}: score {c['score']['total']:.2f} ({escape(faults)})",
+                      highlight=False)
 
 
 @app.command(cls=_Command, short_help="Picture every page and printer sheet as PNG files.")

@@ -359,6 +359,7 @@ FRONT_MATTER = Mapping({
     "contact": Str(max_len=300),
     "description": Str(max_len=500),
     "handbill": Str(max_len=3000),  # a shorter text (Markdown) for the handbill's back
+    "composition": Str(max_len=40),  # pin a layout's composition (see `pamphlet check --explain`)
     "strings": DictOf(_string_key, Str(max_len=200), {}),
 })
 

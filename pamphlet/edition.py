@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import __version__, i18n, markdown, templates
-from .errors import ContentError, GlyphError, Location
+from .errors import ContentError, GlyphError, Location, plural
 from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
 from .layouts import Layout, get
 from .project import Project
@@ -38,11 +38,16 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     printed_body: str = ""  # the Markdown whose every word the pages must carry
     chars: int = 0          # characters of the body's visible text (links and markup not counted)
-    excerpt: bool = False   # the layout prints only the lede and pull quotes (a handbill of a long text)
+    excerpt: bool = False   # the layout prints a digest of the facts (a handbill of a long text)
     lede_words: int = 45    # lede.max_words: how short a first paragraph must be to become the lede
     whole: list[set[str]] = field(default_factory=list)  # the words kept whole, one set per keep_whole call
     passes: int = 0         # layout passes so far (a failed fit still reports them)
     headline: float = 1.0   # the headline's size factor: below 1 when its longest word is wider than its box
+    composition: str = ""   # the layout's composition it is laid out in (see compose.py)
+    digest_lines: list[tuple[int, int]] = field(default_factory=list)  # source lines of the digest's blocks
+    digest_budget: int = 0  # characters the digest was given
+    event_fit: float = 1.0  # the event box's size factor: below 1 when a date or time range is wider than its line
+    event_wrap: bool = False  # a date may break after its weekday, a time range after its dash (the box at body size)
 
     def keep_whole(self, words: set[str]) -> None:
         """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""
@@ -53,14 +58,15 @@ class Prepared:
         def protect(html: str) -> str:
             return re.sub(r">([^<]+)<", lambda m: ">" + pattern.sub(r'<span class="nohyph">\1</span>', m.group(1)) + "<",
                           html)
-        for key in ("body", "body_after_lede", "lede", "quotes"):
-            self.context[key] = Markup(protect(str(self.context[key])))
+        for key in ("body", "body_after_lede", "lede", "quotes", "digest"):
+            if key in self.context:
+                self.context[key] = Markup(protect(str(self.context[key])))
 
     def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0, spread: float = 0.0) -> str:
-        # Headlines shrink with the text but never grow with it: enlarged short text must not push a long
-        # headline word past the page edge; ``headline`` shrinks one whose longest word is wider than its box.
+        # Headlines grow and shrink with the text (a short notice enlarged is a poster, its headline set large);
+        # ``headline`` shrinks one whose longest word (or last two, held together) is wider than its box.
         ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "spread": spread, "excerpt": self.excerpt,
-               "title_rem": min(1.0, 1.0 / scale) * self.headline}
+               "title_rem": self.headline, "event_fit": self.event_fit, "event_wrap": self.event_wrap}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
 
@@ -177,8 +183,9 @@ def _check_ui_strings(prepared: Prepared, book: FontBook, stack: list[str]) -> N
         raise glyph_error(lang, missing, stack)
     if ui.missing():
         keys = ", ".join(f"'{k}'" for k in ui.missing())
-        prepared.warnings.append(f"{lang}: no {lang} translation of the UI string(s) {keys}; using English "
-                                 f"(add them under `strings: {{{lang}: ...}}` in pamphlet.yaml)")
+        them = "it" if len(ui.missing()) == 1 else "them"
+        prepared.warnings.append(f"{lang}: no {lang} translation of {plural(len(ui.missing()), 'UI string')} "
+                                 f"({keys}); using English (add {them} under `strings: {{{lang}: ...}}` in pamphlet.yaml)")
     for key in ui.unknown_overrides():
         prepared.warnings.append(f"{lang}: strings.{key}: no UI string has this key; the templates print "
                                  f"{', '.join(ui.printed) or 'none'}")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import render
-from .errors import FitError
+from . import measure
+from .errors import FitError, plural
 from .layouts import Layout
-from .render import LaidOut
+
+if TYPE_CHECKING:
+    from .render import LaidOut
+    from .score import Score
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +41,12 @@ class Fitted:
     roles: int = 0                       # the role level the template was laid out with
     blank_numbers: tuple[int, ...] = ()  # 1-based numbers of the blank pages added
     spread: float = 0.0                  # mm of free space shared out on a short edition's last page
+    score: Score | None = None           # its design score (compose.judge)
+    candidates: list[Any] = field(default_factory=list)  # the compositions laid out to choose it (compose.py)
 
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
-        pages_wanted: int | None = None) -> Fitted:
+        pages_wanted: int | None = None, save_sheet_at: int = 3) -> Fitted:
     """Lay out the edition and fit it to its layout's page rule.
 
     Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
@@ -65,8 +70,9 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
-    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= 3:
-        # Three blank pages waste a sheet: fit one sheet fewer when the type stays above the minimum.
+    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at:
+        # Three blank pages waste a sheet (fewer, in a composition that says so): fit one sheet fewer when
+        # the type stays above the minimum.
         smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
                                              back_page=layout.pads_before_back, exponent=layout.shrink_exponent)
         if fits:
@@ -74,7 +80,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if fit and scale == 1.0 and layout.roles and laid.pages < target:
         laid, roles = _roles(lay, laid, target, layout.roles)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
-            render.content_bottom(laid.document.pages[-1]) < 0.4:
+            measure.content_bottom(laid.document.pages[-1]) < 0.4:
         # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
         trial = lay(1.0, 0, 1)
         if trial.pages == 1:
@@ -95,7 +101,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                                     spread=stretch)
     if fit and not spread and laid.pages <= layout.spreads:
         # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
-        free = render.free_below_mm(laid.document.pages[-1])
+        free = measure.free_below_mm(laid.document.pages[-1])
         if free >= MIN_SPREAD:
             amount = stretch or round(free - 2.0, 1)
             trial = lay(scale, 0, roles, amount)
@@ -107,7 +113,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if blanks and layout.blanks_in_html:
         # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
         laid = lay(scale, blanks, roles)
-    log.debug("%s: scale %.4f, roles %d, %d blank(s), spread %.1f mm", name, scale, roles, blanks, spread)
+    log.debug("%s: scale %.4f, roles %d, blank pages %d, spread %.1f mm", name, scale, roles, blanks, spread)
     return pad(layout, laid, scale, blanks, roles, spread)
 
 
@@ -123,6 +129,8 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, sp
         before_last = layout.pads_before_back and laid.pages > 1
         first = laid.pages if before_last else laid.pages + 1
         numbers = tuple(range(first, first + blanks))
+        from . import render
+
         laid = render.insert_blank_pages(laid, blanks, before_last=before_last)
     return Fitted(laid, scale, blanks, 0, roles, numbers, spread)
 
@@ -138,7 +146,7 @@ def _one_side(lay: LayFn, laid: LaidOut, min_scale: float) -> tuple[LaidOut, flo
     a text that fits one A4 side) on one side, if the type stays above ``min_scale``: one pass, predicted
     from where the content ends, all of it shrinking (headline and event box too) with about the scale to
     the power 1.5. Else as it was (enlarged to fill two sides, later)."""
-    end = render.extent(laid).end
+    end = measure.extent(laid).end
     if end > 1.0 + SIDE_SPILL:
         return laid, 1.0
     guess = round((0.98 / end) ** (1 / 1.5), 4)
@@ -173,13 +181,13 @@ def _roles(lay: LayFn, laid: LaidOut, target: int, top: int) -> tuple[LaidOut, i
 
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
-    return render.content_bottom(laid.document.pages[-1]) < fullness
+    return measure.content_bottom(laid.document.pages[-1]) < fullness
 
 
 def _sparse_body(laid: LaidOut) -> bool:
     """The body's last page less than 70 % full (on a layout whose last page is a back cover, which is full
     however short the text: its contact stands at the foot)."""
-    now = render.extent(laid)
+    now = measure.extent(laid)
     if now.body_end <= now.body_start:
         return False
     return now.body_end - math.floor(now.body_end - 1e-6) < 0.7
@@ -191,7 +199,7 @@ def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: i
     page count the lines of text only, not the pages the event or the call to action was given, nor the
     space a heading leaves on its page: measured against the words that filled them, the estimate was a
     third to a half of what a zine lacked; it is now within about a third either way."""
-    per_page = words / max(0.25, render.text_pages(laid))
+    per_page = words / max(0.25, measure.text_pages(laid))
     more = max(10, round(per_page * (target - laid.pages) / 10) * 10)
     noun = "panels" if layout.name == "trifold" else "pages"
     return FitError(f"{name}: the text fills {laid.pages} of {target} {noun}; a {layout.name} needs roughly {more} "
@@ -208,7 +216,7 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     (layout, scale, True), or a layout and False when even ``min_scale`` is
     predicted or shown not to fit.
     """
-    first = render.extent(laid)
+    first = measure.extent(laid)
     if _predict(first, 1.0, limit, 2.0, back_page) < min_scale - 0.03:
         return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
     guess = _predict(first, 1.0, limit, exponent, back_page)
@@ -218,7 +226,7 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
         return trial, scale, True
     if scale <= min_scale:
         return trial, min_scale, False  # the guess was the minimum already: shown not to fit
-    second = render.extent(trial)
+    second = measure.extent(trial)
     if second.body_end > second.body_start and first.body_end > second.body_end:
         exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / math.log(1 / scale)
         exponent = min(3.0, max(1.0, exponent))
@@ -235,7 +243,7 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     return trial, min_scale, False
 
 
-def _predict(now: render.Extent, scale: float, pages: int, exponent: float, back_page: bool) -> float:
+def _predict(now: measure.Extent, scale: float, pages: int, exponent: float, back_page: bool) -> float:
     """The scale at which the body, now ending at ``now.body_end`` at ``scale``, leaves room for what follows it
     within ``pages`` pages: whole pages when what follows starts a page of its own (a back cover), else its
     height."""
@@ -263,7 +271,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     A trial that no measurement follows is laid out with ``spread`` (a stretching template's: it changes
     where things stand on the page, not how many pages there are). Returns the layout, its scale and the
     spread it was laid out with."""
-    now = render.extent(laid)
+    now = measure.extent(laid)
     sections = _section_fills(laid, now)
     if sections:
         return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
@@ -277,7 +285,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
         if last:
             return trial, guess, spread
         return _fill_more(lay, now, trial, guess, target, top_scale, roles, back_page, spread)
-    then = render.extent(trial)
+    then = measure.extent(trial)
     a, b = (_whole(now), _whole(then)) if span else (now, then)
     if b.body_end <= a.body_end or a.body_end <= a.body_start:
         return laid, 1.0, 0.0
@@ -290,13 +298,13 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     return (trial, again, spread) if trial.pages <= target else (laid, 1.0, 0.0)
 
 
-def _section_fills(laid: LaidOut, now: render.Extent) -> list[float]:
+def _section_fills(laid: LaidOut, now: measure.Extent) -> list[float]:
     """How full each page of the body is, when the body is sections on pages of their own (a zine's: a
     heading starts a page, role pages); [] when its text flows from page to page."""
     if now.body_end <= now.body_start:
         return []
     first, last = math.floor(now.body_start), math.floor(now.body_end - 1e-6)
-    fills = [render.page_fill(laid.document.pages[i]) for i in range(first, min(last, laid.pages - 1) + 1)]
+    fills = [measure.page_fill(laid.document.pages[i]) for i in range(first, min(last, laid.pages - 1) + 1)]
     return fills if len(fills) >= 3 and max(fills[:-1]) < 0.85 else []
 
 
@@ -314,16 +322,16 @@ def _fill_sections(lay: LayFn, laid: LaidOut, fills: list[float], target: int, t
     return laid, 1.0, 0.0
 
 
-def _whole(extent: render.Extent) -> render.Extent:
+def _whole(extent: measure.Extent) -> measure.Extent:
     """The extent with everything after the body's start counted as body."""
-    return render.Extent(extent.body_start, extent.end, extent.end)
+    return extent.whole()
 
 
-def _fill_more(lay: LayFn, first: render.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
+def _fill_more(lay: LayFn, first: measure.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
                roles: int, back_page: bool, spread: float = 0.0) -> tuple[LaidOut, float, float]:
     """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
     with the type, such as headlines, make the first prediction short)."""
-    now = render.extent(laid)
+    now = measure.extent(laid)
     if now.end > target - 0.2 or now.body_end <= first.body_end:
         return laid, scale, 0.0
     grown = (now.body_end - now.body_start) / max(1e-6, first.body_end - first.body_start)
@@ -339,7 +347,7 @@ def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int,
                laid_scale: float | None = None) -> FitError:
     """``laid`` was laid out at ``laid_scale`` (default ``scale``); the words over are estimated at ``scale``."""
     laid_scale = scale if laid_scale is None else laid_scale
-    over = render.overflow_fraction(laid, limit)
+    over = measure.overflow_fraction(laid, limit)
     fitting = words * (1 - over) * (laid_scale / scale) ** 2  # smaller type holds more words
     extra = max(1, round(words - fitting))
     pct = round(scale * 100)
@@ -348,4 +356,4 @@ def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int,
     else:
         what = f"needs {laid.pages} pages, the layout has {limit}" + (f", even at {pct} % type" if scale < 1 else "")
     alt = "use a larger --pages" if layout.takes_page_count else "use -l booklet"
-    return FitError(f"{name}: {what}; about {extra} words too many", f"shorten the text or {alt}")
+    return FitError(f"{name}: {what}; about {plural(extra, 'word')} too many", f"shorten the text or {alt}")

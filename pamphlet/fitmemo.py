@@ -40,7 +40,7 @@ from .output import cache_write_json
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 MAX_ENTRIES = 5000   # files kept; the least recently written go first when a write finds more than this
 
 
@@ -58,15 +58,20 @@ class Decisions:
     deps: dict[str, list[int]] = field(default_factory=dict)  # fetched file → [size, mtime_ns]
     spread: float = 0.0                                       # mm shared out on a short edition's last page
     headline: float = 1.0                                     # the headline's size factor (a long word's fit)
+    composition: str = ""                                     # the layout's composition chosen (compose.py)
+    digest_budget: int = 0                                    # characters a handbill's digest of the facts had
+    event_fit: float = 1.0                                    # the event box's size factor (a wide time range)
+    event_wrap: bool = False                                  # the event's date and time may break (see compose)
 
 
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
-        project: str = "") -> str:
+        project: str = "", composition: str = "") -> str:
     """The digest of what fitting an edition depends on: ``html``, the edition at full size; ``project``,
     the digest of the project's configuration, templates and fonts (``cache.project_digest``: a template's
     role-page or spread-out branches do not show in the full-size HTML); pamphlet's own code."""
     h = hashlib.sha256(json.dumps([FORMAT, __version__, code_digest(), library_version("weasyprint"),
-                                   library_version("pyphen"), layout, paper, fit, pages, min_scale, project]).encode())
+                                   library_version("pyphen"), layout, paper, fit, pages, min_scale, project,
+                                   composition]).encode())
     h.update(html.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -103,6 +108,7 @@ def recall(digest: str) -> Decisions | None:
         if not _plausible(found):
             return None
         found.scale, found.spread, found.headline = float(found.scale), float(found.spread), float(found.headline)
+        found.event_fit = float(found.event_fit)
         found.whole = [[str(w) for w in words] for words in found.whole]
     except (OSError, ValueError, TypeError, AttributeError):
         return None
@@ -120,6 +126,8 @@ def _plausible(d: Decisions) -> bool:
             and number(d.headline) and 0.05 <= d.headline <= 1.0
             and isinstance(d.pages, int) and 0 < d.pages <= 1000 and isinstance(d.roles, int) and 0 <= d.roles <= 10
             and isinstance(d.blanks, int) and 0 <= d.blanks <= 8 and isinstance(d.excerpt, bool)
+            and isinstance(d.composition, str) and isinstance(d.digest_budget, int) and 0 <= d.digest_budget
+            and number(d.event_fit) and 0.05 <= d.event_fit <= 1.0 and isinstance(d.event_wrap, bool)
             and isinstance(d.blank_numbers, list) and all(isinstance(n, int) for n in d.blank_numbers)
             and isinstance(d.whole, list) and all(isinstance(w, list) for w in d.whole)
             and isinstance(d.deps, dict) and all(isinstance(v, list) for v in d.deps.values()))

@@ -478,11 +478,12 @@ class LangFacts:
         same size: the event box, sized in points, is set 15 % larger for Arabic, as the body is)."""
         return f"{latin * self.size_factor:.2f}pt"
 
-    def fact(self, latin: float, scale: float) -> str:
+    def fact(self, latin: float, scale: float, fit: float = 1.0, body: float = 0.0) -> str:
         """A size for the event's facts (date, time, place): :meth:`pt`, and grown with the body when short
         text is enlarged (``scale`` > 1) — never shrunk with it. At 117 % a leaflet's lede was 21.8 pt beside
-        a 19 pt date; the facts outrank the prose at every scale."""
-        return self.pt(latin * max(1.0, scale))
+        a 19 pt date; the facts outrank the prose at every scale. ``fit`` shrinks a box whose date or time
+        range is wider than its line, never below the body's size (``body`` pt at scale 1)."""
+        return self.pt(max(latin * max(1.0, scale) * fit, min(latin, body) * scale))
 
     @property
     def display_caps(self) -> bool:

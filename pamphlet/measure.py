@@ -221,20 +221,23 @@ class Overflow:
     tag: str          # the element the line belongs to
     classes: str
     ratio: float      # the line's width over the room it has (> 1)
+    within: tuple[str, ...] = ()  # the classes of the boxes it stands in, outermost first
 
 
 def overflowing_lines(layout: Any) -> list[Overflow]:
     """Every line whose text is wider than the narrowest box it stands in (margin boxes aside)."""
     found = []
 
-    def enter(box: Any, room: float) -> tuple[bool, float]:
+    def enter(box: Any, state: tuple[float, tuple[str, ...]]) -> tuple[bool, tuple[float, tuple[str, ...]]]:
+        room, path = state
         if isinstance(box, LineBox):
-            return False, room
-        return True, min(room, box.width) if getattr(box, "width", None) else room
+            return False, state
+        room = min(room, box.width) if getattr(box, "width", None) else room
+        return True, (room, path + tuple(classes(box)))
 
     for number, page in enumerate(layout.document.pages, start=1):
         root = page_box(page)
-        for box, room in walk(root, float(root.width or 0) or 1e9, enter):
+        for box, (room, path) in walk(root, (float(root.width or 0) or 1e9, ()), enter):
             if not isinstance(box, LineBox):
                 continue
             leaves, edges, text = list(box.children), [], []
@@ -247,7 +250,7 @@ def overflowing_lines(layout: Any) -> list[Overflow]:
                     text.append(getattr(leaf, "text", "") or "")
             if edges and max(edges) - min(edges) > room + 0.5:
                 found.append(Overflow(number, "".join(reversed(text)).strip(), box.element_tag or "",
-                                      " ".join(classes(box)), (max(edges) - min(edges)) / room))
+                                      " ".join(classes(box)), (max(edges) - min(edges)) / room, path))
     return found
 
 
@@ -259,6 +262,28 @@ def headline_fit(layout: Any) -> float:
     panel's edge."""
     ratios = [1 / o.ratio for o in overflowing_lines(layout)
               if (o.tag == "h1" and "title" in o.classes.split()) or "cta-head" in o.classes.split()]
+    return min(ratios, default=1.0)
+
+
+def event_fit(layout: Any) -> float:
+    """How much the event box's type must shrink for its widest line (a date, a time range, which never
+    break inside) to fit, and for the box itself to stay as wide as the column it stands in (a table widens
+    to its longest unbreakable line, past the page's margin): 1.0 when everything fits."""
+    ratios = [1 / o.ratio for o in overflowing_lines(layout) if "event" in o.within]
+
+    def enter(box: Any, room: float) -> tuple[bool, float]:
+        if isinstance(box, LineBox):
+            return False, room
+        if "event" in classes(box) and getattr(box, "width", None):
+            wide = box.border_width() if hasattr(box, "border_width") else box.width
+            if wide > room + 0.5:
+                ratios.append(room / wide)
+        return True, min(room, box.width) if getattr(box, "width", None) else room
+
+    for page in layout.document.pages:
+        root = page_box(page)
+        for _ in walk(root, float(root.width or 0) or 1e9, enter):
+            pass
     return min(ratios, default=1.0)
 
 

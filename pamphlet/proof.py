@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import markdown, render
+from . import markdown, measure
 from ._weasy import boxes as B
 from .errors import ProofError
 from .layouts import SAFE_MARGIN
@@ -119,7 +119,7 @@ def _walk(box: Any) -> Iterator[Any]:
         b = stack.pop()
         if isinstance(b, B.MarginBox):
             continue
-        if render.hidden(b):
+        if measure.hidden(b):
             continue  # not printed (a hidden copy that keeps room in the flow)
         yield b
         stack.extend(reversed(list(_children(b))))
@@ -269,7 +269,7 @@ def prove(name: str, laid: LaidOut, *, body: list[Block], fields: dict[str, list
             if page.edge[0].startswith(("text printed over", "a colour field is printed over")):
                 hint = "shorten the headline or subtitle, or report the layout problem"
             raise ProofError(f"{name}: page {page.number}: {page.edge[0]}", hint)
-    for line in render.overflowing_lines(laid):
+    for line in measure.overflowing_lines(laid):
         # Past its box, a line prints over the next column or panel, or white on white beside a colour field.
         raise ProofError(f'{name}: page {line.page}: "{_shorten(line.text)}" runs past the edge of its box',
                          "a word too long for its line there: shorten it, or report the layout problem")

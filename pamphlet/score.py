@@ -194,14 +194,23 @@ def list_places(layout: Any) -> list[tuple[int, set[tuple[int, int]]]]:
     return list(found.values())
 
 
+def blanks(numbers: Iterable[int], score: Score) -> None:
+    """Blank pages the page count forces (a booklet's, before its back cover) cost a little each: one sheet
+    fewer at slightly smaller type may be the better booklet."""
+    for number in numbers:
+        score.add("white", 0.25, f"page {number} is blank (the page count needs a multiple of 4)")
+
+
 def judge(layout: Any, *, scale_used: float, quiet: Iterable[int] = (), left_out: int = 0, total_words: int = 0,
-          sides: list[list[int]] | None = None, noun: str = "page") -> Score:
-    """The score of one laid-out edition (``layout``: a ``render.LaidOut``)."""
+          sides: list[list[int]] | None = None, noun: str = "page", blank: Iterable[int] = ()) -> Score:
+    """The score of one laid-out edition (``layout``: a ``render.LaidOut``; ``blank``: its padding pages)."""
     score = Score()
     pages = [measure.marks(p) for p in layout.document.pages]
     facts(pages, score)
+    blank = tuple(blank)
     white([measure.largest_gap(p, found) for p, found in zip(layout.document.pages, pages, strict=True)],
-          quiet, score, noun)
+          set(quiet) | set(blank), score, noun)
+    blanks(blank, score)
     excerpt(left_out, total_words, score)
     scale(scale_used, score)
     headline(pages, score)

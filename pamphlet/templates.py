@@ -16,6 +16,7 @@ naming the template's file and line.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from functools import lru_cache
@@ -129,7 +130,21 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     # since WeasyPrint supports neither `unicode-bidi: embed` nor `isolate`.
     env.filters["ltr"] = lambda v: f"\u2066{v}\u2069" if v else v
     env.filters["balance"] = balance
+    env.filters["dash_parts"] = dash_parts
     return env
+
+
+_DASH = re.compile(r"\s*([–—])\s*")
+
+
+def dash_parts(text: Any) -> list[str]:
+    """A time range as the parts it may break between: ``10:00 AM –`` and ``1:00 PM`` (the dash stays at the
+    end of the first line, as a typesetter breaks a range)."""
+    value = str(text or "")
+    match = _DASH.search(value)
+    if not match:
+        return [value]
+    return [value[:match.start()] + "\u2009" + match.group(1), value[match.end():]]
 
 
 def balance(text: Any) -> Any:

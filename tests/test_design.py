@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from weasyprint.formatting_structure import boxes as B
 
-from pamphlet import batch, pipeline
+from pamphlet import batch, compose, pipeline
 from pamphlet.edition import EditionSpec, localise_numbers, prepare
 from pamphlet.markdown import LEDE_MAX_WORDS, to_html
 from pamphlet.proof import _walk
@@ -43,7 +43,7 @@ def test_event_date_and_time_each_on_one_line_and_large_on_the_leaflet_front(lan
     project = batch.load(EXAMPLE)
     opts = pipeline.BuildOptions(layouts=("leaflet",))
     prepared = prepare(project, EditionSpec(lang, "leaflet", "a4"))
-    fitted = pipeline.lay_out(project, prepared, opts)
+    fitted = compose.lay_out(project, prepared, opts)
     values = _event_values(fitted.laid)
     assert set(values) == {"when", "time"}
     for cell, (lines, size) in values.items():
@@ -118,7 +118,7 @@ def test_qr_codes_are_error_correction_m_or_better_and_at_least_18_mm():
     project = batch.load(EXAMPLE)
     for layout in ("leaflet", "booklet", "zine", "trifold", "handbill"):
         prepared = prepare(project, EditionSpec("en", layout, "a4"))
-        fitted = pipeline.lay_out(project, prepared, pipeline.BuildOptions(layouts=(layout,)))
+        fitted = compose.lay_out(project, prepared, pipeline.BuildOptions(layouts=(layout,)))
         sizes = [box.width * 25.4 / 96 for page in fitted.laid.document.pages for box in _walk(page._page_box)
                  if isinstance(box, B.ReplacedBox) and box.element is not None
                  and box.element.get("alt", "").startswith("QR code")]
@@ -135,15 +135,22 @@ def test_the_lede_length_is_configurable(tmp_path):
     assert 'class="lede"' not in (tmp_path / "out" / "notice-en-leaflet.html").read_text()
 
 
-def test_the_trifold_flap_carries_the_call_to_action_at_its_head_and_the_event_at_its_foot(example_matrix):
+def test_the_trifold_flap_carries_the_call_to_action_and_how_to_reach_the_group_and_no_second_event(example_matrix):
+    """The flap is a poster panel: the call to action set large, the group's e-mail and web address under
+    it; the event is printed once on the outside of the sheet (on the cover beside it), not again on the flap;
+    the back keeps the organiser and QR code without repeating the lines."""
     pdf = example_matrix / "solidarity-en-trifold.pdf"
-    flap = page_texts(pdf)[4]  # reading order: 1 cover, 2–4 inside, 5 flap, 6 back
-    assert "Join the rally" in flap and "Saturday, December 12, 2026" in flap and "Market Square" in flap
+    texts = page_texts(pdf)
+    flap, back = texts[4], texts[5]  # reading order: 1 cover, 2–4 inside, 5 flap, 6 back
+    assert "Join the rally" in flap and "solidarity@example.org" in flap and "example.org/solidarity" in flap
+    assert "December 12" not in flap and "Market Square" not in flap
+    assert "December 12" in texts[0]
+    assert "Internationalist Solidarity Committee" in back and "solidarity@example.org" not in back
     [(_, cta_bottom, _, _)] = text_boxes(pdf, 4, "Join the rally")
-    [(_, _, _, date_top)] = text_boxes(pdf, 4, "Saturday, December 12, 2026")
+    [(_, _, _, mail_top)] = text_boxes(pdf, 4, "solidarity@example.org")
     with pikepdf.open(pdf) as doc:
         height = float(doc.pages[4].mediabox[3])
-    assert cta_bottom > height * 0.6 and date_top < height * 0.4  # head and foot, not one under the other
+    assert cta_bottom > mail_top and cta_bottom > height * 0.45  # the call first, in the upper part
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "es"])
@@ -185,13 +192,13 @@ def test_a_headline_word_wider_than_its_panel_is_set_smaller(tmp_path):
 def test_a_line_past_its_box_fails_the_proof():
     """A word wider than its column (kept on one line) would print over the next column, or white on white
     beside a colour field: render finds it, the proof refuses the edition."""
-    from pamphlet import proof, render
+    from pamphlet import measure, proof, render
     from pamphlet.errors import ProofError
 
     html = ("<style>@page { size: A6; margin: 10mm } .col { width: 30mm } p { white-space: nowrap }</style>"
             "<div class=col><p>fits</p><p>Donaudampfschifffahrtsgesellschaft</p></div>")
     laid = render.lay_out(html, EXAMPLE.parent, [])
-    [line] = render.overflowing_lines(laid)
+    [line] = measure.overflowing_lines(laid)
     assert line.page == 1 and line.text == "Donaudampfschifffahrtsgesellschaft" and line.ratio > 1.5
     with pytest.raises(ProofError, match='page 1: "Donaudampfschifffahrtsgesellschaft" runs past the edge'):
         proof.prove("x", laid, body=[], fields={}, where=None, safe_margin=None, allowed_blank=0)

@@ -57,6 +57,24 @@ class Geometry:
     label: str
 
 
+@dataclass(frozen=True)
+class Composition:
+    """One way a layout can set a text: the fit engine lays out a layout's compositions, scores each and keeps
+    the best (see :mod:`pamphlet.compose`). ``variables`` go to the template; ``rescue`` compositions are laid
+    out only when those before them are refused or show a fault they may cure; ``digest`` prints the facts
+    digest instead of the whole text."""
+
+    name: str
+    about: str
+    variables: tuple[tuple[str, object], ...] = ()
+    rescue: bool = False
+    digest: bool = False
+    save_sheet_at: int = 3    # blank pages that make a layout that saves sheets (booklet) fit one sheet fewer
+
+
+STANDARD = Composition("standard", "the layout as designed")
+
+
 def _mm(v: float) -> str:
     return f"{round(v, 2):g}"
 
@@ -94,10 +112,16 @@ class Layout:
     spreads: int = 0                  # an edition of at most this many pages with an empty foot on its last
                                       # page shares the space out there (the template's ``spread``, in mm)
     stretches: bool = False           # the template's spread is a page-tall column, whatever the amount
+    compositions: tuple[Composition, ...] = (STANDARD,)  # tried in this order (see Composition)
+    page_noun: str = "page"           # what the design score calls a page: a tri-fold's are panels
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
         return Geometry(p.width, p.height, {}, f"{p.label} ({_mm(p.width)}×{_mm(p.height)} mm)")
+
+    def quiet_pages(self, pages: int) -> tuple[int, ...]:
+        """Pages (1-based) that may be mostly white: a back cover carrying only the contact."""
+        return ()
 
     def sheet_size(self, paper: str) -> tuple[float, float]:
         w, h = PAPERS[paper].size
@@ -156,6 +180,13 @@ class Leaflet(Layout):
     saves_sides = True
     shrink_exponent = 2.0
     prints = ("title", "subtitle", "call_to_action", "organiser")
+    compositions = (
+        Composition("two-columns", "the body in two columns; one side when the text fits it"),
+        Composition("tight", "two columns with tighter leading and margins: a text just too long for two sides",
+                    (("tight", True),), rescue=True),
+        Composition("three-columns", "three narrower columns, tighter leading: a text well over two sides",
+                    (("tight", True), ("columns", 3)), rescue=True),
+    )
 
     def printing(self, pages: int, plan: Plan | None) -> str:
         return self.folding if pages > 1 else "print on one side; no folding"
@@ -174,6 +205,16 @@ class Booklet(Layout):
     blank_ok = 2
     roles = 1                         # a page of its own for the call to action and the event, before blanks
     prints = ("title", "subtitle", "call_to_action", "organiser")
+
+    compositions = (
+        Composition("standard", "cover, pages of text, back cover; blank pages before the back where the count "
+                    "forces them"),
+        Composition("fewer-pages", "one sheet fewer at slightly smaller type, rather than blank pages",
+                    rescue=True, save_sheet_at=1),
+    )
+
+    def quiet_pages(self, pages: int) -> tuple[int, ...]:
+        return (pages,)  # the back cover: call to action and contact at its foot
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -219,6 +260,10 @@ class Trifold(Layout):
     fill_max = 1.35
     roles = 3
     blanks_in_html = True
+    page_noun = "panel"
+
+    def quiet_pages(self, pages: int) -> tuple[int, ...]:
+        return (6,)  # the back panel: contact, QR and organiser, seen last
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, three panels a side
@@ -248,6 +293,11 @@ class Handbill(Layout):
     spreads = 2
     stretches = True
     shrink_exponent = 2.0
+    compositions = (
+        Composition("whole", "the whole text: on the front when short, else on the back"),
+        Composition("digest", "a digest of the facts (lists, boxes, tables, phone numbers, times, places) before "
+                    "the prose, when the whole text does not fit", rescue=True, digest=True),
+    )
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -269,5 +319,6 @@ def get(name: str) -> Layout:
     return CATALOGUE[name]
 
 
-__all__ = ["CATALOGUE", "LAYOUT_NAMES", "PAPERS", "PAPER_NAMES", "SAFE_MARGIN", "Geometry", "Layout", "Paper",
+__all__ = ["CATALOGUE", "LAYOUT_NAMES", "PAPERS", "PAPER_NAMES", "SAFE_MARGIN", "Composition", "Geometry", "Layout",
+           "Paper",
            "Plan", "auto_signature", "cups_sides", "get"]
