@@ -9,7 +9,7 @@ DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 STAMP  := $(VENV)/.installed
 TEST_DEBS := chromium
 
-.PHONY: demo test setup system-deps test-deps bench lint strings clean
+.PHONY: demo test test-fast mutants setup system-deps test-deps bench lint strings clean
 
 demo: setup
 	$(BIN)/pamphlet build --example -o dist
@@ -17,11 +17,25 @@ demo: setup
 test: setup test-deps
 	$(BIN)/python -m pytest -n auto -q
 
+# The edit loop, under ~30 s on 2 cores: pure-logic tests and small builds (tests/conftest.py marks the rest slow).
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+# Deliberate breakages (tests/mutants.py), each on a copy of the tree: every one must be caught by its guard tests.
+mutants: setup
+	$(BIN)/python tests/mutants.py
+
 # make bench BENCH_ARGS="--runs 7 --readme": more pairs, and the table written into README.md (Speed)
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/watch.py
 	$(BIN)/python benchmarks/variants.py
+
+# The command samples in README.md and docs/*.md, from real runs (docs/samples.py; tests/test_docs.py re-runs them).
+# The print, watch and Dask samples need cupsd (as root), port 8000 and port 8786; where one can't run it is skipped.
+.PHONY: docs
+docs: setup
+	$(BIN)/python docs/samples.py
 
 # UI strings: extract the templates' messages into the .pot, then merge it into every language's .po
 # (new messages arrive untranslated, and tests/test_languages.py fails until each catalog has them).

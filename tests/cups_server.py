@@ -14,7 +14,8 @@ temporary folder is written (cupsd's printcap goes there too).
 
 cups-pdf's backend is mode 0700 and owned by root (it must switch to the job's
 user), so cupsd runs it only when cupsd itself runs as root: elsewhere
-:func:`unavailable` says why and the tests that need it are skipped.
+:func:`unavailable` says why and the tests that need it are skipped (under ``CI=true``,
+failed: ``conftest.missing_service``).
 """
 
 from __future__ import annotations

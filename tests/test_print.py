@@ -14,7 +14,6 @@ command construction tested on machines where cupsd cannot run.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import shlex
@@ -32,7 +31,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from pamphlet import printing
 
-from .conftest import EXAMPLE, FIXTURES, page_texts, run_cli, shared_dir, text_boxes
+from .conftest import EXAMPLE, FIXTURES, build_once, missing_service, page_texts, run_cli, text_boxes
 from .cups_server import CupsServer, unavailable
 
 EN = (EXAMPLE, "-L", "en")          # the bundled example in English: every layout, A4
@@ -40,7 +39,8 @@ LONG = FIXTURES / "print-long"       # a Letter booklet of two sheets, each page
 BROKEN = FIXTURES / "print-broken"   # one language builds, the other cannot
 
 NO_CUPS = unavailable()
-needs_cups = pytest.mark.skipif(NO_CUPS is not None, reason=f"no private cupsd: {NO_CUPS}")
+#: Skipped without a private cupsd, failed under CI=true (conftest.missing_service).
+needs_cups = pytest.mark.needs_service(None if NO_CUPS is None else f"no private cupsd: {NO_CUPS}")
 
 #: What each layout's printer file must be sent with (DESIGN.md, "Printing for real").
 EXPECTED = {
@@ -59,24 +59,18 @@ JOB_LINE = re.compile(r"^(?P<name>.+?) → (?P<printer>\S+) job (?P<id>\d+)(?: \
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, example_build) -> dict[str, Path]:
-    """The example's editions (the suite builds them once anyway) and print-long, built once for every worker.
+    """The example's editions (the suite builds them once anyway) and print-long, built once per run.
 
     ``pamphlet print`` finds them up to date and sends them as they are.
     """
-    root = shared_dir(tmp_path_factory)
-    long = root / "print-long"
-    with open(root / "print-long.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        result = run_cli("build", LONG, "-o", long, "-j", "1")
-        assert result.exit_code == 0, result.output
-    return {"en": example_build, "long": long}
+    return {"en": example_build, "long": build_once(tmp_path_factory, "print-long", LONG, "-j", "1").out}
 
 
 @pytest.fixture(scope="session")
 def cups(tmp_path_factory):
     """A private cupsd with five cups-pdf queues, stopped (and its cups-pdf config removed) at the end."""
     if NO_CUPS is not None:
-        pytest.skip(NO_CUPS)
+        missing_service(f"no private cupsd: {NO_CUPS}")
     server = CupsServer().start()
     try:
         server.add_queue("test-pdf", duplex=True)
@@ -406,7 +400,7 @@ def test_a_failed_build_sends_nothing(cups_env, tmp_path):
     assert result.stdout == ""
 
 
-@pytest.mark.skipif(shutil.which("lpstat") is None, reason="CUPS client tools not installed")
+@pytest.mark.needs_service(None if shutil.which("lpstat") else "CUPS client tools not installed (lpstat)")
 def test_the_scheduler_unreachable(monkeypatch, tmp_path):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
@@ -520,6 +514,7 @@ def test_fake_cups_a_refusal_after_some_jobs_says_what_went_out(fake_cups, built
     assert hint == "hint: check the queue with `lpstat -l -p Office` and the CUPS error log"
 
 
+@pytest.mark.expect_warnings("CUPS is not installed: there is no `lp` command")
 def test_dry_run_without_cups_still_shows_the_commands(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no CUPS tools at all
     result = run_cli("print", "--test-sheet", "-o", tmp_path, "--dry-run")

@@ -8,9 +8,7 @@ subset of three variants is built once per session and read back.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
 import shutil
 import sys
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -25,7 +23,7 @@ from pamphlet.errors import ConfigError, ContentError, ProjectError
 from pamphlet.pipeline import BuildOptions
 from pamphlet.project import load_project
 
-from .conftest import FIXTURES, page_texts, run_cli
+from .conftest import FIXTURES, build_once, page_texts, run_cli
 
 PROJECT = FIXTURES / "variants"
 EPOCH = "1767225600"  # 2026-01-01: both builds compared byte for byte stamp the same date
@@ -45,24 +43,10 @@ def _rows() -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def variants_build(tmp_path_factory) -> Path:
-    """Three variants × en, ar × leaflet, handbill, built once (-j 1) for every test worker."""
-    root = tmp_path_factory.getbasetemp().parent
-    out = root / "variants-build"
-    with open(root / "variants-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        old = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-        try:
-            args = [a for v in BUILT for a in ("-V", v)]
-            result = run_cli("build", PROJECT, *args, "-o", out, "-j", "1", "--json")
-        finally:
-            if old is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = old
-        assert result.exit_code == 0, result.output
-        (out / "summary.json").write_text(result.stdout, encoding="utf-8")
-    return out
+    """Three variants × en, ar × leaflet, handbill, built once (-j 1) per test run for every test worker."""
+    args = [a for v in BUILT for a in ("-V", v)]
+    return build_once(tmp_path_factory, "variants-build", PROJECT, *args, "-j", "1",
+                      env={"SOURCE_DATE_EPOCH": EPOCH}).out
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -357,7 +341,9 @@ def test_scheduler_that_cannot_be_reached_or_no_dask(tmp_path, monkeypatch):
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
     result = run_cli("build", PROJECT, "-V", "leeds", "-o", tmp_path)
     assert result.exit_code == 1
-    assert "Dask is not installed here" in result.stderr and "hint: pip install pamphlet[dask]" in result.stderr
+    assert "Dask is not installed here" in result.stderr
+    assert "hint: pip install '.[dask]' in your pamphlet checkout (or: pipx inject pamphlet-builder distributed)" \
+        in result.stderr
     assert not any(tmp_path.iterdir())
 
 

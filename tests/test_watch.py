@@ -34,7 +34,7 @@ from pamphlet.cli import _serve_port
 from pamphlet.errors import UsageError
 from pamphlet.watch import LiveServer, LiveState
 
-from .conftest import FIXTURES, page_texts, run_cli
+from .conftest import FIXTURES, missing_service, page_texts, run_cli
 
 TIMEOUT = 20.0  # generous for a loaded CI machine; a rebuild takes about a second
 
@@ -362,7 +362,7 @@ def browser(tmp_path: Path):
     """Debian's Chromium, headless, with the DevTools protocol on a free port."""
     exe = chromium()
     if exe is None:
-        pytest.skip("chromium is not installed (`make test` installs Debian's chromium when run as root)")
+        missing_service("chromium is not installed (`make test` installs Debian's chromium when run as root)")
     profile = tmp_path / "chromium-profile"
     log = open(tmp_path / "chromium.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
