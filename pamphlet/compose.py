@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 
 #: A composition whose score has none of these faults needs no alternative laid out.
 CURABLE = ("white", "excerpt", "facts")
-#: Type shrunk below this is a fault an alternative composition may cure.
-SHRUNK = 0.93
+#: Type shrunk below this, or enlarged beyond the other, is a fault an alternative composition may cure.
+SHRUNK = 0.9
+ENLARGED = 1.35
 #: How much of a side's generous capacity a handbill's digest may fill at first; then less, twice.
 DIGEST_SHARE = (0.45, 0.3, 0.18)
 
@@ -141,12 +142,21 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
     from . import measure, render
 
     roots = [project.root, data_root()]
+    # Compositions often lay out the same HTML (one-side and tight at full size): each page once.
+    seen: dict[str, LaidOut] = {}
+
+    def lay_html(html: str) -> LaidOut:
+        if html not in seen:
+            prepared.passes += 1
+            if len(seen) > 8:
+                seen.clear()
+            seen[html] = render.lay_out(html, project.root, roots)
+        return seen[html]
 
     def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut:
         last_event = 1.0
         for _ in range(4):
-            prepared.passes += 1
-            laid = render.lay_out(prepared.html(scale, blanks, roles, spread), project.root, roots)
+            laid = lay_html(prepared.html(scale, blanks, roles, spread))
             # A headline word wider than its box (it is never hyphenated) would run past the panel's edge:
             # shrink the headline to fit and lay out again. It happens on the first pass (at full size), and
             # holds for later ones but where enlarged text makes the headline grow past its box.
@@ -213,7 +223,7 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
                     cand.refused = "the whole text cannot fit one side at a readable size"
                     tried.append(cand)
                     continue  # straight to the digest: no layout of a text that cannot fit
-                fitted = _fit_whole(prepared, opts, lay, min_scale, composition.save_sheet_at)
+                fitted = _fit_whole(prepared, opts, lay, min_scale, composition)
         except FitError as exc:
             cand.refused = str(exc)
             cand.state = {"error": exc}
@@ -234,34 +244,59 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
     best = min(laid_out, key=lambda c: (c.score.total if c.score else math.inf, tried.index(c)))
     _restore(prepared, best.state)
     assert best.fitted is not None
+    # Hyphenation discipline for the one kept only (it costs a pass, and never changes the page count).
+    best.fitted = _discipline(prepared, lay, best.fitted)
+    best.score = judge(prepared, best.fitted)
     best.fitted.score, best.fitted.candidates = best.score, tried
     return best.fitted
 
 
-def _good(cand: Candidate) -> bool:
-    """No fault another composition could cure."""
+def faults(cand: Candidate) -> set[str]:
+    """What another composition might cure in this one: ``refused``, ``shrunk``, ``enlarged``, ``white``,
+    ``blank``, ``excerpt``, ``facts``."""
     score, fitted = cand.score, cand.fitted
     if score is None or fitted is None:
-        return False
-    return all(score.parts.get(k, 0) == 0 for k in CURABLE) and fitted.scale >= SHRUNK
+        return {"refused"}
+    found = {k for k in CURABLE if score.parts.get(k, 0) > 0}
+    if fitted.blanks:
+        found.add("blank")
+        if score.parts.get("white", 0) <= 0.25 * fitted.blanks + 1e-6:
+            found.discard("white")  # only the blank pages themselves
+    if fitted.scale < SHRUNK:
+        found.add("shrunk")
+    if fitted.scale > ENLARGED:
+        found.add("enlarged")
+    return found
+
+
+def _good(cand: Candidate) -> bool:
+    """No fault another composition could cure."""
+    return not faults(cand)
 
 
 def _worth_trying(composition: Composition, tried: list[Candidate]) -> bool:
-    """A rescue composition only after the ones before it were refused or showed a fault it may cure."""
+    """A rescue composition only when every composition laid out so far shows a fault it cures (the best
+    one, by score, decides: a leaflet shrunk to 88 % tries tighter leading, one enlarged to 160 % one side)."""
     if not composition.rescue:
         return True
-    return not any(_good(c) for c in tried)
+    if any(_good(c) for c in tried):
+        return False
+    scored = [c for c in tried if c.score is not None]
+    best = min(scored, key=lambda c: c.score.total if c.score else math.inf) if scored else None
+    found = faults(best) if best is not None else {"refused"}
+    return bool(found & set(composition.cures))
 
 
-def _fit_whole(prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, save_sheet_at: int = 3) -> Fitted:
+def _fit_whole(prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, composition: Composition) -> Fitted:
     from . import fit
 
     too_long = _far_too_long(prepared, min_scale, opts)
     if too_long:
         raise too_long
-    return _discipline(prepared, lay, fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words,
+    return (fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words,
                                               fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages,
-                                              save_sheet_at=save_sheet_at))
+                                              save_sheet_at=composition.save_sheet_at,
+                                              page_cap=composition.page_cap))
 
 
 def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any) -> Fitted:
@@ -282,7 +317,7 @@ def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: A
         smallest = project.config.min_scale if n == len(DIGEST_SHARE) - 1 else \
             max(project.config.min_scale, prepared.layout.readable_scale)
         try:
-            return _discipline(prepared, lay, fit.fit(prepared.layout, lay, name=prepared.spec.name,
+            return (fit.fit(prepared.layout, lay, name=prepared.spec.name,
                                                       words=prepared.words, fit=opts.fit,
                                                       min_scale=smallest, pages_wanted=opts.pages))
         except FitError as exc:

@@ -46,7 +46,7 @@ class Fitted:
 
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
-        pages_wanted: int | None = None, save_sheet_at: int = 3) -> Fitted:
+        pages_wanted: int | None = None, save_sheet_at: int = 3, page_cap: int | None = None) -> Fitted:
     """Lay out the edition and fit it to its layout's page rule.
 
     Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
@@ -59,6 +59,8 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
                        f"use --pages {layout.padded(pages_wanted)}")
     limit = layout.page_limit(pages_wanted)
+    if page_cap:
+        limit = min(limit or page_cap, page_cap)
     laid, scale, roles = lay(1.0, 0, 0), 1.0, 0
     if limit and laid.pages > limit:
         if not fit:
@@ -217,7 +219,10 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     predicted or shown not to fit.
     """
     first = measure.extent(laid)
-    if _predict(first, 1.0, limit, 2.0, back_page) < min_scale - 0.03:
+    # The most hopeful estimate: everything shrinking with the area of its type — the body alone, or the
+    # whole page with it (headlines and the event box shrink too).
+    hopeful = max(_predict(first, 1.0, limit, 2.0, back_page), _predict(first.whole(), 1.0, limit, 2.0, back_page))
+    if hopeful < min_scale - 0.03:
         return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
     guess = _predict(first, 1.0, limit, exponent, back_page)
     scale = min(0.995, max(min_scale, guess))

@@ -70,6 +70,10 @@ class Composition:
     rescue: bool = False
     digest: bool = False
     save_sheet_at: int = 3    # blank pages that make a layout that saves sheets (booklet) fit one sheet fewer
+    page_cap: int | None = None  # at most this many pages (a leaflet's one-side poster)
+    #: A rescue is laid out only when the best composition so far shows one of these: ``refused``, ``shrunk``
+    #: (type under ~90 %), ``enlarged`` (over ~135 %), ``white`` (a mostly white page), ``blank`` (blank pages).
+    cures: tuple[str, ...] = ("refused",)
 
 
 STANDARD = Composition("standard", "the layout as designed")
@@ -182,10 +186,11 @@ class Leaflet(Layout):
     prints = ("title", "subtitle", "call_to_action", "organiser")
     compositions = (
         Composition("two-columns", "the body in two columns; one side when the text fits it"),
-        Composition("tight", "two columns with tighter leading and margins: a text just too long for two sides",
-                    (("tight", True),), rescue=True),
+        Composition("tight", "tighter leading and margins: a text just too long for two sides, or just too long "
+                    "for one (which two sides would leave half empty)", (("tight", True),), rescue=True,
+                    cures=("refused", "shrunk", "enlarged", "white")),
         Composition("three-columns", "three narrower columns, tighter leading: a text well over two sides",
-                    (("tight", True), ("columns", 3)), rescue=True),
+                    (("tight", True), ("columns", 3)), rescue=True, cures=("refused", "shrunk")),
     )
 
     def printing(self, pages: int, plan: Plan | None) -> str:
@@ -210,7 +215,7 @@ class Booklet(Layout):
         Composition("standard", "cover, pages of text, back cover; blank pages before the back where the count "
                     "forces them"),
         Composition("fewer-pages", "one sheet fewer at slightly smaller type, rather than blank pages",
-                    rescue=True, save_sheet_at=1),
+                    rescue=True, save_sheet_at=1, cures=("blank",)),
     )
 
     def quiet_pages(self, pages: int) -> tuple[int, ...]:
