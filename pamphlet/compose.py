@@ -181,8 +181,8 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
 
 
 def candidates(prepared: Prepared, pinned: str | None, fit: bool = True) -> list[Composition]:
-    """The layout's compositions to consider, in the order they are tried; just the one pinned, if any; just
-    the first without fitting (``--no-fit``: the layout as designed, or a refusal)."""
+    """The layout's compositions to consider, in the order they are tried; just the one pinned, if any;
+    without fitting (``--no-fit``) the layout as designed, or a refusal."""
     offered = list(prepared.layout.compositions)
     if pinned:
         from .layouts import CATALOGUE
@@ -196,7 +196,8 @@ def candidates(prepared: Prepared, pinned: str | None, fit: bool = True) -> list
                            f"use one of: {', '.join(known)} (see pamphlet check --explain), or leave it out to let "
                            "pamphlet choose")
         # another layout's composition (a leaflet's three columns): this layout chooses its own
-    return offered if fit else offered[:1]
+    # Without fitting, the layout as designed — and a small format's digest, which shrinks nothing.
+    return offered if fit else [c for n, c in enumerate(offered) if n == 0 or c.digest]
 
 
 def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, *, own: bool,

@@ -98,7 +98,8 @@ def test_a_damaged_or_lying_memo_costs_passes_not_pages(damage, project, tmp_pat
         entry.write_text(json.dumps({**data, "pages": data["pages"] + 1}))
     again = _build(project, "-o", tmp_path / "again", "-l", "leaflet")
     replayed = 1 if damage == "lie about the pages" else 0
-    assert again["leaflet"]["passes"] == cold["leaflet"]["passes"] + replayed
+    # The replay costs a pass, unless fitting afresh lays out that same page again (each HTML is laid out once).
+    assert cold["leaflet"]["passes"] <= again["leaflet"]["passes"] <= cold["leaflet"]["passes"] + replayed
     assert _files(tmp_path / "again") == _files(tmp_path / "cold")
     assert json.loads(entry.read_text()) == data  # the fresh fit wrote the true decisions back
 

@@ -184,7 +184,7 @@ def test_ui_string_warning_names_key_and_language(tmp_path):
     (proj / "pamphlet.yaml").write_text("slug: undod\nlayouts: [leaflet]\nevent: {date: 2026-12-12}\n")
     result = run_cli("build", proj, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "warning: cy: no cy translation of the UI string(s) 'when', 'where'" in result.stderr
+    assert "warning: cy: no cy translation of 2 UI strings ('when', 'where'); using English" in result.stderr
     assert "'time'" not in result.stderr and "'join_us'" not in result.stderr  # only what the edition prints
 
 
