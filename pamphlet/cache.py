@@ -38,13 +38,22 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _tree_digest(folder: Path, *, by_stat: bool = False) -> str:
-    """Digest of every file under ``folder`` (names + contents, or + size/mtime for big font files)."""
+def _tree_digest(folder: Path, *, by_stat: bool = False, confine: Path | None = None) -> str:
+    """Digest of every file under ``folder`` (names + contents, or + size/mtime for big font files).
+
+    With ``confine`` (a project's folder), a file or folder that is a link to somewhere outside it counts by
+    its name only: it is never listed, opened or hashed (the template loader and the font scan refuse it).
+    """
     h = hashlib.sha256()
+    inside = confine.resolve() if confine is not None else None
     if folder.is_dir():
+        if inside is not None and not folder.resolve().is_relative_to(inside):
+            return hashlib.sha256(f"outside:{folder.name}".encode()).hexdigest()
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             h.update(str(path.relative_to(folder)).encode())
-            if by_stat:
+            if inside is not None and not path.resolve().is_relative_to(inside):
+                h.update(b"outside")
+            elif by_stat:
                 st = path.stat()
                 h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
             else:
@@ -77,8 +86,8 @@ def project_digest(project: Project) -> str:
     h.update(file_digest(config).encode() if config.is_file() else b"no pamphlet.yaml")
     h.update(_builtin_digest().encode())
     h.update(code_digest().encode())
-    h.update(_tree_digest(root / "templates").encode())
-    h.update(_tree_digest(root / "fonts", by_stat=True).encode())
+    h.update(_tree_digest(root / "templates", confine=root).encode())
+    h.update(_tree_digest(root / "fonts", by_stat=True, confine=root).encode())
     return h.hexdigest()
 
 

@@ -201,8 +201,9 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
     res.composition, res.score = result.composition, result.score
     if outcome.fitted is not None and opts.explain:
         res.candidates = [c.as_json() for c in outcome.fitted.candidates]
-    if result.status == "failed":
-        res.findings.append(Finding("error", str(result.error), result.hint))
+    if result.status == "failed":  # every problem of the edition (a text's refused links: one line each)
+        problems = str(result.error).split("\n")
+        res.findings.extend(Finding("error", line, result.hint if i == 0 else None) for i, line in enumerate(problems))
     elif outcome.fitted is not None:
         if result.scale < 1:
             res.findings.append(Finding("warning", f"{spec.name}: type shrunk to {round(result.scale * 100)} % "

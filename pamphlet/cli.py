@@ -121,7 +121,7 @@ def _report(exc: Exception) -> None:
 
 def _report_result(r: Any) -> None:
     """A failed edition: its error and hint (and, for a bug of ours under PAMPHLET_DEBUG, the traceback)."""
-    _failure([str(r.error)], str(r.hint) if r.hint else None)
+    _failure(str(r.error).split("\n"), str(r.hint) if r.hint else None)  # a text's problems: a line each
     if r.traceback:
         err.print(r.traceback, highlight=False, markup=False)
 

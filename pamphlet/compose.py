@@ -160,7 +160,8 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
             # A headline word wider than its box (it is never hyphenated) would run past the panel's edge:
             # shrink the headline to fit and lay out again. It happens on the first pass (at full size), and
             # holds for later ones but where enlarged text makes the headline grow past its box.
-            ratio = measure.headline_fit(laid)
+            # A cover whose headline and subtitle run into its foot: the headline is set smaller.
+            ratio = min(measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5)
             # A date or time range wider than its line (they never break inside: "10:00 AM – 1:00 PM" on
             # a handbill) gets smaller type in the event box, never below the body's; then, if it still does
             # not fit, the date may break after its weekday and the time range after its dash.
@@ -311,9 +312,7 @@ def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: A
     for n, share in enumerate(DIGEST_SHARE):
         _restore(prepared, start)
         if not make_digest(prepared, int(room * share)):
-            _restore(prepared, start)
-            raise FitError(f"{prepared.spec.name}: the digest would hold the whole text",
-                           "the whole text is printed instead")
+            continue  # this much room holds the whole text: a digest is a smaller one
         # A digest is set at a readable size; only the smallest may go down to the project's minimum.
         smallest = project.config.min_scale if n == len(DIGEST_SHARE) - 1 else \
             max(project.config.min_scale, prepared.layout.readable_scale)
@@ -323,8 +322,9 @@ def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: A
                                                       min_scale=smallest, pages_wanted=opts.pages))
         except FitError as exc:
             error = error or exc
-    assert error is not None
-    raise error
+    _restore(prepared, start)
+    raise error or FitError(f"{prepared.spec.name}: the whole text fits the digest's room",
+                            "the whole text is printed instead")
 
 
 def judge(prepared: Prepared, fitted: Fitted) -> Score:

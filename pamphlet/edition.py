@@ -79,6 +79,42 @@ def _css_stack(names: list[str]) -> str:
     return ", ".join('"%s"' % n.replace('"', "") for n in names)
 
 
+def _stacks(fonts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each role's families, then the body and heading families it lacks.
+
+    The glyph check lets a character through when the body or the heading stack has it; a run set in
+    the other stack must then find it in a face pamphlet declares, never in one fontconfig picks from the
+    system. The lede, a table head or a callout title are set in the heading face, say, and a symbol only
+    the serif has would otherwise come from whatever the machine has installed.
+    """
+    shared = [*fonts["body"], *fonts["heading"]]
+    return {role: list(dict.fromkeys([*names, *shared])) for role, names in fonts.items()}
+
+
+def _code_css(stack: list[str]) -> str:
+    """Code (a `code span` or an indented block) in the edition's own faces, wrapping inside its column.
+
+    The browser style sets code in ``monospace``, a face pamphlet does not ship (whatever the machine
+    has), and keeps a code block's lines as long as they are written, so a long one ran past its column.
+    """
+    return (f"code, kbd, samp, pre, tt {{ font-family: {_css_stack(stack)}; }}\n"
+            "pre { white-space: pre-wrap; overflow-wrap: anywhere; tab-size: 4; }")
+
+
+def _field_locate(lang: Any, key: str) -> markdown.Locate:
+    """Where line ``n`` of a front-matter field's Markdown text (``handbill: |``) is in its file."""
+    if key in lang.meta_where:  # set in a variants table's cell
+        cell = lang.meta_where[key]
+        return lambda n: cell
+    start = lang.meta_lines.get(key, 1)
+    try:
+        at = lang.path.read_text(encoding="utf-8-sig").split("\n")[start - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        at = ""
+    first = start + 1 if re.search(r":[ \t]*[|>][-+0-9]*[ \t]*(#.*)?$", at) else start  # a block scalar
+    return lambda n: Location(lang.path, first + n - 1)
+
+
 def lang_facts(project: Project, code: str) -> i18n.LangFacts:
     cfg = project.config
     overrides = {**cfg.strings.get(code, {}), **project.languages[code].meta.get("strings", {})}
@@ -101,14 +137,22 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     # The headline (and the call-to-action head, also in the display face) in one face that has all its letters.
     facts = facts.with_display_for(" ".join([str(meta.get("title") or ""), *facts.strings.values()]), book.coverage)
     rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate, lede_words=cfg.lede_words)
+    own = meta.get(layout.name) if layout.excerpts else None
+    own_texts: list[TextSource] = []
+    if isinstance(own, str) and own:  # a shorter text for this layout (`handbill:`): refused at its own lines
+        field_at = _field_locate(lang, layout.name)
+        own_texts = [TextSource(text, field_at(line))
+                     for line, text in markdown.to_html(own, facts.quotes, facts.rtl, locate=field_at).texts]
     event = None
     if cfg.event:
         event = {"date": facts.date(cfg.event.date), "date_parts": facts.date_parts(cfg.event.date),
                  "time": facts.time_range(cfg.event.start, cfg.event.end),
                  "date_short": _short_date(facts, cfg.event.date), "place": meta.get("place")}
 
-    # Glyph coverage: everything this edition prints, with where it comes from.
-    sources = _body_sources(lang)
+    # Glyph coverage: everything this edition prints, with where it comes from: the text as written, then
+    # as printed (what entity and numeric references like &hearts; or &#xD06; and smart quotes produce).
+    sources = _body_sources(lang) + [TextSource(text, lang.locate(line)) for line, text in rendered.texts]
+    sources += own_texts
     front = [TextSource(value, lang.meta_where.get(key) or Location(lang.path, lang.meta_lines.get(key, 1)))
              for key, value in meta.items() if isinstance(value, str)]
     sources = sorted(front, key=lambda src: src.location.line or 0) + sources
@@ -130,7 +174,8 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "lang": facts,
         "t": facts.strings,  # templates written before the gettext catalogs: t.when, t.join_us
         **facts.template_globals(),  # gettext/pgettext of Jinja's i18n extension, in this edition's language
-        "meta": {k: meta.get(k) for k in ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")},
+        "meta": {k: markdown.break_wordspaces(meta.get(k))
+                 for k in ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")},
         "body": Markup(rendered.html),
         "body_after_lede": Markup(rendered.html.replace(rendered.lede, "", 1) if rendered.lede else rendered.html),
         "lede": Markup(rendered.lede),
@@ -145,8 +190,8 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
                             or contact.phone or contact.social),
         "qr_target": cfg.qr,
         "theme": cfg.theme,
-        "fonts": {role: Markup(_css_stack(names)) for role, names in facts.fonts.items()},
-        "font_css": Markup(book.font_face_css(families)),
+        "fonts": {role: Markup(_css_stack(names)) for role, names in _stacks(facts.fonts).items()},
+        "font_css": Markup(book.font_face_css(families) + "\n" + _code_css(_stacks(facts.fonts)["heading"])),
         "page": {"width": g.width, "height": g.height, "narrow": g.narrow, "bleed": spec.bleed,
                  "marks": spec.crop_marks, "paper": spec.paper},
         "base_size": layout.base_size,
@@ -161,7 +206,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     for key in ("body", "body_after_lede", "lede", "quotes"):
         ctx[key] = Markup(localise_numbers(str(ctx[key]), facts.digits, facts.rtl))
     prepared = Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings,
-                        printed_body=lang.body, chars=rendered.chars, lede_words=cfg.lede_words)
+                        printed_body=rendered.body, chars=rendered.chars, lede_words=cfg.lede_words)
     _check_ui_strings(prepared, book, body_stack)
     return prepared
 

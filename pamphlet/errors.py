@@ -8,6 +8,7 @@ their input.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,9 +101,25 @@ class ConfigError(PamphletError):
 
 
 class ContentError(PamphletError):
-    """A Markdown file or a resource it refers to is unusable."""
+    """A Markdown file or a resource it refers to is unusable.
+
+    A text with several problems (three refused links, a word too long) is one error with a line per
+    problem (``more`` after the first), so ``check`` and ``build`` report them all at once.
+    """
 
     default_hint = "check the file named above"
+
+    def __init__(self, message: str, hint: str | None = None, *, location: Location | None = None,
+                 more: Sequence[str] = ()):
+        self.more = tuple(more)
+        super().__init__(message, hint, location=location)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        first = f"{self.location}: {self.message}" if self.location else self.message
+        return [first, *self.more]
 
 
 class TemplateError(PamphletError):

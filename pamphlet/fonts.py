@@ -124,6 +124,9 @@ def scan(folder: Path, cache: _FaceCache | None = None, confine: Path | None = N
     if not folder.is_dir():
         return []
     confine = (confine or folder).resolve()
+    if not folder.resolve().is_relative_to(confine):  # fonts/ itself a link elsewhere: refused before it is listed
+        raise ContentError(f"{_shown(folder, confine)}: refused: it is a link to a folder outside the project",
+                           "copy the font files into the project's fonts/ folder instead of linking to it")
     cache = cache or _FaceCache()
     out = []
     for path in sorted(folder.rglob("*")):

@@ -3,7 +3,9 @@
 CommonMark (markdown-it-py) with tables, strikethrough, footnotes, a
 ``::: callout`` container and an explicit page break (a line ``\\newpage``).
 Raw HTML is off: a pamphlet's text cannot inject markup, styles or scripts.
-Blockquotes become pull quotes; the first paragraph is marked as the lede.
+Blockquotes become pull quotes; a text that opens with a short paragraph has it
+marked as the lede (only a first block: the layouts print the lede above the
+rest, so a paragraph after a heading, a quote or a list never is one).
 
 The text is untrusted, so before and while parsing it is checked, each problem
 a ``ContentError`` naming ``file:line`` (through ``locate``):
@@ -18,15 +20,29 @@ a ``ContentError`` naming ``file:line`` (through ``locate``):
   (no ``file:``, ``http:``, absolute paths, ``..``/``%2e%2e`` escapes, ``data:``
   other than images), links only to addresses a reader can follow. markdown-it
   would silently print a refused destination as literal text instead.
+
+Every problem of a text is reported at once (one ``ContentError`` with a line
+per problem), as ``check`` must list them all.
+
+What the text prints is recorded with its line (``Rendered.texts``): the glyph
+check reads the characters entity and numeric references (``&hearts;``,
+``&#xD06;``) and typographic replacements produce, not only those written.
+A picture embedded as a ``data:`` URI is not text: it is swapped for a short
+``pamphlet-data:`` key before parsing (:func:`pack_images`), which the renderer's
+fetcher turns back into the picture, so it counts towards no text limit.
+Ethiopic written with its wordspace (``፡``) and no spaces gets a break
+opportunity after each ``፡``, like a long web address.
 """
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -90,6 +106,8 @@ class Rendered:
     words: int = 0
     refs: list[Ref] = field(default_factory=list)  # every image and link, with its line
     chars: int = 0  # characters of visible text (for a capacity estimate before layout)
+    texts: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of everything printed, as printed
+    body: str = ""  # the text as parsed: embedded pictures packed (``pack_images``)
 
     def image_line(self, src: str) -> int | None:
         """The line of the first image whose destination is ``src`` (as written or as resolved)."""
@@ -120,24 +138,36 @@ def _page_breaks(state: StateCore) -> None:
 
 #: Only a short first paragraph is set as the bold lede; a long one stays body text.
 LEDE_MAX_WORDS = 45
+#: The Ethiopic wordspace: Amharic and Tigrinya may be written with it between words and no spaces.
+ETHIOPIC_WORDSPACE = "\u1361"
+_WORD_GAP = re.compile("\\s+|\u1361\u200b?")
+
+
+def split_words(text: str) -> list[str]:
+    """The words of ``text``: runs between spaces or Ethiopic wordspaces (``፡``)."""
+    return [w for w in _WORD_GAP.split(text) if w]
+
+
+def count_words(text: str) -> int:
+    return len(split_words(text))
 
 
 def _classes(state: StateCore) -> None:
-    """Mark pull quotes and the lede paragraph (a first paragraph of at most LEDE_MAX_WORDS words)."""
-    first_para_seen = False
-    depth = 0
+    """Mark pull quotes, tables and the lede.
+
+    The lede is the text's first block when that block is a paragraph of at most ``lede_max_words``
+    words. Layouts print the lede above the rest of the body, so only a first block may be it: a
+    paragraph after a heading, a quote or a list would move above them.
+    """
     limit = state.env.get("lede_max_words", LEDE_MAX_WORDS) if isinstance(state.env, dict) else LEDE_MAX_WORDS
-    for i, tok in enumerate(state.tokens):
+    tokens = state.tokens
+    first = next((i for i, tok in enumerate(tokens) if tok.level == 0), None)
+    if (first is not None and tokens[first].type == "paragraph_open" and first + 1 < len(tokens)
+            and tokens[first + 1].type == "inline" and count_words(tokens[first + 1].content) <= limit):
+        tokens[first].attrSet("class", "lede")
+    for tok in tokens:
         if tok.type == "blockquote_open":
             tok.attrSet("class", "pull-quote")
-            depth += 1
-        elif tok.type == "blockquote_close":
-            depth -= 1
-        elif tok.type == "paragraph_open" and not first_para_seen and depth == 0 and tok.level == 0:
-            first_para_seen = True
-            inline = state.tokens[i + 1] if i + 1 < len(state.tokens) else None
-            if inline is not None and len(inline.content.split()) <= limit:
-                tok.attrSet("class", "lede")
         elif tok.type == "table_open":
             tok.attrSet("class", "table")
 
@@ -231,21 +261,32 @@ def _inline_lines(tok: Token) -> list[tuple[Token, int]]:
     return out
 
 
+_WORDSPACE_RUN = re.compile("\u1361(?![\\s\u200b])")
+
+
 def _text_checks(state: StateCore) -> None:
-    """Refuse overlong words; make long web addresses breakable; record every destination."""
+    """Refuse overlong words; make long web addresses and Ethiopic wordspaces breakable; record every
+    destination and every printed text with its line."""
     refs: list[Ref] = state.env.setdefault("pamphlet_refs", [])
     problems: list[tuple[int, str, str]] = state.env.setdefault("pamphlet_problems", [])
+    texts: list[tuple[int, str]] = state.env.setdefault("pamphlet_texts", [])
+    last = 1  # the line of the block before: footnote bodies and table cells may come without a map
     for tok in state.tokens:
+        if tok.map:
+            last = tok.map[0] + 1
+        if tok.type in ("code_block", "fence"):
+            texts.append((last + (1 if tok.type == "fence" else 0), tok.content))
+            continue
         if tok.type != "inline" or not tok.children:
             continue
-        first = (tok.map[0] + 1) if tok.map else 1
         for child, offset in _inline_lines(tok):
-            line = first + offset
+            line = last + offset
             if child.type == "image":
                 refs.append(Ref("image", str(child.attrGet("src") or ""), line))
             elif child.type == "link_open":
                 refs.append(Ref("link", str(child.attrGet("href") or ""), line))
             elif child.type in ("text", "code_inline"):
+                texts.append((line, child.content))
                 word = long_word(child.content)
                 if word is not None:
                     shown = word[:24] + "…" if len(word) > 24 else word
@@ -255,6 +296,16 @@ def _text_checks(state: StateCore) -> None:
                     continue
                 if _URL.search(child.content):
                     child.content = _break_text(child.content)
+                child.content = break_wordspaces(child.content)
+
+
+def break_wordspaces(text: Any) -> Any:
+    """``text`` with a break opportunity (a zero-width space) after each Ethiopic wordspace (``፡``) that
+    has no space after it: Pango does not break a line there on its own, so a text written with wordspaces
+    and no spaces was one word as wide as its paragraph, and ran off the page. Anything but text as it is."""
+    if isinstance(text, str) and ETHIOPIC_WORDSPACE in text:
+        return _WORDSPACE_RUN.sub(ETHIOPIC_WORDSPACE + ZWSP, text)
+    return text
 
 
 def _render_container(name: str):
@@ -307,6 +358,49 @@ def _short(url: str) -> str:
     return url if len(url) <= 60 else url[:57] + "…"
 
 
+#: Characters of pictures embedded as ``data:`` URIs in one text (about 48 MB of images).
+MAX_EMBEDDED_CHARS = 64 * 2**20
+#: A ``data:`` image at least this long is packed (see ``pack_images``).
+PACK_OVER = 100
+PACKED_SCHEME = "pamphlet-data"
+_EMBEDDED = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*<?)"
+                       r"(data:image/[A-Za-z0-9+.\-]+[;,][A-Za-z0-9+/=;,:%._\-]*)", re.M)
+_PACKED: dict[str, str] = {}  # key → the data: URI it stands for (this process's texts)
+
+
+def pack_images(text: str, locate: Locate | None = None) -> str:
+    """``text`` with every long ``data:`` image destination replaced by a short ``pamphlet-data:`` key.
+
+    An embedded picture is not text: unpacked, a 120 KB PNG counted as 166 702 characters of text and
+    the edition was refused as too long, and every parse of the text (proof, digest) walked it letter by
+    letter. :func:`unpack` (the renderer's fetcher, the destination check) gives the URI back.
+    """
+    if "data:" not in text:
+        return text
+    total = 0
+
+    def pack(m: re.Match[str]) -> str:
+        nonlocal total
+        uri = m.group(2)
+        if len(uri) < PACK_OVER:
+            return m.group(0)
+        total += len(uri)
+        if total > MAX_EMBEDDED_CHARS:
+            line = text.count("\n", 0, m.start()) + 1
+            raise ContentError(f"{_where(locate, line)}: the pictures written into the text as data: URIs "
+                               f"are more than {MAX_EMBEDDED_CHARS // 2**20} MB", _IMAGE_HINT)
+        key = f"{PACKED_SCHEME}:{hashlib.sha256(uri.encode()).hexdigest()[:32]}"
+        _PACKED[key] = uri
+        return m.group(1) + key
+
+    return _EMBEDDED.sub(pack, text)
+
+
+def unpack(url: str) -> str:
+    """The ``data:`` URI a ``pamphlet-data:`` key stands for; any other address as it is."""
+    return _PACKED.get(url.strip(), url)
+
+
 def check_ref(ref: Ref) -> tuple[str, str] | None:
     """Why ``ref`` is refused (message, hint), or None when it is fine.
 
@@ -314,7 +408,7 @@ def check_ref(ref: Ref) -> tuple[str, str] | None:
     addresses a reader can follow from paper (a relative link would embed this
     computer's file path in the PDF).
     """
-    url = ref.url.strip()
+    url = unpack(ref.url).strip()
     scheme = _scheme(url)
     if ref.kind == "image":
         if scheme == "data":
@@ -342,6 +436,8 @@ def check_ref(ref: Ref) -> tuple[str, str] | None:
     if scheme in _LINK_SCHEMES_REFUSED:
         return (f"link to {_short(url)}: {scheme}: links are not allowed",
                 "link to a web address (https://…), an e-mail address (mailto:…) or a phone number (tel:…)")
+    if not url:
+        return ("a link without an address", "write the address between the brackets: [text](https://…)")
     if not scheme and not url.startswith("#"):
         return (f"link to {_short(unquote(url))}: a link to a file goes nowhere on paper",
                 "write the full web address, starting with https://")
@@ -424,18 +520,23 @@ def _quote_work(text: str) -> tuple[int, int, int] | None:
 def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False,
             locate: Locate | None = None, lede_words: int = LEDE_MAX_WORDS) -> Rendered:
     """Render the body; ``locate`` maps a line of ``text`` to its file and line for error messages;
-    a first paragraph of at most ``lede_words`` words becomes the lede."""
+    a first paragraph of at most ``lede_words`` words becomes the lede. Every overlong word and refused
+    destination is reported in one ``ContentError``, a line each."""
+    text = pack_images(text, locate)
     check_text(text, locate)
     md = parser(quotes, rtl)
     env: dict = {"lede_max_words": lede_words}
     tokens = md.parse(text, env)
-    for line, message, hint in env.get("pamphlet_problems", []):
-        raise ContentError(f"{_where(locate, line)}: {message}", hint)
+    problems: list[tuple[int, str, str]] = list(env.get("pamphlet_problems", []))
     refs: list[Ref] = env.get("pamphlet_refs", [])
     for ref in refs:
         refused = check_ref(ref)
         if refused is not None:
-            raise ContentError(f"{_where(locate, ref.line)}: {refused[0]}", refused[1])
+            problems.append((ref.line, *refused))
+    if problems:
+        problems.sort(key=lambda p: p[0])
+        lines = [f"{_where(locate, line)}: {message}" for line, message, _ in problems]
+        raise ContentError(lines[0], problems[0][2], more=lines[1:])
     images: list[str] = []
     headings = paragraphs = words = chars = 0
     for tok in tokens:
@@ -444,7 +545,7 @@ def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool
         elif tok.type == "paragraph_open":
             paragraphs += 1
         elif tok.type == "inline":
-            words += len(tok.content.split())
+            words += count_words(tok.content)
             for child in tok.children or []:
                 if child.type == "image" and child.attrGet("src"):
                     images.append(str(child.attrGet("src")))
@@ -454,7 +555,7 @@ def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool
     return Rendered(html=html, lede=_render_blocks(md, tokens, env, "paragraph", "lede"),
                     quotes=_render_blocks(md, tokens, env, "blockquote", "pull-quote"),
                     images=images, headings=headings, paragraphs=paragraphs, words=words,
-                    refs=list(refs), chars=chars)
+                    refs=list(refs), chars=chars, texts=list(env.get("pamphlet_texts", [])), body=text)
 
 
 @dataclass(frozen=True)
@@ -472,6 +573,7 @@ def shape(text: str) -> Shape | None:
     or quote it stands in), so everything after it prints inside the box. None for a text ``to_html``
     refuses (its edition fails with that error)."""
     try:
+        text = pack_images(text)
         check_text(text)
     except ContentError:
         return None
@@ -509,10 +611,9 @@ def inline(text: str, quotes: str = "“”‘’") -> str:
     check_text(text)
     env: dict = {}
     html = parser(quotes).renderInline(text, env)
-    for ref in env.get("pamphlet_refs", []):
-        refused = check_ref(ref)
-        if refused is not None:
-            raise ContentError(refused[0], refused[1])
+    refused = [found for found in map(check_ref, env.get("pamphlet_refs", [])) if found is not None]
+    if refused:
+        raise ContentError(refused[0][0], refused[0][1], more=[message for message, _ in refused[1:]])
     return html
 
 

@@ -287,6 +287,23 @@ def event_fit(layout: Any) -> float:
     return min(ratios, default=1.0)
 
 
+def cover_fit(layout: Any) -> float:
+    """How much a cover's content (headline, subtitle, date, organiser, stacked in a panel as tall as the
+    page) overflows its panel: the panel's height over the content's, below 1.0 when a long title and
+    subtitle would run into the foot (the organiser printed over the subtitle); 1.0 when it fits."""
+    ratios = []
+    for page in layout.document.pages[:1]:
+        for box, _ in walk(page_box(page)):
+            if "cover-panel" in classes(box) and box.height:
+                # Flex items shrink to the panel while their text runs out of them: what each needs is
+                # from its top to the lowest line it holds.
+                need = sum(max(child.margin_height(), lowest([child], child.position_y) - child.position_y)
+                           for child in children(box))
+                if need > box.height + 0.5:
+                    ratios.append(box.height / need)
+    return min(ratios, default=1.0)
+
+
 # --- pictures ---------------------------------------------------------------------------------------------
 
 

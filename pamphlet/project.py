@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -132,7 +133,13 @@ def find_project(path: Path | None) -> tuple[Path, bool]:
         raise ProjectError(f"{path}: no such folder", "give the folder that holds pamphlet.yaml or the <lang>.md files")
     if not path.is_dir():
         raise ProjectError(f"{path}: not a folder", "give the folder that holds pamphlet.yaml, not a file in it")
-    if not (path / CONFIG_NAME).is_file() and not has_language_files(path):
+    config = path / CONFIG_NAME
+    if os.path.lexists(config) and not config.is_file():  # a folder, a broken link: never "default settings"
+        what = "a folder" if config.is_dir() else "a link to nothing" if config.is_symlink() else "not a regular file"
+        raise ProjectError(f"{Location(config)}: {what}, not a file of settings",
+                           f"{CONFIG_NAME} must be a text file; move what is in it elsewhere and write the settings "
+                           "there (`pamphlet new` shows one)")
+    if not config.is_file() and not has_language_files(path):
         where = "" if here else f"{path}: "
         raise ProjectError(f"{where}no pamphlet project here (no {CONFIG_NAME}, no <lang>.md file)", NO_PROJECT_HINT)
     root = path.resolve()
@@ -151,9 +158,18 @@ def has_language_files(folder: Path) -> bool:
         code = entry.stem if entry.is_file() and entry.suffix == ".md" else entry.name if entry.is_dir() else ""
         if code.startswith((".", "_")) or not re.fullmatch(LANG_RE, code) or babel_locale(code) is None:
             continue
-        if entry.is_file() or any(p.suffix == ".md" for p in entry.iterdir()):
+        if entry.is_file():
             return True
+        if _inside(entry, folder) and any(p.suffix == ".md" for p in entry.iterdir()):
+            return True  # a folder of texts (one linked to somewhere else is not listed: load_project refuses it)
     return False
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def _read_text(path: Path) -> str:
@@ -242,6 +258,7 @@ def _language_files(root: Path) -> dict[str, list[Path]]:
             log.warning("%s: skipped: '%s' is not a language code (like en, ar, pt-BR)", entry, code)
             continue
         if entry.is_dir():
+            confine(entry, root)  # a folder linked to somewhere else is refused before it is listed
             files = sorted(p for p in entry.iterdir() if p.suffix == ".md" and p.is_file())
             if not files:
                 continue
@@ -269,8 +286,9 @@ def confine(path: Path, root: Path) -> Path:
         raise ContentError(f"{_shown(path, root)}: cannot read (a link that points to itself?)",
                            "replace the link with the file itself") from None
     if not real.is_relative_to(root.resolve()):
-        raise ContentError(f"{_shown(path, root)}: refused: it is a link to a file outside the project",
-                           "copy the file into the project folder instead of linking to it")
+        what = "folder" if real.is_dir() else "file"
+        raise ContentError(f"{_shown(path, root)}: refused: it is a link to a {what} outside the project",
+                           f"copy the {what} into the project folder instead of linking to it")
     return real
 
 

@@ -36,7 +36,7 @@ class Block:
 
     line: int          # 1-based line in the Markdown body
     words: tuple[str, ...]
-    kind: str = "text"  # "lede", "quote", "first" (a first paragraph too long to be the lede), or "text"
+    kind: str = "text"  # "lede", "quote", "first" (a first block that is a paragraph too long to be the lede), or "text"
 
 
 @dataclass
@@ -70,7 +70,7 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
     md = markdown.parser(quotes, rtl)
     tokens = md.parse(body, {"lede_max_words": lede_words})
     out: list[Block] = []
-    line, quote_depth, lede, first, seen_para = 1, 0, False, False, False
+    line, quote_depth, lede, first, seen_block = 1, 0, False, False, False
     for tok in tokens:
         if tok.map is not None:
             line = tok.map[0] + 1
@@ -80,13 +80,13 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
             quote_depth -= 1
         if tok.type != "inline":
             lede = tok.type == "paragraph_open" and tok.attrGet("class") == "lede"
-            first = tok.type == "paragraph_open" and not seen_para and quote_depth == 0 and tok.level == 0
-            seen_para = seen_para or (tok.type == "paragraph_open" and quote_depth == 0 and tok.level == 0)
+            first = tok.type == "paragraph_open" and not seen_block and tok.level == 0
+            seen_block = seen_block or tok.level == 0
             continue
         words: list[str] = []
         for child in tok.children or []:
             if child.type in ("text", "code_inline"):
-                words.extend(child.content.split())
+                words.extend(markdown.split_words(child.content))
             elif child.type in ("softbreak", "hardbreak"):
                 continue
             elif child.type == "footnote_ref":

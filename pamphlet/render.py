@@ -1,7 +1,8 @@
 """HTML → reading-order PDF with WeasyPrint (the only module that imports it).
 
 Resources are fetched through a sandbox: files inside the project folder and
-the bundled data, and ``data:`` URIs; nothing else (no network, no ``../``
+the bundled data, and ``data:`` URIs (also as the ``pamphlet-data:`` keys the
+Markdown renderer packs them into); nothing else (no network, no ``../``
 escape, no absolute paths elsewhere, no devices). One FontConfiguration per
 process is shared by every document it renders.
 """
@@ -144,6 +145,13 @@ class SandboxFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "pamphlet-data":  # a picture the text embeds as a data: URI, packed (markdown.pack_images)
+            from .markdown import unpack
+
+            uri = unpack(url)
+            if uri == url:
+                raise self._refuse(url, "no such picture in the text")
+            url, scheme = uri, "data"
         if scheme == "data":
             response = super().fetch(url, headers)
             if response.headers.get_content_type() not in ("image/png", "image/jpeg", "image/gif", "image/webp"):

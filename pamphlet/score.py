@@ -110,37 +110,37 @@ def headline(pages: list[list[Mark]], score: Score) -> None:
             return
 
 
-def _columns(found: list[Mark]) -> dict[int, list[Mark]]:
-    """The body's text lines on a page by column: lines whose left edges lie within a quarter of the text's
-    width of each other (a list's indent) are one column."""
+def _columns(found: list[Mark], width: float | None = None) -> dict[int, list[Mark]]:
+    """The body's text lines on a page by column: lines whose left edges lie within a quarter of the page's
+    text width (``width``, px; else the lines' own span) of each other (a list's indent) are one column."""
     lines = [m for m in found if m.kind == "text" and m.within("main", "summary")]
     if not lines:
         return {}
-    width = max(m.right for m in lines) - min(m.left for m in lines)
+    span = width or (max(m.right for m in lines) - min(m.left for m in lines))
     cols: dict[int, list[Mark]] = {}
     start = None
     for m in sorted(lines, key=lambda m: m.left):
-        if start is None or m.left - start > width / 4:
+        if start is None or m.left - start > span / 4:
             start = m.left
         cols.setdefault(round(start), []).append(m)
     return cols
 
 
-def heading_at_foot(pages: list[list[Mark]], score: Score) -> None:
+def heading_at_foot(pages: list[list[Mark]], score: Score, widths: list[float] | None = None) -> None:
     """A heading (or a list's intro ending in a colon) with nothing of its section after it in its column."""
     for number, found in enumerate(pages, start=1):
-        for col in _columns(found).values():
+        for col in _columns(found, widths[number - 1] if widths else None).values():
             last = max(col, key=lambda m: m.bottom)
             if last.within("h2", "h3", "h4") or (last.within("p") and last.text.rstrip().endswith(":")):
                 score.add("breaks", 0.5, f"page {number}: '{_short(last.text)}' stands at the foot of a column")
 
 
-def column_tops(pages: list[list[Mark]], score: Score) -> None:
+def column_tops(pages: list[list[Mark]], score: Score, widths: list[float] | None = None) -> None:
     """The body's columns start at the same height (a list split 2 + 2 left its second column ~9 mm high)."""
     for number, found in enumerate(pages, start=1):
-        tops = sorted(min(m.top for m in col) for col in _columns(found).values())
-        if 2 <= len(tops) <= 3 and tops[-1] - tops[0] > COLUMN_SLACK_PX and \
-                all(len(col) >= 3 for col in _columns(found).values()):
+        cols = _columns(found, widths[number - 1] if widths else None)
+        tops = sorted(min(m.top for m in col) for col in cols.values())
+        if 2 <= len(tops) <= 3 and tops[-1] - tops[0] > COLUMN_SLACK_PX and all(len(col) >= 3 for col in cols.values()):
             mm = (tops[-1] - tops[0]) / measure.PX_PER_MM
             score.add("breaks", min(1.0, mm / 10), f"page {number}: column tops {mm:.0f} mm apart")
 
@@ -213,9 +213,10 @@ def judge(layout: Any, *, scale_used: float, quiet: Iterable[int] = (), left_out
     blanks(blank, score)
     excerpt(left_out, total_words, score)
     scale(scale_used, score)
+    widths = [float(measure.page_box(p).width or 0) or None for p in layout.document.pages]
     headline(pages, score)
-    heading_at_foot(pages, score)
-    column_tops(pages, score)
+    heading_at_foot(pages, score, widths)  # type: ignore[arg-type]
+    column_tops(pages, score, widths)  # type: ignore[arg-type]
     lede_split(pages, score)
     short_lists(list_places(layout), score)
     repeats(pages, score, sides)

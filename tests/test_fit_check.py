@@ -260,16 +260,17 @@ def test_role_levels_are_searched_from_the_pages_missing_with_the_same_result(pa
 
 
 def test_the_words_a_short_zine_lacks_are_estimated_from_its_lines_of_text(tmp_path):
-    """The 25-word notice on a zine lacks about 130 words (found by adding words until it builds); the
-    estimate said 40, counting the event's and the call to action's own pages as text pages. Counted from
-    the lines of text it says about 100, and adding that many leaves at most a page to fill."""
+    """The 25-word notice on a zine: the estimate of the words it lacks counts the lines of text (not the
+    pages the event, the call to action or the QR code were given), and adding that many leaves at most a
+    page to fill. (Since short zines give the QR code, the lede and each block a poster page, it lacks ~30
+    words where it lacked ~130.)"""
     proj = copy_project(FIXTURES / "notice", tmp_path / "p")
     code, data = _json("build", proj, "-l", "zine", "-o", tmp_path / "out")
     [ed] = data["editions"]
     found = re.match(r"en/zine: the text fills (\d) of 8 pages; a zine needs roughly (\d+) more words$", ed["error"])
     assert code == 1 and found, ed["error"]
     more = int(found.group(2))
-    assert 80 <= more <= 160
+    assert 10 <= more <= 160
     en = proj / "en.md"
     filler = "We meet on Thursday to talk about the rent, the repairs and what we can do together next. "
     en.write_text(en.read_text() + "\n" + " ".join((filler.split() * 20)[:more]) + "\n")

@@ -51,7 +51,9 @@ def notice_a4(tmp_path_factory) -> Built:
 #: build that refuses it, or builds one listed here, fails its case (the build's exit code is not checked:
 #: each case checks its own edition).
 REFUSED = {
-    "corpus-a4": {(lang, layout): "more words" for lang in ("el", "fa", "ru") for layout in ("zine", "trifold")},
+    # Short zines get poster pages (QR code, lede, each block): the Greek text fills its eight pages now.
+    "corpus-a4": {(lang, layout): "more words" for lang in ("el", "fa", "ru") for layout in ("zine", "trifold")
+                  if (lang, layout) != ("el", "zine")},
     "corpus-letter": {},
     "notice-a4": {("en", "zine"): "more words", ("en", "trifold"): "more words"},
 }

@@ -240,7 +240,7 @@ class Zine(Layout):
     landscape_sheet = True
     fills = True
     fill_max = 1.35
-    roles = 3
+    roles = 7                         # event, quotes, call to action, QR, lede, lists, paragraphs: a page each
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, 4 × 2 panels
