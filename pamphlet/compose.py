@@ -213,6 +213,8 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
             continue
         if composition.digest and own:
             continue  # the organiser wrote the handbill's text: that is what it prints
+        if composition.needs and f"<{composition.needs}" not in str(start["context"].get("body", "")):
+            continue  # it would lay out the same pages (sections that flow, in a text without headings)
         _restore(prepared, start)
         _apply(prepared, composition)
         cand = Candidate(composition)
@@ -237,14 +239,19 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
             break
     laid_out = [c for c in tried if c.fitted is not None]
     if not laid_out:
-        first = next((c for c in tried if "error" in c.state), None)
+        # The refusal to report: the last composition's (a rescue's numbers come from laying it out at the
+        # smallest type; the first's may be an estimate made before any pass at that size).
+        first = next((c for c in reversed(tried) if "error" in c.state and not c.composition.digest), None) or \
+            next((c for c in tried if "error" in c.state), None)
         _restore(prepared, start)
+        prepared.candidates = tried
         if first is not None:
             raise first.state["error"]
         raise FitError(f"{prepared.spec.name}: no composition of the {prepared.layout.name} fits this text",
                        "shorten the text, or try another layout")
     best = min(laid_out, key=lambda c: (c.score.total if c.score else math.inf, tried.index(c)))
     _restore(prepared, best.state)
+    prepared.candidates = tried
     assert best.fitted is not None
     # Hyphenation discipline for the one kept only (it costs a pass, and never changes the page count).
     best.fitted = _discipline(prepared, lay, best.fitted)

@@ -48,6 +48,7 @@ class Prepared:
     digest_budget: int = 0  # characters the digest was given
     event_fit: float = 1.0  # the event box's size factor: below 1 when a date or time range is wider than its line
     event_wrap: bool = False  # a date may break after its weekday, a time range after its dash (the box at body size)
+    candidates: list[Any] = field(default_factory=list)  # the compositions laid out (compose.py), refused ones too
 
     def keep_whole(self, words: set[str]) -> None:
         """Never hyphenate these words (they fell at a page or column end, or in a run of hyphens)."""
@@ -92,13 +93,12 @@ def _stacks(fonts: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _code_css(stack: list[str]) -> str:
-    """Code (a `code span` or an indented block) in the edition's own faces, wrapping inside its column.
+    """Code (a `code span`, an indented or fenced block) in the edition's own faces.
 
-    The browser style sets code in ``monospace``, a face pamphlet does not ship (whatever the machine
-    has), and keeps a code block's lines as long as they are written, so a long one ran past its column.
+    The browser style sets code in ``monospace``: a face pamphlet does not ship, whatever the machine
+    has. A tab stops every 4 spaces, not 8 (CommonMark's own example ``→foo→baz→→bim`` ran past its column).
     """
-    return (f"code, kbd, samp, pre, tt {{ font-family: {_css_stack(stack)}; }}\n"
-            "pre { white-space: pre-wrap; overflow-wrap: anywhere; tab-size: 4; }")
+    return f"code, kbd, samp, pre, tt {{ font-family: {_css_stack(stack)}; }}\npre {{ tab-size: 4; }}"
 
 
 def _field_locate(lang: Any, key: str) -> markdown.Locate:

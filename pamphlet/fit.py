@@ -69,6 +69,8 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                                     exponent=layout.shrink_exponent)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
+        if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
+            laid, scale = _grow_back(lay, laid, scale, limit, layout)
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
@@ -206,6 +208,18 @@ def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: i
     noun = "panels" if layout.name == "trifold" else "pages"
     return FitError(f"{name}: the text fills {laid.pages} of {target} {noun}; a {layout.name} needs roughly {more} "
                     "more words", "write more, or try -l leaflet or -l handbill")
+
+
+def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layout) -> tuple[LaidOut, float]:
+    """A shrink that undershot (the German zine at 85 % with its last text page 44 % full, where 89 % fits):
+    one larger scale, predicted from where the body ends now, kept if the pages still come out the same."""
+    now = measure.extent(laid)
+    guess = round(min(0.995, scale + 0.04, _predict(now, scale, limit, layout.shrink_exponent,
+                                                   layout.pads_before_back) * 0.99), 4)
+    if guess <= scale + 0.01:
+        return laid, scale
+    trial = lay(guess)
+    return (trial, guess) if trial.pages <= limit else (laid, scale)
 
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,

@@ -290,7 +290,8 @@ def event_fit(layout: Any) -> float:
 def cover_fit(layout: Any) -> float:
     """How much a cover's content (headline, subtitle, date, organiser, stacked in a panel as tall as the
     page) overflows its panel: the panel's height over the content's, below 1.0 when a long title and
-    subtitle would run into the foot (the organiser printed over the subtitle); 1.0 when it fits."""
+    subtitle would run into the foot (the organiser printed over the subtitle), or a handbill's front runs
+    onto its back; 1.0 when it fits."""
     ratios = []
     for page in layout.document.pages[:1]:
         for box, _ in walk(page_box(page)):
@@ -301,6 +302,15 @@ def cover_fit(layout: Any) -> float:
                            for child in children(box))
                 if need > box.height + 0.5:
                     ratios.append(box.height / need)
+    # A front (a handbill's headline, event and call to action) that runs onto the next page.
+    pages = layout.document.pages
+    if len(pages) > 1:
+        def fronts(page: Any) -> list[Any]:
+            return [box for box, _ in walk(page_box(page)) if "front" in classes(box)]
+        first, spill = fronts(pages[0]), fronts(pages[1])
+        if first and spill:
+            room = page_box(pages[0]).height or 1
+            ratios.append(room / (room + sum(b.margin_height() for b in spill)))
     return min(ratios, default=1.0)
 
 

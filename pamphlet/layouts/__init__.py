@@ -74,6 +74,7 @@ class Composition:
     #: A rescue is laid out only when the best composition so far shows one of these: ``refused``, ``shrunk``
     #: (type under ~90 %), ``enlarged`` (over ~135 %), ``white`` (a mostly white page), ``blank`` (blank pages).
     cures: tuple[str, ...] = ("refused",)
+    needs: str | None = None  # an HTML tag the body must have for this composition to differ ("h2")
 
 
 STANDARD = Composition("standard", "the layout as designed")
@@ -241,6 +242,12 @@ class Zine(Layout):
     fills = True
     fill_max = 1.35
     roles = 7                         # event, quotes, call to action, QR, lede, lists, paragraphs: a page each
+    compositions = (
+        Composition("one-idea-per-page", "each heading starts a page: one idea per page, set large"),
+        Composition("flowing", "the sections run on from page to page: a long text that one idea per page would "
+                    "shrink, or leave half-empty pages", (("flowing", True),), rescue=True,
+                    cures=("shrunk", "white", "refused"), needs="h2"),
+    )
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, 4 × 2 panels
