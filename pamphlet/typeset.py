@@ -8,7 +8,9 @@ characters added or with spaces and hyphens swapped for their no-break twins, so
   ignores ``unicode-bidi``, so a run of the other direction is wrapped in Unicode isolates, LRI … PDI
   (a Latin name, an address, an e-mail inside Arabic) or RLI … PDI (an Arabic name inside English),
   with the punctuation that belongs to it: ``Willkommenszentrum Leipzig e. V.`` keeps its last period,
-  which would otherwise print at the far end (``.Willkommenszentrum Leipzig e. V``).
+  which would otherwise print at the far end (``.Willkommenszentrum Leipzig e. V``). WeasyPrint lays out
+  each line by itself, so a line that continues an isolate has lost its LRI: a mark (LRM or RLM) next
+  to each digit or punctuation where a line may start or end inside the run keeps its direction there.
 * **Units kept whole** (:func:`keep_together`): WeasyPrint breaks wherever Unicode allows, so phone
   numbers, time ranges, a postcode and its town, a number and its unit, ``e. V.`` and ``Dr. Name``
   are joined by no-break spaces (U+00A0, or the narrow U+202F between a number and its unit and
@@ -21,11 +23,13 @@ characters added or with spaces and hyphens swapped for their no-break twins, so
 * **Checklists** (:func:`checklist`): a list item's leading ``[ ]`` or ``[x]``.
 
 Every function is idempotent, and none changes what is printed: :func:`plain` (drop the inserted
-characters, no-break spaces back to spaces, U+2011 back to ``-``) gives back the input (for
+characters — isolates, LRM/RLM, zero-width spaces, word joiners —, no-break spaces back to spaces,
+U+2011 back to ``-``) gives back the input (for
 :func:`smart_quotes`, up to its quote, dash and French-space replacements). Each finds what it
 looks for in that plain view of the text, so it finds the same things in its own output (and in
-the others'): keep_together, breakable_address and isolate_runs give the same text in any order
-(for a text without isolates of its own), and running any of them again changes nothing.
+the others'): keep_together and breakable_address give the same text in either order, and running
+any of them again changes nothing. isolate_runs goes last (:func:`typeset`): it marks where a line may
+break inside a run, and the others decide where lines may break.
 Pure text: no WeasyPrint, no HTML.
 """
 
@@ -37,12 +41,13 @@ from functools import lru_cache
 from typing import Any, Literal
 
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+LRM, RLM = "\u200e", "\u200f"
 ZWSP, WJ = "\u200b", "\u2060"
 NBSP, NNBSP, NBHY = "\u00a0", "\u202f", "\u2011"
 
 _OPENERS = LRI + RLI + FSI
 #: Invisible characters these functions insert (and skip when they look for something).
-INSERTED = frozenset(_OPENERS + PDI + ZWSP + WJ)
+INSERTED = frozenset(_OPENERS + PDI + LRM + RLM + ZWSP + WJ)
 #: What a no-break character stands for in the plain view.
 _PLAIN = {NBSP: " ", NNBSP: " ", NBHY: "-"}
 
@@ -412,10 +417,45 @@ def isolate_runs(text: str, base_rtl: bool) -> str:
         if base_rtl:
             start = _run_start(text, kind, start, done)
         out.append(text[done:start])
-        out.append((LRI if base_rtl else RLI) + text[start:end] + PDI)
+        out.append(_isolate(text[start:end], not base_rtl))
         done = end
     out.append(text[done:])
     return "".join(out)
+
+
+#: Where WeasyPrint may end a line inside a run: after spaces, zero-width spaces, hyphens, dashes, slashes.
+_BREAKS_AFTER = " \u200b-\u2010–—/?!"
+
+
+def _neutral(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) not in ("L", "R", "AL", "NSM")
+
+
+def _isolate(run: str, rtl: bool) -> str:
+    """``run`` as an isolate (RLI or LRI … PDI), with a directional mark (RLM or LRM) wherever a line may
+    start or end on a digit or punctuation inside it, and at its end after one.
+
+    WeasyPrint lays out each line by itself: a line that continues an isolate has lost its LRI, so its
+    digits and punctuation would take the paragraph's direction again (``.Leipzig e. V`` on the second
+    line of ``Willkommenszentrum Leipzig e. V.``, ``Leipzig 04315`` for ``04315 Leipzig``). A mark next to
+    them carries the run's direction onto every line."""
+    mark = RLM if rtl else LRM
+    marks: set[int] = set()  # positions in run before which a mark goes
+    for j in range(1, len(run)):
+        ch, before = run[j], run[j - 1]
+        if before not in _BREAKS_AFTER or not (ch.isalnum() or before in " \u200b" and ch not in " \u200b"):
+            continue
+        i = j - 1
+        while i > 0 and run[i] in " \u200b":
+            i -= 1
+        if _neutral(run[i]) and run[i] not in " \u200b":
+            marks.add(i + 1)  # after the last character before the break: the line's end
+        if _neutral(ch):
+            marks.add(j)  # before the first character after it: the next line's start
+    if run and _neutral(run[-1]):
+        marks.add(len(run))
+    body = "".join((mark if k in marks else "") + ch for k, ch in enumerate(run)) + (mark if len(run) in marks else "")
+    return (RLI if rtl else LRI) + body + PDI
 
 
 def _run_end(text: str, kind: list[str], start: int, end: int, limit: int) -> int:
@@ -458,7 +498,7 @@ def isolate_field(text: str, base_rtl: bool) -> str:
         return isolate_runs(text, base_rtl)
     lead = text[:len(text) - len(text.lstrip())]
     tail = text[len(text.rstrip()):]
-    return lead + (LRI if base_rtl else RLI) + core + PDI + tail
+    return lead + _isolate(core, not base_rtl) + tail
 
 
 _PHONE_RUN = re.compile(r"(?<![\w.,])\+?\d[\d \u00a0\u202f./\-\u2011\u2060]*\d(?![\w])")
@@ -478,7 +518,7 @@ def isolate_numbers(text: str) -> str:
         if any(isolated[m.start():m.end()]) or not (run.startswith("+") or any(c in run for c in " \u00a0\u202f-\u2011./")):
             continue
         out.append(text[done:m.start()])
-        out.append(LRI + run + PDI)
+        out.append(_isolate(run, False))
         done = m.end()
     out.append(text[done:])
     return "".join(out)
