@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layouts
-from .cache import Entry, Manifest, build_date, edition_key, file_digest, project_digest
 from .config import did_you_mean
 from .errors import ProjectError, UsageError
+from .manifest import Entry, Manifest, build_date, edition_key, file_digest, project_digest
 from .pipeline import BuildOptions, EditionResult, Outcome, edition_dir, edition_name, run_edition
 from .project import Project, load_project
 from .resources import data_root

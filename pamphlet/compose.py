@@ -103,7 +103,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
     pass when this exact edition was composed before: see fitmemo). ``explain``: lay out every candidate
     (for ``check --explain``), and never replay a remembered choice."""
     from . import fitmemo
-    from .cache import project_digest
+    from .manifest import project_digest
 
     lay = _lay_function(project, prepared)
     layout = prepared.layout

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cache import code_digest
+from .manifest import code_digest
 from .memo import cache_root, library_version
 from .output import cache_write_json
 
@@ -67,7 +67,7 @@ class Decisions:
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
         project: str = "", composition: str = "") -> str:
     """The digest of what fitting an edition depends on: ``html``, the edition at full size; ``project``,
-    the digest of the project's configuration, templates and fonts (``cache.project_digest``: a template's
+    the digest of the project's configuration, templates and fonts (``manifest.project_digest``: a template's
     role-page or spread-out branches do not show in the full-size HTML); pamphlet's own code."""
     h = hashlib.sha256(json.dumps([FORMAT, __version__, code_digest(), library_version("weasyprint"),
                                    library_version("pyphen"), layout, paper, fit, pages, min_scale, project,

@@ -189,7 +189,7 @@ def test_css_colour_names_and_hex_are_accepted(tmp_path):
     assert (theme.accent, theme.ink, theme.paper) == ("rebeccapurple", "#123", "white")
 
 
-# --- SOURCE_DATE_EPOCH (cache.build_date reads it through config.source_date_epoch) --------------
+# --- SOURCE_DATE_EPOCH (manifest.build_date reads it through config.source_date_epoch) --------------
 
 
 @pytest.mark.parametrize(("value", "message"), [
