@@ -163,8 +163,8 @@ class RenderError(PamphletError):
     default_hint = "run with --html to inspect the generated HTML"
 
 
-class PrintError(PamphletError):
-    """Imposition onto printer sheets failed."""
+class ImpositionError(PamphletError):
+    """Imposing the reading pages onto printer sheets failed (printing itself: ``PrinterError``)."""
 
     default_hint = "try a different --signature or --creep value"
 

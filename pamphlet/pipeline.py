@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import FetchError, Location, PamphletError, PrintError
+from .errors import FetchError, ImpositionError, Location, PamphletError
 from .output import atomic_write, output_name
 from .project import Project
 from .spec import EditionSpec
@@ -193,7 +193,7 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
             print_pdf = impose(pdf, plan, guides=True, title=prepared.context["meta"]["title"], lang=spec.lang,
                                date=_pdf_date(date), bleed=spec.bleed, crop_marks=spec.crop_marks)
         except ValueError as exc:
-            raise PrintError(f"{spec.name}: imposition failed: {exc}") from None
+            raise ImpositionError(f"{spec.name}: imposition failed: {exc}") from None
     if opts.html:
         page = prepared.html(fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
         atomic_write(folder / f"{edition_name(project, spec)}.html", page.encode())
