@@ -342,6 +342,11 @@ def project_schema(layout_names: list[str]) -> Mapping:
         "contact": Mapping({"email": Str(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_help="an e-mail address"),
                             "web": Url(), "phone": Str(max_len=40), "social": Str(max_len=80)}),
         "qr": Url(max_len=800),
+        "image": Str(None, pattern=r"[^:]+", pattern_help="a path inside the project, like images/photo.jpg",
+                     max_len=300),
+        "image_alt": Str(None, max_len=300),
+        "image_focus": Str(None, pattern=r"\d{1,3}% \d{1,3}%",
+                           pattern_help="where the picture's subject is, across and down, like 50% 30%", max_len=20),
         "fonts": DictOf(_script_key, font_stack, {}),
         "digits": DictOf(_lang_key, Choice(["latn", "arab", "arabext", "beng", "deva"], what="digit system"), {}),
         "fit": Mapping({"min_scale": Number(0.85, minimum=0.5, maximum=1.0)}),
@@ -360,6 +365,8 @@ FRONT_MATTER = Mapping({
     "description": Str(max_len=500),
     "handbill": Str(max_len=3000),  # a shorter text (Markdown) for the handbill's back
     "composition": Str(max_len=40),  # pin a layout's composition (see `pamphlet check --explain`)
+    "image": Str(pattern=r"[^:]+", pattern_help="a path inside the project, like images/photo.jpg", max_len=300),
+    "image_alt": Str(max_len=300),  # what the front's picture shows, for screen readers
     "strings": DictOf(_string_key, Str(max_len=200), {}),
 })
 
@@ -405,6 +412,9 @@ class Config:
     event: Event | None
     contact: Contact
     qr: str | None
+    image: str | None = None        # the front's picture (a language's front matter may have its own)
+    image_alt: str | None = None    # what it shows, for screen readers
+    image_focus: str | None = None  # where its subject is ("50% 30%"): what cropping keeps
     fonts: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
     digits: dict[str, str] = field(default_factory=dict)
     min_scale: float = 0.85
@@ -442,6 +452,9 @@ def parse_config(source: Source, layout_names: list[str]) -> Config:
         event=Event(**ev) if ev else None,
         contact=Contact(**v["contact"]),
         qr=v["qr"],
+        image=v["image"],
+        image_alt=v["image_alt"],
+        image_focus=v["image_focus"],
         fonts=v["fonts"],
         digits=v["digits"],
         min_scale=v["fit"]["min_scale"],

@@ -184,6 +184,10 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "contact": {"email": contact.email, "web": contact.web, "web_display": web_display, "phone": contact.phone,
                     "social": contact.social},
         "qr": _qr(cfg.qr, cfg.theme.ink) if cfg.qr else None,
+        # The front's picture, cropped to fill its frame: the language's own, else the project's.
+        "picture": ({"src": meta.get("image") or cfg.image,
+                     "alt": meta.get("image_alt") or (cfg.image_alt if not meta.get("image") else None) or "",
+                     "focus": cfg.image_focus or "50% 50%"} if (meta.get("image") or cfg.image) else None),
         # Anything for the contact block (a group may print none): without it a back cover or panel that
         # carries only the contact would ship blank, so the templates move the call to action or the event there.
         "has_contact": bool(cfg.qr or meta.get("organiser") or meta.get("contact") or contact.email or contact.web

@@ -204,3 +204,36 @@ def test_every_example_edition_passes_the_scores_main_rules(example_matrix):
         assert not [f for f in faults if "% of its height is empty" in f], (lang, layout, faults)
         assert not [f for f in faults if "printed twice" in f], (lang, layout, faults)
 
+
+
+def test_a_picture_goes_on_the_front_of_every_layout_cropped_to_its_frame(tmp_path):
+    """``image:`` in pamphlet.yaml: on the leaflet's and handbill's front, the booklet's, tri-fold's and
+    zine's cover — a frame the photo fills (its aspect kept: cropped, never stretched)."""
+    import pikepdf
+    from PIL import Image
+
+    proj = copy_project(EXAMPLE, tmp_path / "p")
+    (proj / "images").mkdir(exist_ok=True)
+    Image.new("RGB", (1800, 1200), (40, 110, 70)).save(proj / "images" / "street.jpg", quality=80)
+    cfg = proj / "pamphlet.yaml"
+    cfg.write_text(cfg.read_text() + "image: images/street.jpg\nimage_alt: Our street\nimage_focus: 50% 30%\n")
+    eds = _build(proj, tmp_path / "out", "-l", "all", "-L", "en")
+    for name, ed in eds.items():
+        assert ed["status"] == "built", (name, ed.get("error"))
+        with pikepdf.open(ed["path"]) as pdf:
+            cover = pdf.pages[0]
+            images = list(cover.get_images())
+            assert images, f"{name}: no picture on the front"
+    # Without image: the fronts carry none (the QR code is a vector drawing).
+    bare = _build(FIXTURES / "mini", tmp_path / "bare", "-l", "leaflet")["en/leaflet"]
+    with pikepdf.open(bare["path"]) as pdf:
+        assert not list(pdf.pages[0].get_images())
+
+
+def test_an_image_that_is_not_a_path_in_the_project_is_refused_with_its_line(tmp_path):
+    proj = copy_project(FIXTURES / "mini", tmp_path / "p")
+    cfg = proj / "pamphlet.yaml"
+    cfg.write_text(cfg.read_text() + "image: https://example.org/photo.jpg\n")
+    result = run_cli("build", proj, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "pamphlet.yaml:" in result.stderr and "image" in result.stderr and "a path inside the project" in result.stderr
