@@ -175,6 +175,45 @@ def breakable_address(text: str) -> str:
     return edits.apply()
 
 
+def _isolate_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost isolate in ``text``, its initiator and PDI included (one left open runs
+    to the end)."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            if not depth:
+                start = i
+            depth += 1
+        elif ch == PDI and depth:
+            depth -= 1
+            if not depth:
+                spans.append((start, i + 1))
+    if depth:
+        spans.append((start, len(text)))
+    return spans
+
+
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of what must not be hyphenated: each web or e-mail address, or the whole isolate
+    it stands in (for ``<span class="nohyph">`` around it: WeasyPrint's ``hyphens: auto`` would hyphenate
+    ``willkommen`` in ``hilfe@willkommen-leipzig.example.org``, and an isolate must stay in one text box)."""
+    if "." not in text and "@" not in text and "/" not in text:
+        return []
+    view, index = _view(text)
+    isolates = _isolate_spans(text)
+    spans: list[tuple[int, int]] = []
+    for a, b in addresses(view):
+        start, end = index[a], index[b - 1] + 1
+        for i, j in isolates:
+            if i < end and start < j:
+                start, end = min(start, i), max(end, j)
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
 # --- units kept whole ---------------------------------------------------------------------------
 
 _NUM = r"\d+(?:[.,:]\d+)*+"
@@ -501,6 +540,14 @@ def isolate_field(text: str, base_rtl: bool) -> str:
     return lead + _isolate(core, not base_rtl) + tail
 
 
+def ltr(text: str) -> str:
+    """``text`` as one left-to-right isolate, with its marks (:func:`isolate_runs`): the template filter ``ltr``
+    for an e-mail, a web address or a phone number in any edition. Already one isolate: unchanged."""
+    if not text or not _balanced(text) or (text[0] in _OPENERS and text[-1] == PDI and _balanced(text[1:-1])):
+        return text  # empty, already one isolate, or isolates left open or closed twice: left as they are
+    return _isolate(text, False)
+
+
 _PHONE_RUN = re.compile(r"(?<![\w.,])\+?\d[\d \u00a0\u202f./\-\u2011\u2060]*\d(?![\w])")
 
 
@@ -648,7 +695,8 @@ def typeset_field(text: str, base_rtl: bool, quotes: str | tuple[str, ...] = "â€
     return isolate_numbers(text) if base_rtl else text
 
 
-__all__ = ["FSI", "INSERTED", "LRI", "NBHY", "NBSP", "NNBSP", "PDI", "RLI", "WJ", "ZWSP", "addresses",
+__all__ = ["FSI", "INSERTED", "LRI", "LRM", "NBHY", "NBSP", "NNBSP", "PDI", "RLI", "RLM", "WJ", "ZWSP", "address_spans",
+           "addresses", "ltr",
            "block_direction", "breakable_address", "checklist", "first_strong_direction", "french_spacing",
            "isolate_field", "isolate_numbers", "isolate_runs", "keep_together", "plain", "smart_quotes",
            "typeset", "typeset_field"]

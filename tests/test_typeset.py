@@ -273,6 +273,30 @@ def test_an_email_breaks_only_after_at_and_dots() -> None:
     assert "-" not in out
 
 
+@pytest.mark.parametrize(("text", "rtl", "expected"), [
+    ("راسلونا على beratung@willkommen-leipzig.example.org. شكرا", True,
+     [f"{L}beratung@{LRM}{ZWSP}willkommen{NBHY}leipzig.{LRM}{ZWSP}example.{LRM}{ZWSP}org{P}"]),
+    ("Пишіть нам: beratung@willkommen-leipzig.example.org. Дякуємо", False,
+     [f"beratung@{ZWSP}willkommen{NBHY}leipzig.{ZWSP}example.{ZWSP}org"]),
+    ("مرحبا Jobcenter hilfe@x.org و www.example.org", True,  # the whole isolate the address stands in
+     [f"{L}Jobcenter hilfe@{LRM}{ZWSP}x.{LRM}{ZWSP}org{P}", f"{L}www.{LRM}{ZWSP}example.{LRM}{ZWSP}org{P}"]),
+    ("no address here, 10.30 Uhr", False, []),
+])
+def test_address_spans(text: str, rtl: bool, expected: list[str]) -> None:
+    """What a <span class="nohyph"> goes around: no hyphen added inside an address, and isolates kept whole."""
+    out = t.typeset(text, rtl)
+    assert [out[a:b] for a, b in t.address_spans(out)] == expected, show(out)
+
+
+def test_ltr_filter() -> None:
+    assert t.ltr("hilfe@example.org") == f"{L}hilfe@example.org{P}"
+    # A line may end or start at each space: a mark on either side keeps each group left to right.
+    assert t.ltr("+49 341 555 0142") == f"{L}+49{LRM} {LRM}341{LRM} {LRM}555{LRM} {LRM}0142{LRM}{P}"
+    assert t.ltr(t.keep_together("+49 341 555 0142")) == f"{L}+49{NBSP}341{NBSP}555{NBSP}0142{LRM}{P}"
+    assert t.ltr(t.ltr("e. V.")) == t.ltr("e. V.")
+    assert t.ltr("") == ""
+
+
 # --- smart_quotes -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "quotes", "expected"), [
@@ -375,6 +399,7 @@ FUNCTIONS = {
     "keep_together": lambda s: t.keep_together(s, None),
     "keep_together DE": lambda s: t.keep_together(s, "DE"),
     "breakable_address": t.breakable_address,
+    "ltr": t.ltr,
     "typeset rtl": lambda s: t.typeset(s, True, "DE"),
     "typeset ltr": lambda s: t.typeset(s, False),
 }
