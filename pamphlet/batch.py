@@ -21,8 +21,9 @@ from . import layouts
 from .config import did_you_mean
 from .errors import ProjectError, UsageError
 from .manifest import Entry, Manifest, build_date, edition_key, file_digest, project_digest
+from .model import Project
 from .pipeline import BuildOptions, EditionResult, Outcome, edition_dir, edition_name, run_edition
-from .project import Project, load_project
+from .project import load_project
 from .resources import data_root
 from .spec import EditionSpec
 

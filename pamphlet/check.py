@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 from .batch import default_jobs, edition_date, editions, worker_pool
 from .errors import plural
+from .model import Language, Project
 from .pipeline import BuildOptions, run_edition
-from .project import Language, Project
 from .spec import EditionSpec
 
 log = logging.getLogger(__name__)
@@ -219,4 +219,5 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
 def _variant_gaps(project: Project, vid: str, lang: str) -> list[tuple[str, str]]:
     from .variants import gaps
 
-    return gaps(project, project.variant(vid)).get(lang, [])
+    variant = project.variant(vid)
+    return gaps(project, variant).get(lang, []) if variant is not None else []

@@ -39,9 +39,9 @@ from typing import Any
 
 from . import __version__
 from .errors import ClusterError, Location, PamphletError
+from .model import Project
 from .output import atomic_write
 from .pipeline import BuildOptions, EditionResult, Outcome, edition_dir, edition_name, run_edition
-from .project import Project
 from .spec import EditionSpec
 
 log = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ from .resources import data_root
 if TYPE_CHECKING:
     from .edition import Prepared
     from .fit import Fitted
+    from .model import Project
     from .pipeline import BuildOptions
-    from .project import Project
     from .render import LaidOut
     from .score import Score
 

@@ -19,7 +19,7 @@ from . import __version__, i18n, markdown, templates
 from .errors import ContentError, GlyphError, Location, plural
 from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
 from .layouts import Layout, get
-from .project import Project
+from .model import Project
 from .spec import EditionSpec
 
 log = logging.getLogger(__name__)

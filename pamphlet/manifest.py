@@ -22,7 +22,7 @@ from .output import atomic_write
 from .resources import fonts_dir, templates_dir
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .model import Project
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import FetchError, ImpositionError, Location, PamphletError
+from .model import Project
 from .output import atomic_write, output_name
-from .project import Project
 from .spec import EditionSpec
 
 if TYPE_CHECKING:

@@ -1,18 +1,17 @@
-"""Finding and loading a project: config + per-language Markdown + front matter."""
+"""Finding and loading a project: config + per-language Markdown + front matter, into :mod:`pamphlet.model`."""
 
 from __future__ import annotations
 
 import logging
 import os
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import yamlsrc
+from . import variants, yamlsrc
 from .config import LANG_RE, Config, parse_config, parse_front_matter
 from .errors import ConfigError, ContentError, Location, Problem, ProjectError
+from .model import Language, Project, Variant
 from .resources import example_dir
 
 log = logging.getLogger(__name__)
@@ -20,97 +19,6 @@ log = logging.getLogger(__name__)
 CONFIG_NAME = "pamphlet.yaml"
 _FM_OPEN = re.compile(r"---[ \t]*\r?\n")
 _FM_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
-
-
-@dataclass(frozen=True)
-class Language:
-    """One language's content: its front matter and its Markdown body."""
-
-    code: str
-    path: Path
-    meta: dict[str, Any]
-    body: str
-    body_line: int  # 1-based line of the body's first line in ``path``
-    parts: tuple[tuple[Path, int, int], ...] = ()  # (file, first body line in the joined text, its line in file)
-    meta_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → its line in ``path``
-    meta_where: dict[str, Location] = field(default_factory=dict)  # a key set elsewhere (a variants table cell)
-
-    def locate(self, body_line: int) -> Location:
-        """Map a 1-based line of ``body`` back to the file and line it came from."""
-        for path, joined_start, file_line in reversed(self.parts):
-            if body_line >= joined_start:
-                return Location(path, file_line + body_line - joined_start)
-        return Location(self.path, self.body_line + body_line - 1)
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path
-    config: Config
-    languages: dict[str, Language] = field(default_factory=dict)
-    is_example: bool = False
-    variants: tuple[Any, ...] = ()  # rows of variants.csv / variants.yaml (see pamphlet.variants)
-
-    def inputs(self, lang: str) -> list[Path]:
-        """The files a language's editions are built from (besides pamphlet.yaml, templates, fonts)."""
-        language = self.languages[lang]
-        return [p for p, _, _ in language.parts] or [language.path]
-
-    def select_variants(self, wanted: tuple[str, ...]) -> list[Any]:
-        """The variants to build (``[None]``: the project has none, build it once as it is)."""
-        if not self.variants:
-            if wanted:
-                raise ProjectError(f"--variant {wanted[0]}: {self.root.name}/ has no variants table",
-                                   "add variants.csv beside pamphlet.yaml, or leave out --variant")
-            return [None]
-        if not wanted:
-            return list(self.variants)
-        by_id = {v.id: v for v in self.variants}
-        unknown = [w for w in wanted if w not in by_id]
-        if unknown:
-            from .config import did_you_mean
-
-            raise ProjectError(f"--variant {unknown[0]}: no such variant{did_you_mean(unknown[0], list(by_id))}",
-                               "use an id from the first column of the variants table")
-        return [by_id[w] for w in dict.fromkeys(wanted)]
-
-    def variant(self, vid: str | None) -> Any:
-        if vid is None:
-            return None
-        return self._variants_by_id[vid]
-
-    @cached_property
-    def _variants_by_id(self) -> dict[str, Any]:
-        """Every edition looks its variant up: a dict, not a scan of thousands of rows each time."""
-        return {v.id: v for v in self.variants}
-
-    def for_variant(self, vid: str | None) -> Project:
-        """The project as variant ``vid`` prints it (its event, contact, QR link, front-matter fields).
-
-        ``None`` is the project itself. Each edition asks for its own, so one
-        loaded project serves every row of the table.
-        """
-        if vid is None:
-            return self
-        from .variants import apply
-
-        return apply(self, self.variant(vid))
-
-    def variant_digest(self, vid: str | None) -> str | None:
-        """What a variant's editions depend on from the table: its row (other rows don't matter)."""
-        v = self.variant(vid)
-        return v.digest() if v is not None else None
-
-    @property
-    def default_settings(self) -> bool:
-        """No pamphlet.yaml: the project runs on default settings (the CLI says so)."""
-        return not self.config.path.is_file()
-
-    @property
-    def default_lang(self) -> str:
-        if self.config.default_lang and self.config.default_lang in self.languages:
-            return self.config.default_lang
-        return "en" if "en" in self.languages else next(iter(self.languages))
 
 
 NO_PROJECT_HINT = "start one with `pamphlet new my-action`, or build the bundled example with `pamphlet build --example`"
@@ -227,10 +135,8 @@ def load_project(path: Path | None, layout_names: list[str]) -> Project:
                    variants=_load_variants(root, config, list(languages)))
 
 
-def _load_variants(root: Path, config: Config, languages: list[str]) -> tuple[Any, ...]:
+def _load_variants(root: Path, config: Config, languages: list[str]) -> tuple[Variant, ...]:
     """``variants.csv`` (or ``.yaml``) beside pamphlet.yaml, checked; () when there is none."""
-    from . import variants
-
     table = variants.find(root)
     if table is None:
         return ()

@@ -18,15 +18,12 @@ header being line 1, so an editor or a spreadsheet jumps straight to it).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
-import hashlib
 import io
-import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import yamlsrc
 from .config import (
@@ -35,7 +32,6 @@ from .config import (
     SLUG_RE,
     Checker,
     Config,
-    Event,
     Invalid,
     Option,
     Str,
@@ -43,9 +39,7 @@ from .config import (
     project_schema,
 )
 from .errors import ConfigError, Location, Problem
-
-if TYPE_CHECKING:
-    from .project import Project
+from .model import Project, Variant
 
 #: The file names a variants table may have, in the order they are looked for.
 TABLE_NAMES = ("variants.csv", "variants.yaml", "variants.yml")
@@ -115,67 +109,6 @@ def parse_column(name: str, languages: list[str]) -> Column:
 
 
 # --- one variant ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One row: an id and the values it overrides. Empty cells are simply absent."""
-
-    id: str
-    line: int = 0                                   # where the row starts in the table (for messages)
-    languages: tuple[str, ...] = ()                 # () means every language of the project
-    event: dict[str, Any] = field(default_factory=dict, hash=False)     # date / start / end
-    contact: dict[str, str] = field(default_factory=dict, hash=False)   # email / web / phone / social
-    qr: str | None = None
-    meta: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)  # lang ("" = all) → field → text
-    table: Path | None = field(default=None, compare=False)       # for messages: where the cells are
-    meta_lines: dict[str, dict[str, int]] = field(default_factory=dict, hash=False, compare=False)
-    theme: dict[str, str] = field(default_factory=dict, hash=False)     # accent / ink / paper / highlight
-
-    def meta_for(self, lang: str) -> dict[str, str]:
-        """The front-matter fields this variant sets in ``lang``: ``place@ar`` beats ``place``."""
-        return {**self.meta.get("", {}), **self.meta.get(lang, {})}
-
-    def meta_where(self, lang: str) -> dict[str, Location]:
-        """Where each of those fields is in the table, so a letter no font has names its cell."""
-        if self.table is None:
-            return {}
-        lines = {**self.meta_lines.get("", {}), **self.meta_lines.get(lang, {})}
-        return {key: Location(self.table, line) for key, line in lines.items()}
-
-    def digest(self) -> str:
-        """What this variant's editions depend on from the table: its values, not where the row sits.
-
-        Moving a row, or editing another one, rebuilds nothing; changing a cell
-        rebuilds this variant's editions only.
-        """
-        data = {"id": self.id, "languages": list(self.languages), "event": self.event, "contact": self.contact,
-                "qr": self.qr, "meta": self.meta, "theme": self.theme}
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=_iso).encode()).hexdigest()
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def apply(project: Project, variant: Variant) -> Project:
-    """``project`` as this variant prints it: its event, contact, QR link and front-matter fields."""
-    cfg = project.config
-    event = cfg.event
-    if variant.event:
-        event = replace(event, **variant.event) if event is not None else Event(
-            date=variant.event["date"], start=variant.event.get("start"), end=variant.event.get("end"))
-    contact = replace(cfg.contact, **variant.contact) if variant.contact else cfg.contact
-    theme = replace(cfg.theme, **variant.theme) if variant.theme else cfg.theme
-    config = replace(cfg, event=event, contact=contact, qr=variant.qr or cfg.qr, theme=theme)
-    languages = {}
-    for code, language in project.languages.items():
-        own = variant.meta_for(code)
-        languages[code] = replace(language, meta={**language.meta, **own},
-                                  meta_where={**language.meta_where, **variant.meta_where(code)}) if own else language
-    return replace(project, config=config, languages=languages)
 
 
 def gaps(project: Project, variant: Variant) -> dict[str, list[tuple[str, str]]]:
