@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__, i18n, markdown, templates
+from . import __version__, languages, markdown, templates
 from .errors import ContentError, GlyphError, Location, plural
 from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
 from .layouts import Layout, get
@@ -30,7 +30,7 @@ class Prepared:
 
     spec: EditionSpec
     layout: Layout
-    facts: i18n.LangFacts
+    facts: languages.LangFacts
     context: dict[str, Any]
     project_root: Path
     images: list[str] = field(default_factory=list)
@@ -115,10 +115,10 @@ def _field_locate(lang: Any, key: str) -> markdown.Locate:
     return lambda n: Location(lang.path, first + n - 1)
 
 
-def lang_facts(project: Project, code: str) -> i18n.LangFacts:
+def lang_facts(project: Project, code: str) -> languages.LangFacts:
     cfg = project.config
     overrides = {**cfg.strings.get(code, {}), **project.languages[code].meta.get("strings", {})}
-    return i18n.facts(code, font_overrides=cfg.fonts, digits=cfg.digits, strings=overrides)
+    return languages.facts(code, font_overrides=cfg.fonts, digits=cfg.digits, strings=overrides)
 
 
 def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
@@ -281,22 +281,22 @@ def localise_numbers(html: str, digits: str, rtl: bool) -> str:
         for i, part in enumerate(parts):
             if i % 2 == 0:  # not an isolated Latin run
                 part = _NUMBER_RUN.sub(number, part)
-                parts[i] = "".join(piece if j % 2 else i18n.to_digits(piece, digits)
+                parts[i] = "".join(piece if j % 2 else languages.to_digits(piece, digits)
                                    for j, piece in enumerate(_ISOLATED.split(part)))
             elif not any(c.isalpha() for c in part):
-                parts[i] = i18n.to_digits(part, digits)
+                parts[i] = languages.to_digits(part, digits)
         return ">" + "".join(parts) + "<"
 
     return _TEXT.sub(text, html)
 
 
-def _short_date(facts: i18n.LangFacts, value: Any) -> str:
+def _short_date(facts: languages.LangFacts, value: Any) -> str:
     """The date with an abbreviated weekday and month, for narrow places (the zine cover)."""
     from babel.dates import format_skeleton
 
-    loc = i18n.babel_locale(facts.code)
+    loc = languages.babel_locale(facts.code)
     text = format_skeleton("yMMMEd", value, locale=loc) if loc else value.isoformat()
-    return i18n.to_digits(text, facts.digits)
+    return languages.to_digits(text, facts.digits)
 
 
 def _w3c_date(epoch: int) -> str:

@@ -60,7 +60,7 @@ def has_language_files(folder: Path) -> bool:
     Only for telling a project without pamphlet.yaml from any folder of notes:
     ``faq.md`` or ``todo.md`` alone do not make a project.
     """
-    from .i18n import babel_locale
+    from .languages import babel_locale
 
     for entry in folder.iterdir():
         code = entry.stem if entry.is_file() and entry.suffix == ".md" else entry.name if entry.is_dir() else ""

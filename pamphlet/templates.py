@@ -122,7 +122,7 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # English unless the render context brings an edition's translator (i18n.Translator): Jinja resolves
+    # English unless the render context brings an edition's translator (translations.Translator): Jinja resolves
     # gettext/pgettext from the context before these globals, so one environment serves every language.
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["mm"] = lambda v: f"{float(v):.3f}mm"

@@ -10,7 +10,7 @@ from collections import defaultdict
 import pypdfium2 as pdfium
 import pytest
 
-from pamphlet import i18n
+from pamphlet import languages
 from pamphlet.markdown import LRI, PDI, to_html
 
 from .conftest import EXAMPLE, FIXTURES, matrix_editions, page_texts, run_cli, text_boxes
@@ -29,7 +29,7 @@ D, T = dt.date(2026, 12, 12), dt.time(14, 0)
     ],
 )
 def test_dates_per_locale(code, date, time):
-    facts = i18n.facts(code)
+    facts = languages.facts(code)
     assert facts.date(D) == date
     assert facts.time(T) == time
 
@@ -47,14 +47,14 @@ def test_dates_per_locale(code, date, time):
 def test_a_date_breaks_only_after_its_weekday(code, parts):
     """A narrow panel may break a long date ("sábado, 12 de diciembre de 2026" ran past the US Letter
     tri-fold's cover), but only between the weekday and the rest: the parts join back into the date."""
-    facts = i18n.facts(code)
+    facts = languages.facts(code)
     assert facts.date_parts(D) == parts
     assert " ".join(parts) == facts.date(D)
 
 
 def test_arabic_digits_are_configurable():
-    assert i18n.facts("ar", digits={"ar": "latn"}).date(D) == "السبت، 12 ديسمبر 2026"
-    assert i18n.facts("fa").number(2026) == "۲۰۲۶"
+    assert languages.facts("ar", digits={"ar": "latn"}).date(D) == "السبت، 12 ديسمبر 2026"
+    assert languages.facts("fa").number(2026) == "۲۰۲۶"
 
 
 @pytest.mark.parametrize(
@@ -64,23 +64,23 @@ def test_arabic_digits_are_configurable():
      ("sr-Latn", "ltr", "latin", "sr_Latn"), ("pt-BR", "ltr", "latin", "pt_BR"), ("am", "ltr", "ethiopic", None)],
 )
 def test_language_facts(code, direction, script, hyphenate):
-    f = i18n.facts(code)
+    f = languages.facts(code)
     assert (f.direction, f.script, f.hyphenate) == (direction, script, hyphenate)
     assert f.binding == ("right" if direction == "rtl" else "left")
 
 
 def test_font_stack_is_configurable_and_keeps_a_latin_fallback():
-    f = i18n.facts("ar", font_overrides={"arabic": {"body": ["Amiri"], "heading": None, "display": None}})
+    f = languages.facts("ar", font_overrides={"arabic": {"body": ["Amiri"], "heading": None, "display": None}})
     assert f.fonts["body"] == ["Amiri", "Noto Serif"]
     assert f.fonts["heading"][0] == "Noto Naskh Arabic"  # labels and contact lines in Naskh; Kufi is for headlines
 
 
 def test_ui_strings_fall_back_to_english_and_say_which():
-    f = i18n.facts("cy")  # Welsh: no catalog yet
+    f = languages.facts("cy")  # Welsh: no catalog yet
     assert f.strings["when"] == "When" and "when" in f.missing_strings
-    assert i18n.facts("cy", strings={"when": "Pryd"}).strings["when"] == "Pryd"
-    assert i18n.facts("it").strings["when"] == "Quando" and i18n.facts("it").missing_strings == ()
-    assert i18n.facts("ar").missing_strings == ()
+    assert languages.facts("cy", strings={"when": "Pryd"}).strings["when"] == "Pryd"
+    assert languages.facts("it").strings["when"] == "Quando" and languages.facts("it").missing_strings == ()
+    assert languages.facts("ar").missing_strings == ()
 
 
 def test_latin_runs_in_rtl_text_are_isolated():
@@ -209,4 +209,4 @@ def test_rtl_list_markers_sit_on_the_right(tmp_path):
 def test_event_sizes_in_points_follow_the_script(code, size):
     """Arabic letters look smaller than Latin at the same size: the body is set 15 % larger, and now the
     event box (sized in points, not with the body) is too; the labels above the date read at 5.8 pt."""
-    assert i18n.facts(code).pt(12.5) == size
+    assert languages.facts(code).pt(12.5) == size

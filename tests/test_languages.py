@@ -25,7 +25,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from pamphlet import config, i18n
+from pamphlet import config, languages, translations
 from pamphlet.fonts import FontBook
 
 from .conftest import FIXTURES, WEASYPRINT_WARNINGS, logical_pdf, run_cli
@@ -78,10 +78,10 @@ def words_of(text: str) -> list[str]:
 
 
 def test_at_least_thirty_languages_have_catalogs_and_a_table_row():
-    langs = i18n.catalog_languages()
+    langs = translations.catalog_languages()
     assert len(langs) >= 30
     assert set(REQUIRED) <= set(langs)
-    assert set(langs) == set(i18n.LANGUAGES), "every catalog has a row in i18n.LANGUAGES and vice versa"
+    assert set(langs) == set(languages.LANGUAGES), "every catalog has a row in languages.LANGUAGES and vice versa"
     assert sorted(LANGS) == sorted(langs), "the proof fixture has a text in every language"
 
 
@@ -91,16 +91,16 @@ def test_pot_holds_exactly_what_the_templates_print():
         method_map, options_map = parse_mapping_cfg(fh)
     found = {(ctx, msgid if isinstance(msgid, str) else msgid[0])
              for _, _, msgid, _, ctx in extract_from_dir(str(REPO), method_map, options_map)}
-    assert found == set(i18n.template_messages())
+    assert found == set(translations.template_messages())
     assert set(MESSAGES) <= found
 
 
-@pytest.mark.parametrize("lang", sorted(i18n.LANGUAGES))
+@pytest.mark.parametrize("lang", sorted(languages.LANGUAGES))
 def test_catalog_translates_every_message_and_says_who_reviewed_it(lang):
-    path = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    path = translations.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as fh:
         cat = read_po(fh)
-    for ctx, msgid in i18n.template_messages():
+    for ctx, msgid in translations.template_messages():
         msg = cat.get(msgid, context=ctx)
         assert msg is not None and msg.string and not msg.fuzzy, f"{path}: no translation of {ctx!r} {msgid!r}"
     assert re.search(r"^# Review state: .+", cat.header_comment, re.M), f"{path}: header says nothing of review"
@@ -108,27 +108,27 @@ def test_catalog_translates_every_message_and_says_who_reviewed_it(lang):
 
 
 def test_overrides_replace_any_message_by_key_and_old_keys_still_work():
-    f = i18n.facts("de", strings={"join_us": "Komm vorbei", "when": "Datum"})
+    f = languages.facts("de", strings={"join_us": "Komm vorbei", "when": "Datum"})
     assert f.strings["join_us"] == "Komm vorbei" and f.strings["when"] == "Datum" and f.strings["where"] == "Wo"
     t = f.translator
     assert t is not None and t.pgettext("call to action heading", "Join us") == "Komm vorbei"
     assert t.printed == {"join_us": "Komm vorbei"}
-    assert i18n.Translator("de", {"page": "Seite"}).unknown_overrides() == ["page"]
+    assert translations.Translator("de", {"page": "Seite"}).unknown_overrides() == ["page"]
 
 
 def test_translator_is_jinja_newstyle_and_escapes():
-    t = i18n.Translator("fr", {"when": "<b>Quand</b>"})
+    t = translations.Translator("fr", {"when": "<b>Quand</b>"})
     assert t.pgettext("event date label", "When") == "&lt;b&gt;Quand&lt;/b&gt;"
     assert t.gettext("%(n)s & co", n="<i>") == "&lt;i&gt; &amp; co"
     assert t.missing() == ("co",)  # English stood in, and the warning will say so
-    assert i18n.Translator("en").gettext("Anything") == "Anything" and i18n.Translator("en").missing() == ()
+    assert translations.Translator("en").gettext("Anything") == "Anything" and translations.Translator("en").missing() == ()
 
 
 def test_language_aliases_and_regional_codes_find_their_catalog():
-    assert i18n.facts("ku").strings["when"] == "Kengî"  # ku is Kurmanji in CLDR
-    assert i18n.facts("fil").strings["where"] == "Saan"
-    assert i18n.facts("pt-BR").strings["join_us"] == "Junte-se a nós"
-    assert i18n.facts("ku-Arab").script == "arabic" and i18n.facts("ku-Arab").strings["where"] == "شوێن"
+    assert languages.facts("ku").strings["when"] == "Kengî"  # ku is Kurmanji in CLDR
+    assert languages.facts("fil").strings["where"] == "Saan"
+    assert languages.facts("pt-BR").strings["join_us"] == "Junte-se a nós"
+    assert languages.facts("ku-Arab").script == "arabic" and languages.facts("ku-Arab").strings["where"] == "شوێن"
 
 
 # --- the typesetting table ---------------------------------------------------------------
@@ -136,15 +136,15 @@ def test_language_aliases_and_regional_codes_find_their_catalog():
 
 def test_every_font_the_table_names_is_bundled():
     book = FontBook()
-    for name, script in i18n.SCRIPTS.items():
-        for role in i18n.ROLES:
+    for name, script in languages.SCRIPTS.items():
+        for role in languages.ROLES:
             for family in getattr(script, role):
                 assert family in book.faces, f"{name}.{role}: {family} is not in fonts/"
-    for code, row in i18n.LANGUAGES.items():
+    for code, row in languages.LANGUAGES.items():
         for role, families in row.fonts.items():
             assert set(families) <= set(book.faces), f"{code}.{role}"
     # Regular and Bold of every body and heading face, so bold text is never synthesised.
-    for family in {f for s in i18n.SCRIPTS.values() for f in (*s.body, *s.heading)}:
+    for family in {f for s in languages.SCRIPTS.values() for f in (*s.body, *s.heading)}:
         assert {400, 700} <= {face.weight for face in book.faces[family]}, family
 
 
@@ -156,35 +156,35 @@ def test_every_font_the_table_names_is_bundled():
     ("el", "ltr", "greek", True, "latn"), ("he", "rtl", "hebrew", False, "latn"),
 ])
 def test_language_facts_table(code, direction, script, cased, digits):
-    f = i18n.facts(code)
+    f = languages.facts(code)
     assert (f.direction, f.script, f.cased, f.digits) == (direction, script, cased, digits)
 
 
 def test_scripts_outside_the_table_come_from_cldr():
-    assert i18n.facts("yo").script == "latin" and i18n.facts("sr").script == "cyrillic"
-    assert i18n.facts("ka").script == "other" and not i18n.facts("ka").cased  # Georgian: bring your own font
-    assert i18n.facts("ja").script == "cjk" and i18n.facts("ja").fonts["body"] == ["Noto Serif"]
-    assert set(config.SCRIPTS) == set(i18n.SCRIPTS)  # `fonts:` in pamphlet.yaml accepts every script
+    assert languages.facts("yo").script == "latin" and languages.facts("sr").script == "cyrillic"
+    assert languages.facts("ka").script == "other" and not languages.facts("ka").cased  # Georgian: bring your own font
+    assert languages.facts("ja").script == "cjk" and languages.facts("ja").fonts["body"] == ["Noto Serif"]
+    assert set(config.SCRIPTS) == set(languages.SCRIPTS)  # `fonts:` in pamphlet.yaml accepts every script
 
 
 def test_tall_scripts_get_room():
     """Nastaliq (ascent 1.9 em, descent 0.6 em) and Indic and Ethiopic marks need more than Latin's 1.42."""
-    assert float(i18n.facts("ur").line_height) >= 2.1
-    assert i18n.facts("ur").fonts["body"][0] == "Noto Nastaliq Urdu"
+    assert float(languages.facts("ur").line_height) >= 2.1
+    assert languages.facts("ur").fonts["body"][0] == "Noto Nastaliq Urdu"
     for code in ("hi", "bn", "pa", "ta", "am", "ti"):
-        assert float(i18n.facts(code).line_height) > float(i18n.facts("en").line_height), code
-    assert float(i18n.facts("vi").display_line_height) > float(i18n.facts("el").display_line_height)
+        assert float(languages.facts(code).line_height) > float(languages.facts("en").line_height), code
+    assert float(languages.facts("vi").display_line_height) > float(languages.facts("el").display_line_height)
 
 
 def test_display_face_is_chosen_by_what_the_headline_holds():
     book = FontBook()
-    en = i18n.facts("en").with_display_for("SOLIDARITY WITH IRAQ", book.coverage)
+    en = languages.facts("en").with_display_for("SOLIDARITY WITH IRAQ", book.coverage)
     assert en.fonts["display"][0] == "Bebas Neue"
     # A Latin-script language whose headline Bebas Neue can't set whole (Romanian is fine, Yoruba is not).
-    yo = i18n.facts("yo").with_display_for("Ìkéde Àgbáyé fún Ẹ̀tọ́ Ọmọnìyàn", book.coverage)
-    assert yo.fonts["display"][0] == i18n.CONDENSED
-    assert i18n.facts("vi").fonts["display"][0] == i18n.CONDENSED
-    assert i18n.facts("el").fonts["display"][0] == i18n.CONDENSED
+    yo = languages.facts("yo").with_display_for("Ìkéde Àgbáyé fún Ẹ̀tọ́ Ọmọnìyàn", book.coverage)
+    assert yo.fonts["display"][0] == languages.CONDENSED
+    assert languages.facts("vi").fonts["display"][0] == languages.CONDENSED
+    assert languages.facts("el").fonts["display"][0] == languages.CONDENSED
 
 
 # --- the proof: one leaflet per language ----------------------------------------------------
@@ -254,7 +254,7 @@ def test_leaflet_in_every_language(udhr_build, lang):
     assert ed["status"] in ("built", "up-to-date"), (ed.get("error"), ed.get("hint"))
     assert not [w for w in ed["warnings"] if "translation" in w or "UI string" in w], ed["warnings"]
     pdf = out / ed["file"] if "file" in ed else out / f"udhr-{lang}-leaflet.pdf"
-    facts = i18n.facts(lang)
+    facts = languages.facts(lang)
     text = _pdf_text(pdf)
     words = words_of(body_of(lang))
     labels = [facts.pgettext(ctx, msgid) for ctx, msgid in MESSAGES]
@@ -318,7 +318,7 @@ def test_headline_is_set_in_one_face(udhr_build, lang):
                 faces.add(buf.value.decode("latin-1").split("+", 1)[-1].split(",")[0])
     finally:
         doc.close()
-    facts = i18n.facts(lang)
+    facts = languages.facts(lang)
     expected = "Bebas Neue" if lang in ("en", "ro") else facts.fonts["display"][0]
     assert len(faces) == 1, (lang, faces)
     face = faces.pop().replace("-", "")
@@ -328,10 +328,10 @@ def test_headline_is_set_in_one_face(udhr_build, lang):
 def test_native_digits_follow_the_digits_setting():
     import datetime as dt
 
-    assert i18n.facts("bn").date(dt.date(2026, 12, 10)).endswith("২০২৬") and i18n.facts("bn").counter_style == "bengali"
-    hi = i18n.facts("hi", digits={"hi": "deva"})
+    assert languages.facts("bn").date(dt.date(2026, 12, 10)).endswith("২০২৬") and languages.facts("bn").counter_style == "bengali"
+    hi = languages.facts("hi", digits={"hi": "deva"})
     assert "२०२६" in hi.date(dt.date(2026, 12, 10)) and hi.counter_style == "devanagari"
-    assert i18n.facts("bn", digits={"bn": "latn"}).number(12) == "12"
+    assert languages.facts("bn", digits={"bn": "latn"}).number(12) == "12"
 
 
 def test_turkish_capitals_keep_their_dots(udhr_build):
@@ -342,4 +342,4 @@ def test_turkish_capitals_keep_their_dots(udhr_build):
     text = _pdf_text(out / "udhr-tr-leaflet.pdf")
     assert "BEYANNAMESİ" in text and "BİZE KATILIN" in text and "HAKLARI" in text, text[:200]
     assert "BEYANNAMESI" not in text
-    assert i18n.facts("tr").display_caps and not i18n.facts("el").display_caps  # Greek: a face with lower case
+    assert languages.facts("tr").display_caps and not languages.facts("el").display_caps  # Greek: a face with lower case

@@ -1,4 +1,4 @@
-"""Language facts in one place: direction, script, fonts, hyphenation, dates, UI strings.
+"""Language facts in one place: direction, script, fonts, hyphenation, digits, dates.
 
 Everything that differs between an English and an Urdu edition is decided here
 from the language code (BCP 47) and the project's settings, so templates and
@@ -9,36 +9,32 @@ hyphenation dictionary, quotes, digits and any departure from its script, such
 as Urdu's Nastaliq or Vietnamese's stacked accents). Languages outside the
 table still build: their facts come from the script their code implies.
 
-The UI strings the templates print ("When", "Join us", …) are gettext
-catalogs in ``pamphlet/locale/<lang>/LC_MESSAGES/messages.po``. Templates mark
-them with Jinja's i18n extension; each edition gets a :class:`Translator`
-whose callables go into the template context (Jinja resolves ``gettext`` and
-``pgettext`` from the context before its globals), so one environment serves
-every language. A project overrides any message under ``strings:`` by its
-key: the English text in lower case with ``_`` for spaces (``join_us``).
+The words the templates print ("When", "Join us", …) are
+:mod:`pamphlet.translations`; :func:`facts` gives each edition its
+:class:`~pamphlet.translations.Translator` with the rest. Babel and Pyphen are
+imported only when a date, a locale or a dictionary is asked for: the settings
+schema reads the tables here (scripts, roles, digit systems) on every run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext as _gettext
 import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pyphen
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_time
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from .translations import Translator, message_key, template_messages
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 log = logging.getLogger(__name__)
-
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-DOMAIN = "messages"
 
 # --- scripts -------------------------------------------------------------------
 
@@ -178,7 +174,8 @@ SCRIPT_SUBTAGS = {"Latn": "latin", "Arab": "arabic", "Hebr": "hebrew", "Cyrl": "
                   "Deva": "devanagari", "Beng": "bengali", "Guru": "gurmukhi", "Taml": "tamil", "Ethi": "ethiopic",
                   "Hans": "cjk", "Hant": "cjk", "Jpan": "cjk", "Kore": "cjk"}
 
-_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "beng": "০১২৩৪৫৬৭৮৯", "deva": "०१२३४५६७८९"}
+#: The digit systems a language may print in besides ``latn`` (0-9), as their ten digits.
+DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "beng": "০১২৩৪৫৬৭৮৯", "deva": "०१२३४५६७८९"}
 #: CSS counter style (WeasyPrint's predefined ones) for page numbers in each digit system.
 COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "beng": "bengali", "deva": "devanagari"}
 
@@ -233,6 +230,8 @@ def direction_of(code: str) -> str:
 
 @lru_cache(maxsize=64)
 def babel_locale(code: str) -> Locale | None:
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -244,6 +243,8 @@ def babel_locale(code: str) -> Locale | None:
 
 def hyphenation_lang(code: str) -> str | None:
     """The Pyphen dictionary for ``code``, or None (no Arabic, Persian, Hebrew, Turkish …)."""
+    import pyphen
+
     row = table_code(code)
     if row and LANGUAGES[row].hyphenate is None:
         return None
@@ -254,178 +255,8 @@ def hyphenation_lang(code: str) -> str | None:
 
 
 def to_digits(text: str, system: str) -> str:
-    table = _DIGITS.get(system)
+    table = DIGITS.get(system)
     return text.translate(str.maketrans("0123456789", table)) if table else text
-
-
-# --- UI strings (gettext catalogs) -------------------------------------------------
-
-
-def message_key(msgid: str) -> str:
-    """The ``strings:`` key that overrides a message: ``"Join us"`` → ``join_us``."""
-    text = re.sub(r"%\(\w+\)[sd]", " ", msgid)  # placeholders are not part of the key
-    return re.sub(r"[^a-z]+", "_", text.lower()).strip("_")[:40]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """One language's compiled messages: ``(context, msgid)`` → translation(s)."""
-
-    lang: str
-    messages: Mapping[tuple[str | None, str], str | tuple[str, ...]]
-    plural: Callable[[int], int]
-    header: str = ""
-
-
-def _catalog_dir(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES"
-
-
-def catalog_languages() -> list[str]:
-    """Languages with a catalog in the package (``.po`` in a checkout, ``.mo`` in a wheel)."""
-    if not LOCALE_DIR.is_dir():
-        return []
-    return sorted(p.name for p in LOCALE_DIR.iterdir()
-                  if (_catalog_dir(p.name) / f"{DOMAIN}.po").is_file() or (_catalog_dir(p.name) / f"{DOMAIN}.mo").is_file())
-
-
-@cache
-def load_catalog(lang: str) -> Catalog | None:
-    """The catalog of exactly ``lang`` (a folder name), or None.
-
-    The compiled ``.mo`` (built into the wheel by ``hatch_build.py``) is read when
-    it is at least as new as the ``.po``; in a checkout the ``.po`` is compiled
-    on load, which for a few dozen messages takes about a millisecond.
-    """
-    folder = _catalog_dir(lang)
-    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        from babel.messages.mofile import read_mo
-
-        with mo.open("rb") as fh:
-            cat = read_mo(fh)
-    elif po.is_file():
-        from babel.messages.pofile import read_po
-
-        with po.open("rb") as fh:
-            cat = read_po(fh, locale=None, domain=DOMAIN)
-    else:
-        return None
-    messages: dict[tuple[str | None, str], str | tuple[str, ...]] = {}
-    for msg in cat:
-        if not msg.id or msg.fuzzy:
-            continue
-        msgid = msg.id[0] if isinstance(msg.id, (tuple, list)) else msg.id
-        if isinstance(msg.string, (tuple, list)):
-            if all(msg.string):
-                messages[(msg.context, msgid)] = tuple(msg.string)
-        elif msg.string:
-            messages[(msg.context, msgid)] = msg.string
-    plural_expr = cat.plural_expr if cat.plural_expr else "(n != 1)"
-    return Catalog(lang, messages, _gettext.c2py(plural_expr), cat.header_comment or "")
-
-
-def find_catalog(code: str) -> Catalog | None:
-    """The catalog for ``code``: ``pt_BR`` first, then ``pt``; aliases (``ku`` → ``kmr``) resolved."""
-    row = table_code(code)  # before the base language: ku-Arab is Sorani (ckb), not ku (Kurmanji)
-    candidates = [code.replace("-", "_"), *([row] if row else []), base_lang(code)]
-    for candidate in dict.fromkeys(candidates):
-        cat = load_catalog(ALIASES.get(candidate, candidate))
-        if cat is not None:
-            return cat
-    return None
-
-
-@cache
-def template_messages() -> tuple[tuple[str | None, str], ...]:
-    """``(context, msgid)`` of every message the built-in templates print (from ``messages.pot``)."""
-    pot = LOCALE_DIR / f"{DOMAIN}.pot"
-    if not pot.is_file():
-        return ()
-    from babel.messages.pofile import read_po
-
-    with pot.open("rb") as fh:
-        cat = read_po(fh)
-    return tuple((m.context, m.id[0] if isinstance(m.id, (tuple, list)) else m.id) for m in cat if m.id)
-
-
-class Translator:
-    """One edition's UI strings: its catalog, the project's overrides, English as the last resort.
-
-    Its methods are the ``gettext``/``ngettext``/``pgettext``/``npgettext``
-    callables of Jinja's i18n extension ("newstyle": ``%(name)s`` placeholders
-    filled from keyword arguments, everything escaped). It remembers which
-    messages a render printed, so the glyph check and the missing-translation
-    warning name exactly those.
-    """
-
-    def __init__(self, code: str, overrides: Mapping[str, str] | None = None):
-        self.code = code
-        self.catalog = find_catalog(code)
-        self.overrides = dict(overrides or {})
-        self.english = base_lang(code) == "en"
-        self.printed: dict[str, str] = {}  # key → text, in the order a render met them
-        self.untranslated: dict[str, str] = {}  # key → msgid that fell back to English
-
-    def lookup(self, context: str | None, msgid: str, plural: str | None = None, n: int = 1) -> tuple[str, bool]:
-        """The text for a message and whether it is in the edition's language."""
-        key = message_key(msgid)
-        if key in self.overrides:
-            return self.overrides[key], True
-        if self.catalog is not None:
-            found = self.catalog.messages.get((context, msgid))
-            if isinstance(found, tuple):
-                index = self.catalog.plural(n)
-                return found[min(index, len(found) - 1)], True
-            if found:
-                return found, True
-        english = msgid if plural is None or n == 1 else plural
-        return english, self.english
-
-    def _print(self, context: str | None, msgid: str, plural: str | None, n: int, variables: dict) -> Markup:
-        text, translated = self.lookup(context, msgid, plural, n)
-        key = message_key(msgid)
-        self.printed.setdefault(key, text)
-        if not translated:
-            self.untranslated.setdefault(key, msgid)
-        return escape(text) % variables if variables else escape(text)
-
-    def gettext(self, message: str, **variables: object) -> Markup:
-        return self._print(None, message, None, 1, variables)
-
-    def ngettext(self, singular: str, plural: str, num: int, **variables: object) -> Markup:
-        variables.setdefault("num", num)
-        return self._print(None, singular, plural, num, variables)
-
-    def pgettext(self, context: str, message: str, **variables: object) -> Markup:
-        variables.setdefault("context", context)
-        return self._print(context, message, None, 1, variables)
-
-    def npgettext(self, context: str, singular: str, plural: str, num: int, **variables: object) -> Markup:
-        variables.setdefault("context", context)
-        variables.setdefault("num", num)
-        return self._print(context, singular, plural, num, variables)
-
-    def template_globals(self) -> dict[str, Callable[..., Markup]]:
-        """What goes into the template context (Jinja's ``_`` resolves ``gettext`` from there)."""
-        return {"gettext": self.gettext, "ngettext": self.ngettext, "pgettext": self.pgettext,
-                "npgettext": self.npgettext}
-
-    def strings(self) -> dict[str, str]:
-        """Every template message by key (``t.when`` in templates written before the catalogs)."""
-        return {message_key(msgid): self.lookup(ctx, msgid)[0] for ctx, msgid in template_messages()}
-
-    def missing(self) -> tuple[str, ...]:
-        """Keys printed in English for want of a translation (empty for English itself)."""
-        return tuple(self.untranslated)
-
-    def unknown_overrides(self, known: Iterable[str] = ()) -> list[str]:
-        """Override keys that name no message the templates have (old keys like ``page``, typos)."""
-        keys = {message_key(m) for _, m in template_messages()} | set(known) | set(self.printed)
-        return [k for k in self.overrides if k not in keys]
-
-
-# --- the facts an edition needs ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -496,6 +327,8 @@ class LangFacts:
         return COUNTER_STYLES.get(self.digits, "decimal")
 
     def date(self, value: dt.date) -> str:
+        from babel.dates import format_date
+
         loc = babel_locale(self.code)
         text = format_date(value, "full", locale=loc) if loc else value.isoformat()
         return to_digits(text, self.digits)
@@ -504,6 +337,8 @@ class LangFacts:
         """The full date in the parts a narrow panel may break it into: the weekday and the rest
         (``["sábado,", "12 de diciembre de 2026"]``, ``["2026. december 12.,", "szombat"]``); a date
         without a space beside its weekday stays whole."""
+        from babel.dates import format_date
+
         text = self.date(value)
         loc = babel_locale(self.code)
         weekday = format_date(value, "EEEE", locale=loc) if loc else ""
@@ -518,6 +353,8 @@ class LangFacts:
         return [text]
 
     def time(self, value: dt.time) -> str:
+        from babel.dates import format_time
+
         loc = babel_locale(self.code)
         text = format_time(value, "short", locale=loc) if loc else value.strftime("%H:%M")
         return to_digits(text, self.digits)
@@ -528,6 +365,8 @@ class LangFacts:
             return ""
         if not end:
             return self.time(start)
+        from babel.dates import format_interval
+
         loc = babel_locale(self.code)
         if loc is None:
             return f"{self.time(start)}–{self.time(end)}"
@@ -600,7 +439,8 @@ def facts(code: str, *, font_overrides: Mapping[str, Mapping[str, list[str] | No
     for role in stack:  # a Latin fallback so Latin names and URLs always render
         if LATIN_FALLBACK[role] not in stack[role]:
             stack[role].append(LATIN_FALLBACK[role])
-    translator = Translator(code, strings)
+    # The catalog of the table's row (ku-Arab: Sorani), else of the code's alias (ku-Cyrl: Kurmanji's).
+    translator = Translator(code, strings, row=table_code(code) or ALIASES.get(base_lang(code)))
     table = translator.strings()
     missing = () if translator.english else tuple(
         message_key(msgid) for ctx, msgid in template_messages()
