@@ -38,6 +38,8 @@ CURABLE = ("white", "excerpt", "facts")
 #: Type shrunk below this, or enlarged beyond the other, is a fault an alternative composition may cure.
 SHRUNK = 0.9
 ENLARGED = 1.35
+#: A cover or front that its headline, event and call to action overflow gets a smaller headline, down to this.
+COVER_HEADLINE_FLOOR = 0.65
 #: How much of a side's generous capacity a handbill's digest may fill at first; then less, twice.
 DIGEST_SHARE = (0.45, 0.3, 0.18)
 
@@ -71,7 +73,7 @@ class Candidate:
 def _snapshot(prepared: Prepared) -> dict[str, Any]:
     return {"context": dict(prepared.context), "excerpt": prepared.excerpt, "warnings": list(prepared.warnings),
             "printed_body": prepared.printed_body, "whole": [set(w) for w in prepared.whole],
-            "headline": prepared.headline, "digest_lines": list(prepared.digest_lines),
+            "headline": (prepared.headline, prepared.headline_cap), "digest_lines": list(prepared.digest_lines),
             "composition": prepared.composition, "digest_budget": prepared.digest_budget,
             "event": (prepared.event_fit, prepared.event_wrap)}
 
@@ -82,7 +84,7 @@ def _restore(prepared: Prepared, state: dict[str, Any]) -> None:
     prepared.excerpt, prepared.printed_body = state["excerpt"], state["printed_body"]
     prepared.warnings[:] = state["warnings"]
     prepared.whole[:] = [set(w) for w in state["whole"]]
-    prepared.headline, prepared.composition = state["headline"], state["composition"]
+    (prepared.headline, prepared.headline_cap), prepared.composition = state["headline"], state["composition"]
     prepared.digest_lines[:] = state["digest_lines"]
     prepared.digest_budget = state["digest_budget"]
     prepared.event_fit, prepared.event_wrap = state["event"]
@@ -130,7 +132,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
             prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched),
             fitted.spread, prepared.headline, prepared.composition, prepared.digest_budget, prepared.event_fit,
-            prepared.event_wrap))
+            prepared.event_wrap, prepared.headline_cap))
     else:
         fitted.score = judge(prepared, fitted)
     fitted.passes = prepared.passes
@@ -160,16 +162,29 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
             # A headline word wider than its box (it is never hyphenated) would run past the panel's edge:
             # shrink the headline to fit and lay out again. It happens on the first pass (at full size), and
             # holds for later ones but where enlarged text makes the headline grow past its box.
-            # A cover whose headline and subtitle run into its foot: the headline is set smaller.
-            ratio = min(measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5)
+            # A cover whose headline and subtitle run into its foot: the headline is set smaller (never
+            # below half its size: what does not fit then is the fit's to shrink, or to refuse).
+            word, cover = measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5
+            if cover < 1.0 and scale <= 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
+                cover = 1.0  # the headline is as small as a cover lets it go: the rest is the fit's to shrink
+            ratio = min(word, cover if scale > 1.0 else max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
             # A date or time range wider than its line (they never break inside: "10:00 AM – 1:00 PM" on
             # a handbill) gets smaller type in the event box, never below the body's; then, if it still does
             # not fit, the date may break after its weekday and the time range after its dash.
             event = 1.0 if prepared.event_wrap else measure.event_fit(laid)
             if ratio >= 1.0 and event >= 1.0:
                 break
-            if ratio < 1.0:
-                prepared.headline = math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000
+            if ratio < 1.0 and scale > 1.0:
+                # Enlarged text: the headline grows less, down to not at all; what still does not fit is the
+                # enlargement's fault (the fit rejects that scale), not the headline's.
+                grown = min(scale, prepared.headline_cap)
+                if grown <= 1.0:
+                    break
+                prepared.headline_cap = max(1.0, math.floor(grown * ratio * 0.98 * 1000) / 1000)
+            elif ratio < 1.0 and prepared.headline > 0.4:
+                prepared.headline = max(0.4, math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000)
+            elif ratio < 1.0 and event >= 1.0:
+                break  # the headline is as small as it may be: what does not fit is the fit's to shrink
             if event < 1.0:
                 if event >= last_event - 0.005 or prepared.event_fit < 0.5:
                     prepared.event_wrap = True  # smaller type did not help: the box is at the body's size
@@ -358,7 +373,7 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     offered = {c.name: c for c in prepared.layout.compositions}
     composition = offered.get(decided.composition) or prepared.layout.compositions[0]
     _apply(prepared, composition)
-    prepared.headline = decided.headline
+    prepared.headline, prepared.headline_cap = decided.headline, decided.headline_cap
     prepared.event_fit, prepared.event_wrap = decided.event_fit, decided.event_wrap
     if decided.excerpt:
         make_digest(prepared, decided.digest_budget)
@@ -372,7 +387,7 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     log.info("%s: the remembered fit did not replay (%d pages, not %d); fitting again", prepared.spec.name,
              fitted.laid.pages, decided.pages)
     _restore(prepared, before)
-    prepared.headline, prepared.event_fit, prepared.event_wrap = 1.0, 1.0, False
+    prepared.headline, prepared.headline_cap, prepared.event_fit, prepared.event_wrap = 1.0, 1.25, 1.0, False
     return None
 
 
@@ -392,7 +407,10 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
         return False
     prepared.excerpt, prepared.digest_budget = True, budget
     prepared.digest_lines[:] = chosen.lines
-    prepared.context["digest"] = Markup(chosen.html)
+    from .edition import localise_numbers
+
+    # As the body: numbers in the edition's digits, phone numbers kept in their written order (in RTL).
+    prepared.context["digest"] = Markup(localise_numbers(chosen.html, prepared.facts.digits, prepared.facts.rtl))
     kept = sum(len(b.words) for b in expected_blocks(prepared))
     total = sum(len(b.words) for b in expected_blocks(prepared, whole=True))
     what = facts.describe(chosen.left_out)

@@ -40,7 +40,7 @@ from .output import cache_write_json
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 MAX_ENTRIES = 5000   # files kept; the least recently written go first when a write finds more than this
 
 
@@ -62,6 +62,7 @@ class Decisions:
     digest_budget: int = 0                                    # characters a handbill's digest of the facts had
     event_fit: float = 1.0                                    # the event box's size factor (a wide time range)
     event_wrap: bool = False                                  # the event's date and time may break (see compose)
+    headline_cap: float = 1.25                                # how far the headline grows with enlarged text
 
 
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
@@ -108,7 +109,7 @@ def recall(digest: str) -> Decisions | None:
         if not _plausible(found):
             return None
         found.scale, found.spread, found.headline = float(found.scale), float(found.spread), float(found.headline)
-        found.event_fit = float(found.event_fit)
+        found.event_fit, found.headline_cap = float(found.event_fit), float(found.headline_cap)
         found.whole = [[str(w) for w in words] for words in found.whole]
     except (OSError, ValueError, TypeError, AttributeError):
         return None
@@ -128,6 +129,7 @@ def _plausible(d: Decisions) -> bool:
             and isinstance(d.blanks, int) and 0 <= d.blanks <= 8 and isinstance(d.excerpt, bool)
             and isinstance(d.composition, str) and isinstance(d.digest_budget, int) and 0 <= d.digest_budget
             and number(d.event_fit) and 0.05 <= d.event_fit <= 1.0 and isinstance(d.event_wrap, bool)
+            and number(d.headline_cap) and 1.0 <= d.headline_cap <= 2.0
             and isinstance(d.blank_numbers, list) and all(isinstance(n, int) for n in d.blank_numbers)
             and isinstance(d.whole, list) and all(isinstance(w, list) for w in d.whole)
             and isinstance(d.deps, dict) and all(isinstance(v, list) for v in d.deps.values()))

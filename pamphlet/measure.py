@@ -308,7 +308,10 @@ def cover_fit(layout: Any) -> float:
         def fronts(page: Any) -> list[Any]:
             return [box for box, _ in walk(page_box(page)) if "front" in classes(box)]
         first, spill = fronts(pages[0]), fronts(pages[1])
-        if first and spill:
+        # Only a front of fixed parts (headline, event, call to action): a one-sided front that holds the
+        # text too runs over because of the text, which the fit shrinks.
+        holds_text = any(getattr(b, "element_tag", None) == "main" for f in first for b, _ in walk(f))
+        if first and spill and not holds_text:
             room = page_box(pages[0]).height or 1
             ratios.append(room / (room + sum(b.margin_height() for b in spill)))
     return min(ratios, default=1.0)
