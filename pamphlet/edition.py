@@ -43,6 +43,7 @@ class Prepared:
     whole: list[set[str]] = field(default_factory=list)  # the words kept whole, one set per keep_whole call
     passes: int = 0         # layout passes so far (a failed fit still reports them)
     headline: float = 1.0   # the headline's size factor: below 1 when its longest word is wider than its box
+    headline_cap: float = 1.25  # how far the headline grows with an enlarged text (less where it would not fit)
     composition: str = ""   # the layout's composition it is laid out in (see compose.py)
     digest_lines: list[tuple[int, int]] = field(default_factory=list)  # source lines of the digest's blocks
     digest_budget: int = 0  # characters the digest was given
@@ -63,11 +64,16 @@ class Prepared:
             if key in self.context:
                 self.context[key] = Markup(protect(str(self.context[key])))
 
+    def title_rem(self, scale: float) -> float:
+        """The display type's size factor (on top of the type scale): it shrinks with the text, and grows with
+        an enlarged short text up to ``headline_cap`` (a poster's headline, as large as its panel allows)."""
+        return self.headline * (min(scale, self.headline_cap) / scale if scale > 1 else 1.0)
+
     def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0, spread: float = 0.0) -> str:
         # Headlines grow and shrink with the text (a short notice enlarged is a poster, its headline set large);
         # ``headline`` shrinks one whose longest word (or last two, held together) is wider than its box.
         ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "spread": spread, "excerpt": self.excerpt,
-               "title_rem": self.headline, "event_fit": self.event_fit, "event_wrap": self.event_wrap}
+               "title_rem": self.title_rem(scale), "event_fit": self.event_fit, "event_wrap": self.event_wrap}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
 
