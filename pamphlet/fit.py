@@ -66,7 +66,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
         laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back,
-                                    exponent=layout.shrink_exponent)
+                                    exponent=layout.shrink_exponent, hopeful=not page_cap)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
         if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
@@ -140,6 +140,7 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, sp
 
 
 MAX_FILL_SCALE = 1.2
+MIN_FILL = 1.04  # enlarging by less than this is not tried
 
 
 SIDE_SPILL = 0.25  # a second side filled less than this is folded into the first, type allowing
@@ -223,7 +224,7 @@ def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layo
 
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
-            back_page: bool = False, exponent: float = 2.0) -> tuple[LaidOut, float, bool]:
+            back_page: bool = False, exponent: float = 2.0, hopeful: bool = True) -> tuple[LaidOut, float, bool]:
     """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
     The body's length in pages grows with the type scale (ideally its square, in
@@ -235,8 +236,9 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     first = measure.extent(laid)
     # The most hopeful estimate: everything shrinking with the area of its type — the body alone, or the
     # whole page with it (headlines and the event box shrink too).
-    hopeful = max(_predict(first, 1.0, limit, 2.0, back_page), _predict(first.whole(), 1.0, limit, 2.0, back_page))
-    if hopeful < min_scale - 0.03:
+    hopeful_scale = max(_predict(first, 1.0, limit, 2.0, back_page),
+                        _predict(first.whole(), 1.0, limit, 2.0, back_page))
+    if hopeful_scale < min_scale - 0.03 and hopeful:
         return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
     guess = _predict(first, 1.0, limit, exponent, back_page)
     scale = min(0.995, max(min_scale, guess))
@@ -296,8 +298,8 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
         return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
     span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
     guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99), 4)
-    if guess <= 1.005:
-        return laid, 1.0, 0.0
+    if guess <= MIN_FILL:
+        return laid, 1.0, 0.0  # a few per cent more type is not worth a layout pass
     last = guess >= top_scale - 0.005  # no enlarging beyond it: nothing is measured after this trial
     trial = lay(guess, 0, roles, spread if last else 0.0)
     if trial.pages <= target:

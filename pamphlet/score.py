@@ -92,8 +92,9 @@ def white(gaps: list[float], quiet: Iterable[int], score: Score, noun: str = "pa
 
 
 def scale(value: float, score: Score) -> None:
+    """Type away from 100 %: shrunk costs legibility, enlarged (a short text set large) half as much."""
     if abs(value - 1.0) > 0.005:
-        score.add("scale", abs(math.log(value)), f"type at {round(value * 100)} %")
+        score.add("scale", abs(math.log(value)) * (1.0 if value < 1 else 0.5), f"type at {round(value * 100)} %")
 
 
 def excerpt(left_out: int, total: int, score: Score) -> None:

@@ -187,6 +187,8 @@ class Leaflet(Layout):
     prints = ("title", "subtitle", "call_to_action", "organiser")
     compositions = (
         Composition("two-columns", "the body in two columns; one side when the text fits it"),
+        Composition("one-side", "everything on one side, tighter, like a poster: a text whose second side would "
+                    "be mostly white", (("tight", True),), rescue=True, page_cap=1, cures=("white",)),
         Composition("tight", "tighter leading and margins: a text just too long for two sides, or just too long "
                     "for one (which two sides would leave half empty)", (("tight", True),), rescue=True,
                     cures=("refused", "shrunk", "enlarged", "white")),
