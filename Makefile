@@ -35,6 +35,7 @@ bench: setup
 # The print, watch and Dask samples need cupsd (as root), port 8000 and port 8786; where one can't run it is skipped.
 .PHONY: docs
 docs: setup
+	$(BIN)/python docs/settings.py
 	$(BIN)/python docs/samples.py
 
 # UI strings: extract the templates' messages into the .pot, then merge it into every language's .po

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from .batch import default_jobs, edition_date, editions, worker_pool
+from .config import PRINTED_FIELDS
 from .errors import plural
 from .model import Language, Project
 from .pipeline import BuildOptions, run_edition
@@ -23,7 +24,6 @@ from .spec import EditionSpec
 log = logging.getLogger(__name__)
 
 MIN_DPI = 150
-FRONT_FIELDS = ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")
 
 
 @dataclass
@@ -123,7 +123,7 @@ def language_findings(project: Project, langs: list[str] | None = None) -> dict[
 def _translation_findings(base: Language, lang: Language, base_shape: Shape | None,
                           own: Shape | None) -> list[Finding]:
     found = []
-    for key in (k for k in FRONT_FIELDS if base.meta.get(k) and not lang.meta.get(k)):
+    for key in (k for k in PRINTED_FIELDS if base.meta.get(k) and not lang.meta.get(k)):
         found.append(Finding("warning", f"{lang.path.name}: {key}: missing (present in {base.path.name})",
                              f"translate `{key}` from {base.path.name} into the front matter of {lang.path.name}"))
     if own is None or base_shape is None:
@@ -135,14 +135,6 @@ def _translation_findings(base: Language, lang: Language, base_shape: Shape | No
         found.append(Finding("warning", f"{lang.path.name}: {plural(own.headings, 'heading')}, {base.path.name} "
                                         f"has {base_shape.headings}", "check for a heading left out"))
     return found
-
-
-def translation_findings(project: Project) -> dict[str, list[Finding]]:
-    """Per language but the default one: fields, paragraphs and headings that differ from the default language."""
-    base = project.languages[project.default_lang]
-    base_shape = text_shape(base.body)
-    return {code: _translation_findings(base, lang, base_shape, text_shape(lang.body))
-            for code, lang in project.languages.items() if code != project.default_lang}
 
 
 def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:

@@ -1,21 +1,31 @@
-"""The ``pamphlet.yaml`` schema and front-matter schema, validated all at once.
+"""The ``pamphlet.yaml`` and front-matter settings: declared once, validated all at once.
 
-Modelled on MkDocs' typed config: each field is an ``Option`` that converts and
-checks its value; a ``Schema`` runs every option and collects every problem
-(with ``file:line`` and the field's path) before raising one ``ConfigError``.
+Modelled on MkDocs' typed config (``config_options``): each setting is an
+``Option`` that converts and checks its value. The settings are declared once,
+as the fields of frozen dataclasses (:class:`Config` and its sections,
+:class:`FrontMatter`), each field made by :func:`setting` or :func:`section`
+from its option and a line of documentation. From that one declaration come
+the schema a :class:`Checker` runs (every problem collected, with ``file:line``
+and the field's path, before one ``ConfigError`` is raised), the typed values
+(:func:`parse_config` builds the dataclasses field by field), the lists of
+front-matter fields other modules need (:data:`PRINTED_FIELDS`,
+:data:`VARIANT_FIELDS`) and the settings reference in the docs (:func:`reference`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping as Mapping_
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from . import languages
 from .errors import ConfigError, Problem, plural
+from .layouts import LAYOUT_NAMES, PAPERS
 from .yamlsrc import PathKey, Source, format_key
 
 _MISSING = object()
@@ -70,31 +80,38 @@ class Str(Option):
 
 
 class Choice(Option):
-    def __init__(self, choices: list[str], default: Any = _MISSING, *, required: bool = False, what: str = "value"):
+    """One of ``choices``; ``choices=None``: the names the checker is given for ``what`` (the layouts)."""
+
+    def __init__(self, choices: list[str] | None, default: Any = _MISSING, *, required: bool = False,
+                 what: str = "value"):
         super().__init__(default, required=required)
         self.choices = choices
         self.what = what
 
     def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        choices = self.choices if self.choices is not None else ctx.names.get(self.what, [])
         if not isinstance(value, str):
-            raise Invalid(f"expected one of {', '.join(self.choices)}, got {_type_name(value)}")
+            raise Invalid(f"expected one of {', '.join(choices)}, got {_type_name(value)}")
         v = value.strip().lower()
-        if v not in self.choices:
-            raise Invalid(f"unknown {self.what} '{value}'{did_you_mean(v, self.choices)}")
+        if v not in choices:
+            raise Invalid(f"unknown {self.what} '{value}'{did_you_mean(v, choices)}")
         return v
 
 
 class Number(Option):
-    def __init__(self, default: Any = _MISSING, *, minimum: float, maximum: float, required: bool = False):
+    """A number within ``minimum``..``maximum``: a float, or with ``whole`` an int (``45.5`` is 45)."""
+
+    def __init__(self, default: Any = _MISSING, *, minimum: float, maximum: float, required: bool = False,
+                 whole: bool = False):
         super().__init__(default, required=required)
-        self.minimum, self.maximum = minimum, maximum
+        self.minimum, self.maximum, self.whole = minimum, maximum, whole
 
     def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise Invalid(f"expected a number, got {_type_name(value)}")
         if not self.minimum <= value <= self.maximum:
             raise Invalid(f"{value} is out of range ({self.minimum} to {self.maximum})")
-        return float(value)
+        return int(value) if self.whole else float(value)
 
 
 #: The CSS named colours (CSS Color Level 4), lower case; `currentcolor`/`transparent` make no theme.
@@ -253,7 +270,7 @@ class Mapping(Option):
             elif isinstance(opt, Mapping) and opt.default is _MISSING:
                 out[name] = opt.check({}, (*key, name), ctx)  # nested defaults
             else:
-                out[name] = None if opt.default is _MISSING else opt.default
+                out[name] = None if opt.default is _MISSING else copy.copy(opt.default)
         return out
 
 
@@ -283,11 +300,13 @@ class DictOf(Option):
 
 
 class Checker:
-    """Runs options over a Source and collects every problem."""
+    """Runs options over a Source and collects every problem; ``names``: what a ``Choice(None, what=…)``
+    chooses from (``{"layout": [...]}``)."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, names: Mapping_[str, list[str]] | None = None):
         self.source = source
         self.problems: list[Problem] = []
+        self.names = dict(names or {})
 
     def report(self, key: PathKey, message: str, at: PathKey | None = None) -> None:
         self.problems.append(Problem(self.source.where(at if at is not None else key), format_key(key), message))
@@ -300,13 +319,17 @@ class Checker:
             return _MISSING
 
 
-# --- the schemas -------------------------------------------------------------
+# --- the settings: one declaration -----------------------------------------------------
 
 LANG_RE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 SLUG_RE = r"[a-z0-9][a-z0-9-]{0,62}"
-SCRIPTS = ["latin", "greek", "cyrillic", "arabic", "hebrew", "devanagari", "bengali", "gurmukhi", "tamil", "ethiopic", "cjk",
-           "other"]  # the scripts of i18n.SCRIPTS
-ROLES = ["body", "heading", "display"]
+#: The scripts ``fonts:`` takes (the rows of languages.SCRIPTS) and the roles of a stack.
+SCRIPTS = list(languages.SCRIPTS)
+ROLES = list(languages.ROLES)
+#: The digit systems ``digits:`` takes.
+DIGIT_SYSTEMS = ["latn", *languages.DIGITS]
+_LANG_HELP = "a language code like en, ar, pt-BR"
+_PATH_HELP = "a path inside the project, like images/photo.jpg"
 
 
 def _script_key(k: Any) -> str:
@@ -327,74 +350,89 @@ def _string_key(k: Any) -> str:
     return k
 
 
-def project_schema(layout_names: list[str]) -> Mapping:
-    font_stack = Mapping({role: ListOf(Str(), min_len=1) for role in ROLES})
-    return Mapping({
-        "slug": Str(pattern=SLUG_RE, pattern_help="use lower-case letters, digits and '-' (it becomes part of file names)"),
-        "title": Str(),
-        "default_lang": Str(pattern=LANG_RE, pattern_help="a language code like en, ar, pt-BR"),
-        "languages": ListOf(Str(pattern=LANG_RE, pattern_help="a language code like en, ar, pt-BR")),
-        "paper": Choice(["a4", "letter"], "a4", what="paper size"),
-        "layouts": ListOf(Choice(layout_names, what="layout"), ["leaflet"], min_len=1),
-        "theme": Mapping({"accent": Color("#b3122e"), "ink": Color("#171717"), "paper": Color("#ffffff"),
-                          "highlight": Color("#f6e7e9")}),
-        "event": Mapping({"date": Date(required=True), "start": Time(), "end": Time()}, None),
-        "contact": Mapping({"email": Str(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_help="an e-mail address"),
-                            "web": Url(), "phone": Str(max_len=40), "social": Str(max_len=80)}),
-        "qr": Url(max_len=800),
-        "image": Str(None, pattern=r"[^:]+", pattern_help="a path inside the project, like images/photo.jpg",
-                     max_len=300),
-        "image_alt": Str(None, max_len=300),
-        "image_focus": Str(None, pattern=r"\d{1,3}% \d{1,3}%",
-                           pattern_help="where the picture's subject is, across and down, like 50% 30%", max_len=20),
-        "fonts": DictOf(_script_key, font_stack, {}),
-        "digits": DictOf(_lang_key, Choice(["latn", "arab", "arabext", "beng", "deva"], what="digit system"), {}),
-        "fit": Mapping({"min_scale": Number(0.85, minimum=0.5, maximum=1.0)}),
-        "lede": Mapping({"max_words": Number(45, minimum=0, maximum=400)}),
-        "strings": DictOf(_lang_key, DictOf(_string_key, Str(max_len=200)), {}),
-    })
+def setting(option: Option, doc: str, **flags: Any) -> Any:
+    """A dataclass field declared by the ``option`` that checks it (its default is the option's) and
+    documented by ``doc``. ``flags`` mark what other modules derive from the declaration: ``printed``
+    (a front-matter field the templates get in ``meta``), ``variant`` (a variants table may set it)."""
+    metadata = {"option": option, "doc": doc, **flags}
+    if option.required:
+        return field(metadata=metadata)
+    default = None if option.default is _MISSING else option.default
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
-FRONT_MATTER = Mapping({
-    "title": Str(required=True, max_len=200),
-    "subtitle": Str(max_len=300),
-    "place": Str(max_len=200),
-    "call_to_action": Str(max_len=400),
-    "organiser": Str(max_len=200),
-    "contact": Str(max_len=300),
-    "description": Str(max_len=500),
-    "handbill": Str(max_len=3000),  # a shorter text (Markdown) for the handbill's back
-    "composition": Str(max_len=40),  # pin a layout's composition (see `pamphlet check --explain`)
-    "image": Str(pattern=r"[^:]+", pattern_help="a path inside the project, like images/photo.jpg", max_len=300),
-    "image_alt": Str(max_len=300),  # what the front's picture shows, for screen readers
-    "strings": DictOf(_string_key, Str(max_len=200), {}),
-})
+def section(cls: type, doc: str, *, optional: bool = False, **flags: Any) -> Any:
+    """A dataclass field holding a section of settings (``theme:``), itself declared as dataclass ``cls``;
+    ``optional``: None when the section is left out (``event:``), else filled with its defaults."""
+    option = Mapping(_options(cls), None if optional else _MISSING)
+    metadata = {"option": option, "doc": doc, "section": cls, **flags}
+    if optional:
+        return field(default=None, metadata=metadata)
+    return field(default_factory=cls, metadata=metadata)
 
 
-# --- typed results -------------------------------------------------------------
+def declared(cls: type) -> list[Field[Any]]:
+    """The settings ``cls`` declares (its fields made by :func:`setting` or :func:`section`), in order."""
+    return [f for f in fields(cls) if "option" in f.metadata]
+
+
+def _options(cls: type) -> dict[str, Option]:
+    return {f.name: f.metadata["option"] for f in declared(cls)}
+
+
+def schema(cls: type) -> Mapping:
+    """The option that checks a mapping of ``cls``'s settings (``pamphlet.yaml``: ``schema(Config)``)."""
+    return Mapping(_options(cls))
+
+
+def build(cls: type, values: Mapping_[str, Any], **extra: Any) -> Any:
+    """An instance of ``cls`` from checked values, sections built as their own dataclasses."""
+    kwargs = dict(extra)
+    for f in declared(cls):
+        value = values.get(f.name)
+        sub = f.metadata.get("section")
+        if sub is not None and value is not None:
+            value = build(sub, value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
 
 
 @dataclass(frozen=True)
 class Theme:
-    accent: str
-    ink: str
-    paper: str
-    highlight: str
+    accent: str = setting(Color("#b3122e"), "headlines, rules, the event box", variant=True)
+    ink: str = setting(Color("#171717"), "text", variant=True)
+    paper: str = setting(Color("#ffffff"), "the page", variant=True)
+    highlight: str = setting(Color("#f6e7e9"), "behind callouts", variant=True)
 
 
 @dataclass(frozen=True)
 class Event:
-    date: dt.date
-    start: dt.time | None
-    end: dt.time | None
+    date: dt.date = setting(Date(required=True), "`YYYY-MM-DD`, required in the block", variant=True)
+    start: dt.time | None = setting(Time(), "`\"HH:MM\"`, in quotes", variant=True)
+    end: dt.time | None = setting(Time(), "`\"HH:MM\"`, in quotes", variant=True)
 
 
 @dataclass(frozen=True)
 class Contact:
-    email: str | None = None
-    web: str | None = None
-    phone: str | None = None
-    social: str | None = None
+    email: str | None = setting(Str(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_help="an e-mail address"),
+                                "an e-mail address", variant=True)
+    web: str | None = setting(Url(), "a web address (`https://…`)", variant=True)
+    phone: str | None = setting(Str(max_len=40), "a phone number", variant=True)
+    social: str | None = setting(Str(max_len=80), "a social-media handle", variant=True)
+
+
+@dataclass(frozen=True)
+class Fit:
+    min_scale: float = setting(Number(0.85, minimum=0.5, maximum=1.0),
+                               "auto-fit never shrinks type below this (0.5–1.0)")
+
+
+@dataclass(frozen=True)
+class Lede:
+    max_words: int = setting(Number(45, minimum=0, maximum=400, whole=True),
+                             "a first paragraph this short becomes the bold lede (0: never)")
 
 
 @dataclass(frozen=True)
@@ -402,25 +440,134 @@ class Config:
     """Everything in ``pamphlet.yaml``, checked and with defaults filled in."""
 
     path: Path
-    slug: str
-    title: str | None
-    default_lang: str | None
-    languages: list[str] | None
-    paper: str
-    layouts: list[str]
-    theme: Theme
-    event: Event | None
-    contact: Contact
-    qr: str | None
-    image: str | None = None        # the front's picture (a language's front matter may have its own)
-    image_alt: str | None = None    # what it shows, for screen readers
-    image_focus: str | None = None  # where its subject is ("50% 30%"): what cropping keeps
-    fonts: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
-    digits: dict[str, str] = field(default_factory=dict)
-    min_scale: float = 0.85
-    lede_words: int = 45  # a first paragraph this short or shorter is set as the bold lede
-    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    slug: str = setting(Str(pattern=SLUG_RE, pattern_help="use lower-case letters, digits and '-' (it becomes "
+                                                          "part of file names)"),
+                        "lower-case letters, digits and `-`; part of every file name (default: the folder's name)")
+    title: str | None = setting(Str(), "a name for the whole project, for your own reference")
+    default_lang: str | None = setting(Str(pattern=LANG_RE, pattern_help=_LANG_HELP),
+                                       "the language `pamphlet check` compares translations with")
+    languages: list[str] | None = setting(ListOf(Str(pattern=LANG_RE, pattern_help=_LANG_HELP)),
+                                          "which languages to build, in this order (default: every `<lang>.md`)")
+    paper: str = setting(Choice(list(PAPERS), "a4", what="paper size"), " or ".join(f"`{p}`" for p in PAPERS))
+    layouts: list[str] = setting(ListOf(Choice(None, what="layout"), ["leaflet"], min_len=1),
+                                 "what `pamphlet build` makes without `-l`: "
+                                 f"{', '.join(f'`{n}`' for n in LAYOUT_NAMES)} ([Layouts](layouts.md))")
+    theme: Theme = section(Theme, "the colours: `#rgb`, `#rrggbb` or a CSS colour name")
+    event: Event | None = section(Event, "the date and times, printed the way each language writes them; "
+                                         "leave the block out when there is no event", optional=True)
+    contact: Contact = section(Contact, "printed on the last page or panel; leave out what should not be printed")
+    qr: str | None = setting(Url(max_len=800), "a link (`https://`, `mailto:` or `tel:`) printed as a vector QR "
+                                               "code; keep it short, long links make dense codes", variant=True)
+    image: str | None = setting(Str(pattern=r"[^:]+", pattern_help=_PATH_HELP, max_len=300),
+                                "a photo inside the project for every layout's front or cover "
+                                "([Layouts](layouts.md#a-picture-on-the-front))")
+    image_alt: str | None = setting(Str(max_len=300), "what the photo shows, for screen readers")
+    image_focus: str | None = setting(
+        Str(pattern=r"\d{1,3}% \d{1,3}%", pattern_help="where the picture's subject is, across and down, like "
+                                                      "50% 30%", max_len=20),
+        "where the photo's subject is (`50% 30%`: across, down), kept when it is cropped to its frame")
+    fonts: dict[str, dict[str, list[str] | None]] = setting(
+        DictOf(_script_key, Mapping({role: ListOf(Str(), min_len=1) for role in ROLES}), {}),
+        f"font stacks per script ({', '.join(f'`{s}`' for s in SCRIPTS)}) and role ({', '.join(ROLES)}): "
+        "family names, first choice first ([Languages](languages.md))")
+    digits: dict[str, str] = setting(DictOf(_lang_key, Choice(DIGIT_SYSTEMS, what="digit system"), {}),
+                                     f"per language, the digits it prints: {', '.join(f'`{d}`' for d in DIGIT_SYSTEMS)} "
+                                     "(defaults: [Languages](languages.md))")
+    fit: Fit = section(Fit, "how the type is fitted to the pages")
+    lede: Lede = section(Lede, "the bold opening paragraph")
+    strings: dict[str, dict[str, str]] = setting(
+        DictOf(_lang_key, DictOf(_string_key, Str(max_len=200)), {}),
+        "per language, the printed labels by key (`when`, `where`, `join_us` …): a language without a "
+        "catalog, or your own words ([Languages](languages.md#ui-strings))")
     source: Source | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def min_scale(self) -> float:
+        """``fit.min_scale``."""
+        return self.fit.min_scale
+
+    @property
+    def lede_words(self) -> int:
+        """``lede.max_words``: a first paragraph this short or shorter is set as the bold lede."""
+        return self.lede.max_words
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A language file's front matter. Its values stay a plain dict (``Language.meta``); this declares them."""
+
+    title: str = setting(Str(required=True, max_len=200), "the headline", printed=True, variant=True)
+    subtitle: str | None = setting(Str(max_len=300), "the line under the headline", printed=True, variant=True)
+    place: str | None = setting(Str(max_len=200), "where the event is", printed=True, variant=True)
+    call_to_action: str | None = setting(Str(max_len=400), "what a reader should do", printed=True, variant=True)
+    organiser: str | None = setting(Str(max_len=200), "who is behind it", printed=True, variant=True)
+    contact: str | None = setting(Str(max_len=300), "a line printed instead of `pamphlet.yaml`'s contact details",
+                                  printed=True, variant=True)
+    description: str | None = setting(Str(max_len=500), "one sentence for the PDF's properties", printed=True,
+                                      variant=True)
+    handbill: str | None = setting(Str(max_len=3000), "a shorter Markdown text the handbill prints instead of the "
+                                                      "whole body", variant=True)
+    composition: str | None = setting(Str(max_len=40), "pin a layout's composition, like `tight` "
+                                                       "([Layouts](layouts.md#compositions-the-one-that-suits-the-"
+                                                       "text); `pamphlet check --explain` lists them)", variant=True)
+    image: str | None = setting(Str(pattern=r"[^:]+", pattern_help=_PATH_HELP, max_len=300),
+                                "this language's own front picture", variant=True)
+    image_alt: str | None = setting(Str(max_len=300), "what it shows, for screen readers", variant=True)
+    strings: dict[str, str] = setting(DictOf(_string_key, Str(max_len=200), {}),
+                                      "this language's labels, as in `pamphlet.yaml`")
+
+
+FRONT_MATTER = schema(FrontMatter)
+#: Front-matter fields the templates get (``meta``), which a translation is expected to have too.
+PRINTED_FIELDS = tuple(f.name for f in declared(FrontMatter) if f.metadata.get("printed"))
+#: Front-matter fields a variants table may set (as ``place`` or ``place@ar``).
+VARIANT_FIELDS = tuple(f.name for f in declared(FrontMatter) if f.metadata.get("variant"))
+
+
+def variant_options() -> dict[str, Option]:
+    """The settings of ``pamphlet.yaml`` a variants table may set, by column (``event.date``, ``qr``)."""
+    out: dict[str, Option] = {}
+    for f in declared(Config):
+        sub = f.metadata.get("section")
+        if sub is not None:
+            out |= {f"{f.name}.{g.name}": g.metadata["option"] for g in declared(sub) if g.metadata.get("variant")}
+        elif f.metadata.get("variant"):
+            out[f.name] = f.metadata["option"]
+    return out
+
+
+def reference(cls: type = Config, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(field, default, documentation) of every setting ``cls`` declares, sections flattened
+    (``theme.accent``): the settings tables in docs/project-format.md are made from this."""
+    rows = []
+    for f in declared(cls):
+        name = prefix + f.name
+        sub = f.metadata.get("section")
+        option = f.metadata["option"]
+        if sub is not None:
+            rows.append((name, "", f.metadata["doc"]))
+            rows += reference(sub, name + ".")
+            continue
+        default = "required" if option.required else "" if option.default in (_MISSING, None, {}, []) else \
+            _yaml(option.default)
+        rows.append((name, default, f.metadata["doc"]))
+    return rows
+
+
+def reference_table(cls: type = Config) -> str:
+    """The Markdown table of :func:`reference` (docs/settings.py puts it into docs/project-format.md)."""
+    lines = ["| field | default | what it holds |", "|---|---|---|"]
+    for name, default, doc in reference(cls):
+        lines.append(f"| `{name}` | {f'`{default}`' if default else ''} | {doc} |")
+    return "\n".join(lines)
+
+
+def _yaml(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if isinstance(value, str) and value.startswith("#"):
+        return f'"{value}"'
+    return str(value)
 
 
 def _slugify(name: str) -> str:
@@ -430,38 +577,17 @@ def _slugify(name: str) -> str:
 
 def parse_config(source: Source, layout_names: list[str]) -> Config:
     """Check ``pamphlet.yaml``; raise one ConfigError listing every problem."""
-    ctx = Checker(source)
+    ctx = Checker(source, {"layout": list(layout_names)})
     raw = source.data
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError([Problem(source.where(()), "", f"expected a mapping of settings, got {_type_name(raw)}")])
-    v = ctx.run(project_schema(layout_names), raw, ())
+    v = ctx.run(schema(Config), raw, ())
     if ctx.problems:
         raise ConfigError(ctx.problems)
-    ev = v["event"]
-    return Config(
-        path=source.path,
-        slug=v["slug"] or _slugify(source.path.parent.name),
-        title=v["title"],
-        default_lang=v["default_lang"],
-        languages=v["languages"],
-        paper=v["paper"],
-        layouts=v["layouts"],
-        theme=Theme(**v["theme"]),
-        event=Event(**ev) if ev else None,
-        contact=Contact(**v["contact"]),
-        qr=v["qr"],
-        image=v["image"],
-        image_alt=v["image_alt"],
-        image_focus=v["image_focus"],
-        fonts=v["fonts"],
-        digits=v["digits"],
-        min_scale=v["fit"]["min_scale"],
-        lede_words=int(v["lede"]["max_words"]),
-        strings=v["strings"],
-        source=source,
-    )
+    config: Config = build(Config, v, path=source.path, source=source)
+    return replace(config, slug=config.slug or _slugify(source.path.parent.name))
 
 
 def parse_front_matter(source: Source) -> tuple[dict[str, Any], list[Problem]]:

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import __version__, languages, markdown, templates
+from .config import PRINTED_FIELDS
 from .errors import ContentError, GlyphError, Location, plural
 from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
 from .layouts import Layout, get
@@ -180,8 +181,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "lang": facts,
         "t": facts.strings,  # templates written before the gettext catalogs: t.when, t.join_us
         **facts.template_globals(),  # gettext/pgettext of Jinja's i18n extension, in this edition's language
-        "meta": {k: markdown.break_wordspaces(meta.get(k))
-                 for k in ("title", "subtitle", "place", "call_to_action", "organiser", "contact", "description")},
+        "meta": {k: markdown.break_wordspaces(meta.get(k)) for k in PRINTED_FIELDS},
         "body": Markup(rendered.html),
         "body_after_lede": Markup(rendered.html.replace(rendered.lede, "", 1) if rendered.lede else rendered.html),
         "lede": Markup(rendered.lede),

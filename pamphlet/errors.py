@@ -88,7 +88,7 @@ class UsageError(PamphletError):
 class ConfigError(PamphletError):
     """``pamphlet.yaml`` or a front matter block is invalid; lists every problem at once."""
 
-    default_hint = "fix the fields named above; see README.md, 'The project format'"
+    default_hint = "fix the fields named above; see docs/project-format.md"
 
     def __init__(self, problems: list[Problem], hint: str | None = None):
         self.problems = sorted(problems, key=lambda p: (str(p.location.path), p.location.line or 0))
@@ -172,7 +172,7 @@ class ImpositionError(PamphletError):
 class PrinterError(PamphletError):
     """CUPS could not take a job: not installed, unreachable, no such printer, a stopped queue, a refusal."""
 
-    default_hint = "check the printer with `lpstat -p -d`; README.md 'Printing' says how to print by hand"
+    default_hint = "check the printer with `lpstat -p -d`; docs/printing.md, 'By hand', says how to print without pamphlet"
 
 
 class EnvError(PamphletError):

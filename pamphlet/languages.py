@@ -105,7 +105,7 @@ NASTALIQ = ("Noto Nastaliq Urdu", "Noto Naskh Arabic")
 class Language:
     """One row of the language table: where a language departs from nothing but its script."""
 
-    name: str  # English name, for the README table and messages
+    name: str  # English name, for the table in docs/languages.md and messages
     script: str
     hyphenate: str | None  # Pyphen dictionary, or None: no dictionary, or the script is not hyphenated
     quotes: str | tuple[str, ...]  # primary open/close, secondary open/close
@@ -117,7 +117,7 @@ class Language:
 
 
 _FR_QUOTES = ("«\u202f", "\u202f»", "“", "”")
-#: Every language with UI strings, in the order of the README table.
+#: Every language with UI strings, in the order of the table in docs/languages.md.
 LANGUAGES: dict[str, Language] = {
     "ar": Language("Arabic", "arabic", None, "«»“”", "arab"),
     "fa": Language("Persian", "arabic", None, "«»“”", "arabext"),

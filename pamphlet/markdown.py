@@ -109,13 +109,6 @@ class Rendered:
     texts: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of everything printed, as printed
     body: str = ""  # the text as parsed: embedded pictures packed (``pack_images``)
 
-    def image_line(self, src: str) -> int | None:
-        """The line of the first image whose destination is ``src`` (as written or as resolved)."""
-        for ref in self.refs:
-            if ref.kind == "image" and src in (ref.url, unquote(ref.url)):
-                return ref.line
-        return None
-
 
 def _page_breaks(state: StateCore) -> None:
     """Turn a paragraph that is only ``\\newpage`` into a page-break block."""
@@ -604,17 +597,6 @@ def _render_blocks(md: MarkdownIt, tokens: list[Token], env: dict, kind: str, cl
             i = j
         i += 1
     return "".join(out)
-
-
-def inline(text: str, quotes: str = "“”‘’") -> str:
-    """Render a one-line front-matter value (emphasis and links allowed, checked like the body's)."""
-    check_text(text)
-    env: dict = {}
-    html = parser(quotes).renderInline(text, env)
-    refused = [found for found in map(check_ref, env.get("pamphlet_refs", [])) if found is not None]
-    if refused:
-        raise ContentError(refused[0][0], refused[0][1], more=[message for message, _ in refused[1:]])
-    return html
 
 
 def capacity(pages: int, width_mm: float, height_mm: float, font_pt: float) -> int:

@@ -30,13 +30,13 @@ from .config import (
     FRONT_MATTER,
     LANG_RE,
     SLUG_RE,
+    VARIANT_FIELDS,
     Checker,
     Config,
     Invalid,
-    Option,
     Str,
     _type_name,
-    project_schema,
+    variant_options,
 )
 from .errors import ConfigError, Location, Problem
 from .model import Project, Variant
@@ -49,27 +49,28 @@ MAX_ROWS = 100_000
 MAX_CHARS = 50_000_000
 
 HINT = ("fix the cells named above; an empty cell keeps the value from pamphlet.yaml or the front matter "
-        "(see README.md, 'Variants')")
+        "(see docs/variants.md)")
 
 
 # --- what a column may be ------------------------------------------------------------------
 
 
-def _options() -> dict[str, Option]:
-    """The table's value columns and the option that checks each: the very ones of pamphlet.yaml."""
-    schema = project_schema([]).fields
-    event, contact = schema["event"].fields, schema["contact"].fields  # type: ignore[attr-defined]
-    cols: dict[str, Option] = {f"event.{k}": v for k, v in event.items()}
-    cols |= {f"contact.{k}": v for k, v in contact.items()}
-    cols |= {f"theme.{k}": v for k, v in schema["theme"].fields.items()}  # type: ignore[attr-defined]
-    cols["qr"] = schema["qr"]
-    return cols
-
-
-_VALUE_OPTIONS = _options()
-
+#: The table's value columns (``event.date``, ``contact.email``, ``theme.accent``, ``qr``) and the option that
+#: checks each: the very ones of pamphlet.yaml, those its declaration marks as a variant's.
+_VALUE_OPTIONS = variant_options()
 #: Front-matter fields a row may set (for every language, or for one as ``field@lang``).
-META_FIELDS = tuple(k for k in FRONT_MATTER.fields if k != "strings")
+META_FIELDS = VARIANT_FIELDS
+
+
+def _columns_help() -> str:
+    """``event.date|start|end, contact.email|…, qr``: the value columns, grouped by section."""
+    groups: dict[str, list[str]] = {}
+    for name in _VALUE_OPTIONS:
+        head, _, tail = name.rpartition(".")
+        groups.setdefault(head or name, []).append(tail)
+    return ", ".join(f"{head}.{'|'.join(tails)}" if tails != [head] else head for head, tails in groups.items())
+
+
 _ID = Str(required=True, pattern=SLUG_RE,
           pattern_help="the id names the variant's folder and files, so use lower-case letters, digits and "
                        "'-' (like a slug), starting with a letter or digit, at most 63 characters")
@@ -103,9 +104,8 @@ def parse_column(name: str, languages: list[str]) -> Column:
     known = ["id", "languages", *_VALUE_OPTIONS, *META_FIELDS, *(f"{f}@{c}" for f in META_FIELDS for c in languages)]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     raise Invalid("unknown column" + (f" (did you mean '{close[0]}'?)" if close else
-                                      " (columns: id, languages, event.date|start|end, contact.email|web|phone|social, "
-                                      "theme.accent|ink|paper|highlight, qr, and front-matter fields such as place "
-                                      "or place@ar)"))
+                                      f" (columns: id, languages, {_columns_help()}, and front-matter fields such as "
+                                      "place or place@ar)"))
 
 
 # --- one variant ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 TIMEOUT = 30.0  # seconds for one CUPS command; a scheduler that takes longer is as good as gone
 
 _INSTALL_HINT = ("install CUPS (Debian/Ubuntu: apt install cups; macOS has it), or print the -print.pdf files "
-                 "by hand as README.md 'Printing' describes")
+                 "by hand as docs/printing.md, 'By hand', describes")
 
 
 class Cups:
