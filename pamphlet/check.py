@@ -191,8 +191,9 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
     res.findings.extend(Finding("warning", w) for w in result.warnings)
     res.pages, res.scale = result.pages, result.scale
     res.composition, res.score = result.composition, result.score
-    if outcome.prepared is not None and opts.explain:
-        res.candidates = [c.as_json() for c in outcome.prepared.candidates]
+    prepared = getattr(outcome, "prepared", None)
+    if prepared is not None and opts.explain:
+        res.candidates = [c.as_json() for c in prepared.candidates]
     if result.status == "failed":  # every problem of the edition (a text's refused links: one line each)
         problems = str(result.error).split("\n")
         res.findings.extend(Finding("error", line, result.hint if i == 0 else None) for i, line in enumerate(problems))

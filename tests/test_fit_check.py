@@ -185,13 +185,14 @@ def _handbill(proj, monkeypatch, tmp_path):
 
 def test_a_handbill_of_a_long_text_prints_its_excerpt_without_laying_the_whole_text_out(tmp_path, monkeypatch):
     """The German statement (3 800 characters) cannot fit one A6 side: its handbill goes straight to the
-    lede and pull quotes, filled and stretched in the same passes (it took 5 passes, now 3)."""
+    digest of its facts (here, with no lists or boxes, its lede and pull quotes), filled and stretched in the
+    same passes (it took 5 passes, then 3; 4 since the digest tries a larger share of the side first)."""
     outcome, laid_out = _handbill(FIXTURES / "fit-de", monkeypatch, tmp_path)
     assert outcome.result.status == "checked" and outcome.prepared.excerpt
     last_words = "Zusammenfassend lässt sich sagen"  # the statement's last paragraph (not a pull quote)
     assert last_words in outcome.prepared.printed_body
     assert laid_out and not any(last_words in html for html in laid_out)
-    assert outcome.result.passes == len(laid_out) <= 3
+    assert outcome.result.passes == len(laid_out) <= 4
     assert outcome.fitted.spread  # the contact stands at the foot of the back
 
 
