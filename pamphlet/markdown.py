@@ -14,8 +14,8 @@ a ``ContentError`` naming ``file:line`` (through ``locate``):
 * control characters (NUL, ESC, …), which would print as boxes or vanish;
 * words longer than ``MAX_WORD`` letters (WeasyPrint's line breaking is
   quadratic in a word's length, and such a word runs off the page anyway);
-  long web addresses are made breakable instead (a zero-width space after
-  ``/ . - ? & = _``), so a 150-character URL wraps inside its column;
+  web addresses are made breakable instead (:mod:`typeset`: after ``/ . @ ?``,
+  long pieces also after ``& = _``), so a 150-character URL wraps inside its column;
 * every image and link destination: images only from inside the project
   (no ``file:``, ``http:``, absolute paths, ``..``/``%2e%2e`` escapes, ``data:``
   other than images), links only to addresses a reader can follow. markdown-it
@@ -32,6 +32,11 @@ A picture embedded as a ``data:`` URI is not text: it is swapped for a short
 fetcher turns back into the picture, so it counts towards no text limit.
 Ethiopic written with its wordspace (``፡``) and no spaces gets a break
 opportunity after each ``፡``, like a long web address.
+
+Then every text is typeset (:mod:`typeset`, the core rule ``pamphlet_typeset``): units
+kept whole, addresses breakable and never hyphenated, runs of the other direction
+isolated, a block all in the other direction given its ``dir``, ``[ ]``/``[x]``
+list items drawn as tasks.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import typeset
 from .errors import ContentError, Location
 
 PAGE_BREAK_MARKERS = ("\\newpage", "\\pagebreak")
@@ -82,6 +88,7 @@ MAX_WORD = 60
 #: Pieces of a web address (between slashes and hyphens) longer than this get break opportunities.
 BREAK_URLS_OVER = 20
 ZWSP = "\u200b"
+LRI, PDI = typeset.LRI, typeset.PDI
 
 Locate = Callable[[int], Location]
 
@@ -165,28 +172,6 @@ def _classes(state: StateCore) -> None:
             tok.attrSet("class", "table")
 
 
-# A run of Latin-script words, URLs, e-mail addresses (with the digits and
-# punctuation inside them) in a right-to-left paragraph.
-_LTR_RUN = re.compile(r"(?:https?://|www\.)?[A-Za-z\u00C0-\u024F][\w.\-/:@%?=&#+~]*"
-                      r"(?:[ \u00A0]+[A-Za-z\u00C0-\u024F][\w.\-/:@%?=&#+~]*)*")
-LRI, PDI = "\u2066", "\u2069"
-
-
-def _isolate_ltr(state: StateCore) -> None:
-    """Wrap Latin runs of right-to-left text in LRI…PDI so they read as one unit.
-
-    WeasyPrint's bidi handling of mixed runs is "simple cases work" (#106): a URL
-    such as https://example.org/a would otherwise be split and reordered around
-    its slashes. Unicode isolates are handled by Pango/FriBidi below WeasyPrint.
-    """
-    for tok in state.tokens:
-        if tok.type != "inline" or not tok.children:
-            continue
-        for child in tok.children:
-            if child.type == "text" and _LTR_RUN.search(child.content):
-                child.content = _LTR_RUN.sub(lambda m: LRI + m.group(0).rstrip(".:") + PDI + m.group(0)[len(m.group(0).rstrip(".:")):], child.content)
-
-
 # Only where a word starts (after a space or an opening bracket or quote), and with possessive
 # quantifiers: without both, a 20 000-letter word costs seconds of backtracking.
 _URL_START = r"(?<![^\s(\[<\"'\u201c\u2018\u00ab])"
@@ -228,10 +213,6 @@ def breakable_url(url: str) -> str:
     return head + "".join(pieces)
 
 
-def _break_text(text: str) -> str:
-    return _URL.sub(lambda m: breakable_url(m.group(0)) if len(m.group(0)) > BREAK_URLS_OVER else m.group(0), text)
-
-
 def long_word(text: str) -> str | None:
     """The first word longer than ``MAX_WORD`` letters that is not a web address, or None."""
     for token in text.split():
@@ -258,8 +239,8 @@ _WORDSPACE_RUN = re.compile("\u1361(?![\\s\u200b])")
 
 
 def _text_checks(state: StateCore) -> None:
-    """Refuse overlong words; make long web addresses and Ethiopic wordspaces breakable; record every
-    destination and every printed text with its line."""
+    """Refuse overlong words; make Ethiopic wordspaces breakable; record every destination and every printed
+    text with its line (as written: the typesetting comes after, :func:`_typeset`)."""
     refs: list[Ref] = state.env.setdefault("pamphlet_refs", [])
     problems: list[tuple[int, str, str]] = state.env.setdefault("pamphlet_problems", [])
     texts: list[tuple[int, str]] = state.env.setdefault("pamphlet_texts", [])
@@ -287,8 +268,6 @@ def _text_checks(state: StateCore) -> None:
                                            f"(at most {MAX_WORD} without a space or hyphen)",
                                      "break it with spaces or hyphens, or put &shy; (a soft hyphen) where it may be split"))
                     continue
-                if _URL.search(child.content):
-                    child.content = _break_text(child.content)
                 child.content = break_wordspaces(child.content)
 
 
@@ -299,6 +278,90 @@ def break_wordspaces(text: Any) -> Any:
     if isinstance(text, str) and ETHIOPIC_WORDSPACE in text:
         return _WORDSPACE_RUN.sub(ETHIOPIC_WORDSPACE + ZWSP, text)
     return text
+
+
+def _block_of(tokens: list[Token], i: int) -> Token | None:
+    """The block the inline token ``tokens[i]`` is printed in: its paragraph, heading or table cell, or the
+    list item of a tight list's hidden paragraph."""
+    for j in range(i - 1, -1, -1):
+        tok = tokens[j]
+        if tok.nesting == 1 and not tok.hidden:
+            return tok
+    return None
+
+
+def _task(tokens: list[Token], i: int) -> None:
+    """A list item written ``[ ] …`` or ``[x] …``: the marker dropped, the item classed ``task`` (``task done``)
+    and drawn as a box by the stylesheet."""
+    tok = tokens[i]
+    children = tok.children or []
+    if i < 2 or tokens[i - 1].type != "paragraph_open" or tokens[i - 2].type != "list_item_open" \
+            or not children or children[0].type != "text":
+        return
+    done, rest = typeset.checklist(children[0].content)
+    if done is None:
+        return
+    children[0].content = rest
+    tokens[i - 2].attrSet("class", "task done" if done else "task")
+
+
+def _nohyph_spans(child: Token) -> list[Token]:
+    """A text token cut at its web and e-mail addresses, each in a ``<span class="nohyph">`` (our own markup,
+    never the text's: raw HTML stays off): hyphenation would add a hyphen inside one."""
+    text = child.content
+    spans = typeset.address_spans(text)
+    if not spans:
+        return [child]
+    out: list[Token] = []
+    done = 0
+
+    def piece(kind: str, content: str) -> None:
+        tok = Token(kind, "", 0)
+        tok.content = content
+        out.append(tok)
+
+    for start, end in spans:
+        if start > done:
+            piece("text", text[done:start])
+        piece("html_inline", '<span class="nohyph">')
+        piece("text", text[start:end])
+        piece("html_inline", "</span>")
+        done = end
+    if done < len(text):
+        piece("text", text[done:])
+    return out
+
+
+def _typeset(state: StateCore, rtl: bool, french: bool) -> None:
+    """Set every text as a typesetter would (:mod:`typeset`): French spaces, units kept whole (phone numbers,
+    time ranges, a postcode and its town, ``e. V.``), web and e-mail addresses breakable only after
+    ``/ . @ ?`` and never hyphenated, runs of the other direction isolated; a block all in the other
+    direction (a Latin address in an Arabic list) gets its ``dir``; a list item ``[ ] …`` is a task.
+    The region (``env["region"]``, for national phone numbers) comes with each parse: the parser is shared."""
+    env = state.env if isinstance(state.env, dict) else {}
+    region = env.get("region")
+    base = "rtl" if rtl else "ltr"
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline" or not tok.children:
+            continue
+        _task(tokens, i)
+        texts = [child for child in tok.children if child.type == "text"]
+        for child in texts:
+            text = typeset.french_spacing(child.content) if french else child.content
+            child.content = typeset.breakable_address(typeset.keep_together(text, region))
+        if len(tok.children) == 1 and texts:
+            texts[0].content = typeset.isolate_field(texts[0].content, rtl)
+        elif texts:
+            direction = typeset.block_direction("".join(child.content for child in texts), rtl)
+            block = _block_of(tokens, i)
+            if direction != base and block is not None:
+                block.attrSet("dir", direction)
+            for child in texts:
+                child.content = typeset.isolate_runs(child.content, direction == "rtl")
+        if any(child.type == "text" and typeset.address_spans(child.content) for child in tok.children):
+            tok.children = [piece for child in tok.children
+                            for piece in (_nohyph_spans(child) if child.type == "text" else [child])]
 
 
 def _render_container(name: str):
@@ -326,9 +389,9 @@ def parser(quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) ->
         md.use(container_plugin, name=name, render=_render_container(name))
     md.core.ruler.push("pamphlet_page_breaks", _page_breaks)
     md.core.ruler.push("pamphlet_classes", _classes)
-    if rtl:
-        md.core.ruler.push("pamphlet_isolate_ltr", _isolate_ltr)
     md.core.ruler.push("pamphlet_text_checks", _text_checks)
+    french = any(typeset.NNBSP in q for q in quotes)
+    md.core.ruler.push("pamphlet_typeset", lambda state: _typeset(state, rtl, french))
     # Every destination is parsed as a link or image and then checked with its line
     # (``check_ref``): markdown-it's own validation would print refused ones as text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -511,14 +574,15 @@ def _quote_work(text: str) -> tuple[int, int, int] | None:
 
 
 def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False,
-            locate: Locate | None = None, lede_words: int = LEDE_MAX_WORDS) -> Rendered:
+            locate: Locate | None = None, lede_words: int = LEDE_MAX_WORDS, region: str | None = None) -> Rendered:
     """Render the body; ``locate`` maps a line of ``text`` to its file and line for error messages;
-    a first paragraph of at most ``lede_words`` words becomes the lede. Every overlong word and refused
-    destination is reported in one ``ContentError``, a line each."""
+    a first paragraph of at most ``lede_words`` words becomes the lede; ``region`` (``BR`` for pt-BR)
+    finds national phone numbers to keep whole. Every overlong word and refused destination is reported
+    in one ``ContentError``, a line each."""
     text = pack_images(text, locate)
     check_text(text, locate)
     md = parser(quotes, rtl)
-    env: dict = {"lede_max_words": lede_words}
+    env: dict = {"lede_max_words": lede_words, "region": region}
     tokens = md.parse(text, env)
     problems: list[tuple[int, str, str]] = list(env.get("pamphlet_problems", []))
     refs: list[Ref] = env.get("pamphlet_refs", [])
@@ -543,7 +607,7 @@ def to_html(text: str, quotes: str | tuple[str, ...] = "“”‘’", rtl: bool
                 if child.type == "image" and child.attrGet("src"):
                     images.append(str(child.attrGet("src")))
                 elif child.type in ("text", "code_inline"):
-                    chars += len(child.content)
+                    chars += len(typeset.plain(child.content))
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(html=html, lede=_render_blocks(md, tokens, env, "paragraph", "lede"),
                     quotes=_render_blocks(md, tokens, env, "blockquote", "pull-quote"),
