@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__, languages, markdown, templates
+from . import __version__, languages, markdown, templates, typeset
 from .config import PRINTED_FIELDS
 from .errors import ContentError, GlyphError, Location, plural
 from .fonts import FontBook, TextSource, glyph_error, missing_glyphs
@@ -143,18 +143,20 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     meta = dict(lang.meta)
     # The headline (and the call-to-action head, also in the display face) in one face that has all its letters.
     facts = facts.with_display_for(" ".join([str(meta.get("title") or ""), *facts.strings.values()]), book.coverage)
-    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate, lede_words=cfg.lede_words)
+    region = _region(spec.lang)
+    rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate, lede_words=cfg.lede_words,
+                                region=region)
     own = meta.get(layout.name) if layout.excerpts else None
     own_texts: list[TextSource] = []
     if isinstance(own, str) and own:  # a shorter text for this layout (`handbill:`): refused at its own lines
         field_at = _field_locate(lang, layout.name)
         own_texts = [TextSource(text, field_at(line))
-                     for line, text in markdown.to_html(own, facts.quotes, facts.rtl, locate=field_at).texts]
+                     for line, text in markdown.to_html(own, facts.quotes, facts.rtl, locate=field_at, region=region).texts]
     event = None
     if cfg.event:
         event = {"date": facts.date(cfg.event.date), "date_parts": facts.date_parts(cfg.event.date),
                  "time": facts.time_range(cfg.event.start, cfg.event.end),
-                 "date_short": _short_date(facts, cfg.event.date), "place": meta.get("place")}
+                 "date_short": _short_date(facts, cfg.event.date), "place": _field(meta.get("place"), facts, region)}
 
     # Glyph coverage: everything this edition prints, with where it comes from: the text as written, then
     # as printed (what entity and numeric references like &hearts; or &#xD06; and smart quotes produce).
@@ -174,20 +176,23 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     g = layout.geometry(spec.paper)
     families = set(facts.fonts["body"]) | set(facts.fonts["heading"]) | set(facts.fonts["display"])
     contact = cfg.contact
-    web_display = (contact.web or "").split("://", 1)[-1].rstrip("/")
+    web_display = typeset.breakable_address((contact.web or "").split("://", 1)[-1].rstrip("/"))
     ctx: dict[str, Any] = {
         "version": __version__,
         "layout": spec.layout,
         "lang": facts,
         "t": facts.strings,  # templates written before the gettext catalogs: t.when, t.join_us
         **facts.template_globals(),  # gettext/pgettext of Jinja's i18n extension, in this edition's language
-        "meta": {k: markdown.break_wordspaces(meta.get(k)) for k in PRINTED_FIELDS},
+        # Typeset as the body is (quotes, units kept whole, direction); the glyph check above read them as written.
+        "meta": {k: markdown.break_wordspaces(_field(meta.get(k), facts, region)) for k in PRINTED_FIELDS},
         "body": Markup(rendered.html),
         "body_after_lede": Markup(rendered.html.replace(rendered.lede, "", 1) if rendered.lede else rendered.html),
         "lede": Markup(rendered.lede),
         "quotes": Markup(rendered.quotes),
         "event": event,
-        "contact": {"email": contact.email, "web": contact.web, "web_display": web_display, "phone": contact.phone,
+        "contact": {"email": typeset.breakable_address(contact.email) if contact.email else contact.email,
+                    "web": contact.web, "web_display": web_display,
+                    "phone": typeset.keep_together(contact.phone, region) if contact.phone else contact.phone,
                     "social": contact.social},
         "qr": _qr(cfg.qr, cfg.theme.ink) if cfg.qr else None,
         # The front's picture, cropped to fill its frame: the language's own, else the project's.
@@ -246,6 +251,19 @@ def _check_ui_strings(prepared: Prepared, book: FontBook, stack: list[str]) -> N
                                  f"{', '.join(ui.printed) or 'none'}")
 
 
+def _region(code: str) -> str | None:
+    """The region of a language code (``pt-BR`` → ``BR``), for national phone numbers; None without one."""
+    return next((part.upper() for part in code.split("-")[1:] if len(part) == 2 and part.isalpha()), None)
+
+
+def _field(value: Any, facts: languages.LangFacts, region: str | None) -> Any:
+    """A front-matter value as printed (:func:`typeset.typeset_field`): the language's quotes and apostrophes,
+    French spaces, units kept whole, addresses breakable, its direction; anything but text as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    return typeset.typeset_field(value, facts.rtl, facts.quotes, region)
+
+
 def _body_sources(lang: Any) -> list[TextSource]:
     """The joined body cut back into its files, each with the line it starts on (no re-reading)."""
     if len(lang.parts) <= 1:
@@ -259,7 +277,8 @@ def _body_sources(lang: Any) -> list[TextSource]:
 _TEXT = re.compile(r">([^<]+)<")
 _ISOLATED = re.compile("(\u2066[^\u2069]*\u2069)")
 # A phone number or another run of digit groups: +44 161 555 0199, 0161-555-0199, 12 345.
-_NUMBER_RUN = re.compile(r"(?<![\w\u2066])\+?\d[\d\u00A0 ./\-]*\d(?![\w\u2069])")
+# Its spaces may be no-break (U+00A0, U+202F) and its hyphens U+2011 (typeset.keep_together), a word joiner after a dash.
+_NUMBER_RUN = re.compile(r"(?<![\w\u2066])\+?\d[\d\u00A0\u202F\u2011\u2060 ./\-]*\d(?![\w\u2069])")
 _LRI, _PDI = "\u2066", "\u2069"
 
 
@@ -276,7 +295,7 @@ def localise_numbers(html: str, digits: str, rtl: bool) -> str:
 
     def number(m: re.Match[str]) -> str:
         run = m.group(0)
-        if not (rtl and any(c in run for c in " \u00A0-./")):
+        if not (rtl and any(c in run for c in " \u00A0\u202F\u2011-./")):
             return run
         # One unit, never broken across lines. It keeps the digits it was written in: the bidi algorithm
         # treats Arabic-Indic digit groups as Arabic and would put "+٤٤ ١٦١" after "٥٥٥ ٠١٩٩".

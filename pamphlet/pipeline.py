@@ -188,9 +188,10 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
     print_pdf = None
     if plan is not None:
         from .impose import impose
+        from .typeset import plain
 
         try:
-            print_pdf = impose(pdf, plan, guides=True, title=prepared.context["meta"]["title"], lang=spec.lang,
+            print_pdf = impose(pdf, plan, guides=True, title=plain(prepared.context["meta"]["title"]), lang=spec.lang,
                                date=_pdf_date(date), bleed=spec.bleed, crop_marks=spec.crop_marks)
         except ValueError as exc:
             raise ImpositionError(f"{spec.name}: imposition failed: {exc}") from None

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import typeset
 from .errors import Location, PamphletError, TemplateError
 from .resources import templates_dir
 
@@ -126,9 +127,13 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     # gettext/pgettext from the context before these globals, so one environment serves every language.
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["mm"] = lambda v: f"{float(v):.3f}mm"
-    # Left-to-right runs (e-mail, links, phone numbers) inside any text: Unicode isolates,
-    # since WeasyPrint supports neither `unicode-bidi: embed` nor `isolate`.
-    env.filters["ltr"] = lambda v: f"\u2066{v}\u2069" if v else v
+    # Left-to-right runs (e-mail, links, phone numbers) inside any text: Unicode isolates, with the marks that
+    # carry their direction onto a continuation line, since WeasyPrint supports neither `unicode-bidi: embed`
+    # nor `isolate` (typeset.ltr).
+    env.filters["ltr"] = lambda v: typeset.ltr(v if isinstance(v, str) else str(v)) if v else v
+    # A typeset field without its invisible characters (isolates, marks, zero-width spaces) and with plain spaces:
+    # for the document's <title> and <meta>, which become the PDF's properties.
+    env.filters["plain"] = lambda v: typeset.plain(v) if isinstance(v, str) else v
     env.filters["balance"] = balance
     env.filters["dash_parts"] = dash_parts
     return env
