@@ -246,9 +246,10 @@ def pytest_runtest_setup(item):
 # --- the fast tier -------------------------------------------------------------------------------------------
 
 #: A test that needs one of these builds is slow: the example in every language × layout (25 editions), the
-#: corpus (35), every language's leaflet, the variants, the notice (5), a preview, a private cupsd, a browser.
+#: corpus (35), every language's leaflet, the variants, the notice (5), the scripts sheet (12), a preview, a
+#: private cupsd, a browser.
 SLOW_FIXTURES = frozenset({"example_matrix", "example_build", "corpus_a4", "corpus_letter", "udhr_build",
-                           "variants_build", "notice_a4", "previewed", "cups", "browser"})
+                           "variants_build", "notice_a4", "scripts_pdfs", "previewed", "cups", "browser"})
 
 #: Tests measured slow (``pytest --durations=0``: over ~0.5 s on an idle machine, or ~1 s with the cores
 #: shared), by file; ``"*"``: the whole file. What is left is the fast tier: ~550 tests, ~30 s of test time.
