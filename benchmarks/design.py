@@ -60,7 +60,15 @@ _PHONE = re.compile(r"\+?\d[\d ()/-]{6,}\d")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 
 
+def _latin_digits(text: str) -> str:
+    """Digits of any script as ASCII (an Arabic edition prints its times in Arabic-Indic digits)."""
+    import unicodedata
+
+    return "".join(str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text)
+
+
 def _facts_in(text: str) -> set[str]:
+    text = _latin_digits(text)
     return {re.sub(r"\D", "", m) for m in _PHONE.findall(text)} | set(_TIME.findall(text))
 
 
@@ -101,7 +109,7 @@ def _edition(args: tuple[str, str, str, str]) -> dict:
     row["facts"] = sum(1 for f in score.faults if "the event is set at" in f)
     row["breaks"] = round(score.parts.get("breaks", 0), 2)
     if layout == "handbill":
-        printed = " ".join(measure_text(laid))
+        printed = _latin_digits(" ".join(measure_text(laid)))
         source = prepared.printed_body
         lost = {f for f in _facts_in(source) if f not in re.sub(r"\D", "", printed) and f not in printed}
         row["facts_lost"] = sorted(lost)
