@@ -178,7 +178,7 @@ def test_a_short_handbill_is_one_sided_with_everything_on_its_front(notice_a4):
     assert ed["pages"] == 1 and ed["sides"] == 1 and ed["cups_sides"] == "one-sided", ed
     assert ed["scale"] > 1  # enlarged to fill the side
     [front] = page_texts(Path(ed["path"]))
-    for needle in ("TENANTS' MEETING", "Rents are rising again", "Come along", "tenants@example.org"):
+    for needle in ("TENANTS’ MEETING", "Rents are rising again", "Come along", "tenants@example.org"):  # curly, as the body's
         assert needle.casefold() in front.casefold(), needle
     sheet = page_texts(Path(ed["print_path"]))
     assert len(sheet) == 1 and sheet[0].count("Rents are rising again") == 4  # four to cut, one side
