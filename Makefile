@@ -25,6 +25,13 @@ test-fast: setup
 mutants: setup
 	$(BIN)/python tests/mutants.py
 
+# The property-based tests (tests/test_properties.py) at length: random projects in every script and layout, 300
+# per layout, each failure shrunk and kept (in $TMPDIR/pamphlet-hypothesis) to be tried first next time. `make
+# test` runs the same tests on a few fixed examples.
+.PHONY: fuzz
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -q tests/test_properties.py --hypothesis-show-statistics
+
 # make bench BENCH_ARGS="--runs 7 --readme": more pairs, and the table written into README.md (Speed)
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
