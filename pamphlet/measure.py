@@ -246,8 +246,12 @@ def overflowing_lines(layout: Any) -> list[Overflow]:
                 if getattr(leaf, "children", None):
                     leaves.extend(leaf.children)
                 elif leaf.width:
-                    edges += [leaf.position_x, leaf.position_x + leaf.width]
-                    text.append(getattr(leaf, "text", "") or "")
+                    content = getattr(leaf, "text", "") or ""
+                    width = leaf.width
+                    if content and content != content.rstrip():  # a space hanging at the line's end: no ink
+                        width *= len(content.rstrip()) / len(content)
+                    edges += [leaf.position_x, leaf.position_x + width]
+                    text.append(content)
             if edges and max(edges) - min(edges) > room + 0.5:
                 found.append(Overflow(number, "".join(reversed(text)).strip(), box.element_tag or "",
                                       " ".join(classes(box)), (max(edges) - min(edges)) / room, path))
