@@ -14,10 +14,11 @@ characters added or with spaces and hyphens swapped for their no-break twins, so
 * **Units kept whole** (:func:`keep_together`): WeasyPrint breaks wherever Unicode allows, so phone
   numbers, time ranges, a postcode and its town, a number and its unit, ``e. V.`` and ``Dr. Name``
   are joined by no-break spaces (U+00A0, or the narrow U+202F between a number and its unit and
-  inside an abbreviation), hyphens inside them become U+2011 and a dash in a range is followed by a
+  inside an abbreviation), a hyphen inside them is followed by a word joiner (U+2060: the font's own
+  hyphen is printed; U+2011 came out as a low line in the Arabic fonts) and a dash in a range is followed by a
   word joiner (U+2060): each moves to the next line as a whole.
 * **Addresses** (:func:`breakable_address`): web and e-mail addresses break only after ``/ . @ ?``
-  (a zero-width space, U+200B, no hyphen added), never at their own hyphens (U+2011).
+  (a zero-width space, U+200B, no hyphen added), never at their own hyphens (a word joiner after each).
 * **Quotes** (:func:`smart_quotes`): front-matter fields get the typography markdown-it's typographer
   gives the body, and French gets its narrow no-break spaces.
 * **Checklists** (:func:`checklist`): a list item's leading ``[ ]`` or ``[x]``.
@@ -144,7 +145,7 @@ def addresses(text: str) -> list[tuple[int, int]]:
 
 def breakable_address(text: str) -> str:
     """Web and e-mail addresses in ``text`` that break only after ``/ . @ ?`` (a zero-width space after each,
-    no hyphen is added), never at their own hyphens (which become non-breaking, U+2011).
+    no hyphen is added), never at their own hyphens (a word joiner, U+2060, after each).
 
     ``hilfe@willkommen-leipzig.example.org`` may break after ``@`` and after each ``.``. Not inside ``//``
     and not at the address's end. A piece without those longer than ``LONG_PIECE`` characters (a tracking
@@ -157,7 +158,7 @@ def breakable_address(text: str) -> str:
     for start, end in addresses(view):
         for k in range(start, end):
             if view[k] == "-":
-                edits.set(k, "-", NBHY)
+                edits.insert(k, WJ)
         cuts = [k for k in range(start, end - 1) if view[k] in _BREAK_AFTER and view[k + 1] != "/"]
         for k in cuts:
             edits.insert(k, ZWSP)
@@ -252,7 +253,7 @@ def keep_together(text: str, region: str | None = None) -> str:
     """``text`` with its units kept whole: each moves to the next line as a whole.
 
     Phone numbers (``pamphlet.facts.phone_numbers``: international ones always, national ones for
-    ``region``, e.g. ``"DE"``): spaces → no-break spaces, hyphens → U+2011. Ranges of times or numbers
+    ``region``, e.g. ``"DE"``): spaces → no-break spaces, a word joiner after each hyphen. Ranges of times or numbers
     (``10:00–16:00``, ``10 am – 3 pm``, ``13 h 30``): spaces → no-break spaces, a word joiner after the
     dash (Unicode allows a break after it). A postcode and its town, a street and its house number, a
     name and its legal form (``Leipzig e. V.``), a title and the name after it (``Dr. Müller``):
@@ -270,7 +271,7 @@ def keep_together(text: str, region: str | None = None) -> str:
                 if ch == " ":
                     edits.set(k, " ", space)
                 elif ch == "-" and space == NBSP and any(c.isdigit() for c in m.group(0)):
-                    edits.set(k, "-", NBHY)
+                    edits.insert(k, WJ)
                 elif ch in "–—" and k + 1 < len(view):
                     edits.insert(k, WJ)
     if sum(ch.isdigit() for ch in view) >= _PHONE_DIGITS:
@@ -286,7 +287,7 @@ def keep_together(text: str, region: str | None = None) -> str:
                 if view[k] == " ":
                     edits.set(k, " ", NBSP)
                 elif view[k] == "-":
-                    edits.set(k, "-", NBHY)
+                    edits.insert(k, WJ)
     return edits.apply()
 
 
