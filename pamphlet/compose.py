@@ -115,10 +115,10 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
         from markupsafe import Markup
 
         from . import markdown
+        from .edition import region_of
 
-        parts = prepared.spec.lang.split("-")
         converted = markdown.to_html(own, prepared.facts.quotes, prepared.facts.rtl,
-                                     region=next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None))
+                                     region=region_of(prepared.spec.lang))
         prepared.context["body"] = Markup(converted.html)
         prepared.printed_body = own
     min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
@@ -400,10 +400,10 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
     from markupsafe import Markup
 
     from . import facts, markdown
+    from .edition import region_of
 
     md = markdown.parser(prepared.facts.quotes, prepared.facts.rtl)
-    parts = prepared.spec.lang.split("-")
-    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)  # pt-BR → BR
+    region = region_of(prepared.spec.lang)
     chosen = facts.digest(md, prepared.printed_body, {"lede_max_words": prepared.lede_words, "region": region},
                           budget, region)
     if not chosen.left_out:

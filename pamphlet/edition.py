@@ -143,7 +143,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     meta = dict(lang.meta)
     # The headline (and the call-to-action head, also in the display face) in one face that has all its letters.
     facts = facts.with_display_for(" ".join([str(meta.get("title") or ""), *facts.strings.values()]), book.coverage)
-    region = _region(spec.lang)
+    region = region_of(spec.lang)
     rendered = markdown.to_html(lang.body, facts.quotes, facts.rtl, locate=lang.locate, lede_words=cfg.lede_words,
                                 region=region)
     own = meta.get(layout.name) if layout.excerpts else None
@@ -251,7 +251,7 @@ def _check_ui_strings(prepared: Prepared, book: FontBook, stack: list[str]) -> N
                                  f"{', '.join(ui.printed) or 'none'}")
 
 
-def _region(code: str) -> str | None:
+def region_of(code: str) -> str | None:
     """The region of a language code (``pt-BR`` → ``BR``), for national phone numbers; None without one."""
     return next((part.upper() for part in code.split("-")[1:] if len(part) == 2 and part.isalpha()), None)
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -352,10 +353,9 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def first_strong_direction(text: str) -> Direction | None:
-    """The direction of the first strong letter (``"ltr"``, ``"rtl"``), or None when there is none; what is
-    inside isolates is skipped (the Unicode bidi algorithm's rule P2). For a front-matter field, a
-    table cell, a list item."""
+def _strong_outside_isolates(text: str) -> Iterator[Direction]:
+    """The direction of each strong letter of ``text`` that is not inside an isolate (the Unicode bidi
+    algorithm's rule P2 skips them)."""
     depth = 0
     for ch in text:
         if ch in _OPENERS:
@@ -365,8 +365,14 @@ def first_strong_direction(text: str) -> Direction | None:
         elif not depth:
             found = _strong(ch)
             if found:
-                return found
-    return None
+                yield found
+
+
+def first_strong_direction(text: str) -> Direction | None:
+    """The direction of the first strong letter (``"ltr"``, ``"rtl"``), or None when there is none; what is
+    inside isolates is skipped (the Unicode bidi algorithm's rule P2). For a front-matter field, a
+    table cell, a list item."""
+    return next(_strong_outside_isolates(text), None)
 
 
 def block_direction(text: str, base_rtl: bool) -> Direction:
@@ -376,19 +382,11 @@ def block_direction(text: str, base_rtl: bool) -> Direction:
     would take for the paragraph's direction)."""
     base: Direction = "rtl" if base_rtl else "ltr"
     other: Direction = "ltr" if base_rtl else "rtl"
-    found: set[Direction] = set()
-    depth = 0
-    for ch in text:
-        if ch in _OPENERS:
-            depth += 1
-        elif ch == PDI:
-            depth = max(0, depth - 1)
-        elif not depth:
-            d = _strong(ch)
-            if d:
-                found.add(d)
-                if d == base:
-                    return base
+    found = False
+    for d in _strong_outside_isolates(text):
+        if d == base:
+            return base
+        found = True
     return other if found else base
 
 

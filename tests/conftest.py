@@ -84,6 +84,19 @@ def logical_pdf(path: Path) -> bytes:
         return buffer.getvalue()
 
 
+def letters_only(text: str) -> str:
+    """Letters and digits only (digits as ASCII): PDF text extraction moves Arabic vowel marks around, so
+    marks go too. For comparing the words of a source with a PDF's text."""
+    import unicodedata
+
+    out = []
+    for ch in unicodedata.normalize("NFKC", text).casefold():
+        cat = unicodedata.category(ch)
+        if cat[0] == "L" or cat == "Nd":
+            out.append(str(unicodedata.digit(ch)) if cat == "Nd" else ch)
+    return "".join(out)
+
+
 def page_texts(path: Path) -> list[str]:
     """Each page's text in logical order (see ``logical_pdf``)."""
     pdf = pdfium.PdfDocument(logical_pdf(path))

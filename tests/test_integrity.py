@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,7 +20,18 @@ import pytest
 
 from pamphlet.proof import Block, source_blocks
 
-from .conftest import EXAMPLE, FIXTURES, PT_PER_MM, Built, build_once, copy_project, page_texts, run_cli, text_boxes
+from .conftest import (
+    EXAMPLE,
+    FIXTURES,
+    PT_PER_MM,
+    Built,
+    build_once,
+    copy_project,
+    letters_only,
+    page_texts,
+    run_cli,
+    text_boxes,
+)
 
 LAYOUTS = ["leaflet", "booklet", "zine", "trifold", "handbill"]
 CORPUS = FIXTURES / "corpus"
@@ -59,14 +69,7 @@ REFUSED = {
 }
 
 
-def _norm(text: str) -> str:
-    """Letters and digits only: PDF text extraction moves Arabic vowel marks around, so marks go too."""
-    out = []
-    for ch in unicodedata.normalize("NFKC", text).casefold():
-        cat = unicodedata.category(ch)
-        if cat[0] == "L" or cat == "Nd":
-            out.append(str(unicodedata.digit(ch)) if cat == "Nd" else ch)
-    return "".join(out)
+_norm = letters_only  # letters and digits only: extraction moves Arabic vowel marks around
 
 
 def _without_page_number(text: str) -> str:

@@ -26,7 +26,6 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from pamphlet.proof import Block, source_blocks
 
-from .conftest import FIXTURES, page_texts, run_cli
+from .conftest import FIXTURES, letters_only, page_texts, run_cli
 
 LAYOUTS = ["leaflet", "booklet", "zine", "trifold", "handbill"]
 
@@ -292,14 +291,7 @@ def projects(draw: st.DrawFn, least: int = 1, most: int = 18) -> Project:
 # --- reading the editions back ---------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
-    """Letters and digits only (as in test_integrity): PDF text extraction moves Arabic vowel marks around."""
-    out = []
-    for ch in unicodedata.normalize("NFKC", text).casefold():
-        cat = unicodedata.category(ch)
-        if cat[0] == "L" or cat == "Nd":
-            out.append(str(unicodedata.digit(ch)) if cat == "Nd" else ch)
-    return "".join(out)
+_norm = letters_only  # letters and digits only: extraction moves Arabic vowel marks around
 
 
 #: A line holding only an ordered list's marker ("2.", "3)"): the PDF's text has a page's list markers together
