@@ -5,7 +5,7 @@
     python benchmarks/design.py --markdown      # the table as Markdown (docs/design.md)
 
 Every edition (project × language × layout × paper) of ``benchmarks/corpus/`` is laid out in memory (nothing
-is written) and judged by ``pamphlet/score.py`` *of this checkout*, whichever code laid it out: an older
+is written) and judged by ``pamphlet/pages/score.py`` *of this checkout*, whichever code laid it out: an older
 commit's pages are scored by today's rules (its boxes are read through a copy of today's ``measure.py`` and
 ``score.py``), so the two columns compare pages, not rule books.
 
@@ -75,7 +75,7 @@ def _facts_in(text: str) -> set[str]:
 def _edition(args: tuple[str, str, str, str]) -> dict:
     """One edition laid out and judged (run in a worker process)."""
     project_dir, lang, layout, paper = args
-    from pamphlet import batch
+    from pamphlet.editions import batch
     from pamphlet.pipeline import BuildOptions, run_edition
 
     judge = _judge_modules(Path(os.environ["DESIGN_JUDGE"]))

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from weasyprint.formatting_structure import boxes as B
 
-from pamphlet import batch, compose, pipeline
-from pamphlet.edition import EditionSpec, prepare
+from pamphlet import pipeline
+from pamphlet.editions import batch
+from pamphlet.pages import compose
+from pamphlet.text.edition import EditionSpec, prepare
 
 HYPHEN = "\u2010"
 

@@ -278,7 +278,7 @@ def bench(python: Path, runs: int, work: Path, log: Callable[[str], None]) -> tu
 
     def run(cmd: list[str], capture: bool = False, memory: bool = False, ok: tuple[int, ...] = (0,),
             fit_memo: bool = False) -> Run:
-        """Every other cache stays warm, as on a user's machine; the fit memo (pamphlet/fitmemo.py) is
+        """Every other cache stays warm, as on a user's machine; the fit memo (pamphlet/pages/fitmemo.py) is
         emptied first unless ``fit_memo``, so fitting is measured as for a text laid out the first time."""
         if not fit_memo:
             shutil.rmtree(work / "cache" / "pamphlet" / "fit", ignore_errors=True)

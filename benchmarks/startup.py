@@ -1,7 +1,7 @@
 """What the start-up fixes of issue 16 save, each alone (paired, interleaved; CPU of the process tree).
 
-- ``import weasyprint`` with and without ``pamphlet.native.install()`` (and the number of processes spawned);
-- loading one Pyphen dictionary: Pyphen's own parser vs ``pamphlet.hyphenation`` with a warm cache;
+- ``import weasyprint`` with and without ``pamphlet.pages.native.install()`` (and the number of processes spawned);
+- loading one Pyphen dictionary: Pyphen's own parser vs ``pamphlet.text.hyphenation`` with a warm cache;
 - ``pamphlet --help`` and parsing ``pamphlet build``'s options with Typer's Pydantic coercion vs ``LeanGroup``.
 
 Usage: ``python benchmarks/startup.py [--runs N]`` (run with the interpreter that has pamphlet installed).
@@ -21,7 +21,7 @@ import os, sys
 spawned = []
 sys.addaudithook(lambda e, a: spawned.append(1) if e == "subprocess.Popen" else None)
 if os.environ["ON"] == "1":
-    from pamphlet import native
+    from pamphlet.pages import native
     native.install()
 import weasyprint
 print(len(spawned), file=sys.stderr)
@@ -30,7 +30,7 @@ print(len(spawned), file=sys.stderr)
 PYPHEN = """
 import os, pyphen
 if os.environ["ON"] == "1":
-    from pamphlet import hyphenation
+    from pamphlet.text import hyphenation
     hyphenation.install()
 pyphen.Pyphen(lang=os.environ["LANG_CODE"])
 """

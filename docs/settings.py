@@ -1,7 +1,7 @@
-"""The settings tables in docs/project-format.md, made from their one declaration in pamphlet/config.py.
+"""The settings tables in docs/project-format.md, made from their one declaration in pamphlet/source/config.py.
 
 Each table sits between ``<!-- settings: NAME -->`` and ``<!-- /settings -->`` (NAME: ``Config`` for
-pamphlet.yaml, ``FrontMatter`` for a language file's front matter) and is :func:`pamphlet.config.reference_table`
+pamphlet.yaml, ``FrontMatter`` for a language file's front matter) and is :func:`pamphlet.source.config.reference_table`
 of that class. ``make docs`` runs this (or ``.venv/bin/python docs/settings.py``); ``--check`` writes nothing
 and exits 1 when a table is stale (tests/test_declared.py checks the same).
 """
@@ -18,7 +18,7 @@ _TABLE = re.compile(r"(<!-- settings: (\w+) -->\n)(.*?)(<!-- /settings -->)", re
 
 def render(text: str) -> str:
     """``text`` with every settings table made afresh."""
-    from pamphlet import config
+    from pamphlet.source import config
 
     return _TABLE.sub(lambda m: m.group(1) + config.reference_table(getattr(config, m.group(2))) + "\n" + m.group(4),
                       text)

@@ -18,9 +18,9 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperArgument, TyperCommand
 
-from . import __version__
-from .errors import plural
-from .leancli import LazyConsole, LeanGroup, Table, escape  # Rich and Pydantic load only when needed
+from pamphlet import __version__
+from pamphlet.errors import plural
+from pamphlet.leancli import LazyConsole, LeanGroup, Table, escape  # Rich and Pydantic load only when needed
 
 _APP = {"cls": LeanGroup, "add_completion": False, "no_args_is_help": True, "rich_markup_mode": None,
         "pretty_exceptions_enable": False,
@@ -86,8 +86,8 @@ def _setup_logging(quiet: bool) -> None:
 
 def _paper(paper: str | None) -> str | None:
     """--paper, lower-cased; an unknown size is a usage error."""
-    from .errors import UsageError
-    from .layouts import PAPER_NAMES
+    from pamphlet.errors import UsageError
+    from pamphlet.layouts import PAPER_NAMES
 
     if paper is not None and paper.lower() not in PAPER_NAMES:
         raise UsageError(f"--paper: unknown paper size '{paper}'",
@@ -113,7 +113,7 @@ def _failure(lines: list[str], hint: str | None, title: str | None = None) -> No
 
 def _report(exc: Exception) -> None:
     """A ``PamphletError``: one line per problem, and its hint."""
-    from .errors import PamphletError
+    from pamphlet.errors import PamphletError
 
     assert isinstance(exc, PamphletError)
     _failure(exc.lines(), exc.hint)
@@ -142,8 +142,8 @@ def _finding_text(finding: Any) -> str:
 def _text_findings(proj: Any, opts: Any) -> list[Any]:
     """What the texts of the languages being built get wrong that no edition fails on (a translation
     without `place:`, a `::: callout` never closed), once per language: `check` reports the same."""
-    from . import batch
-    from .check import language_findings
+    from pamphlet.commands.check import language_findings
+    from pamphlet.editions import batch
 
     found = language_findings(proj, batch.select_langs(proj, opts.langs))
     return [f for findings in found.values() for f in findings]
@@ -189,7 +189,7 @@ def new(
 ) -> None:
     """Start a project: a commented pamphlet.yaml, a short text per language, images/, a README."""
     _setup_logging(quiet=False)
-    from . import new as starter
+    from pamphlet.commands import new as starter
 
     written = starter.create(folder, lang or (), layout or ())
     names = [p.name + ("/" if p.is_dir() else "") for p in written]
@@ -230,9 +230,9 @@ def build(
 ) -> None:
     """Build the editions (variant × language × layout) of a project into PDFs."""
     _setup_logging(quiet=as_json)
-    from . import batch
-    from .errors import PamphletError
-    from .pipeline import BuildOptions
+    from pamphlet.editions import batch
+    from pamphlet.errors import PamphletError
+    from pamphlet.pipeline import BuildOptions
 
     try:
         opts = BuildOptions(
@@ -248,7 +248,7 @@ def build(
             notes = _warn_texts(proj, opts)
         address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
         if address:
-            from . import cluster
+            from pamphlet.editions import cluster
 
             with cluster.connect(address) as executor:
                 if not as_json:
@@ -279,7 +279,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     """``--shard K/N`` as (K, N), 1 ≤ K ≤ N; anything else is a usage error."""
     import re
 
-    from .errors import UsageError
+    from pamphlet.errors import UsageError
 
     if value is None:
         return None
@@ -296,8 +296,8 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 def _load(project: Path | None, example: bool = False):  # noqa: ANN202 - a Project; batch loads lazily
     """The project in PROJECT (default: this folder), or the bundled example with --example."""
-    from . import batch
-    from .errors import UsageError
+    from pamphlet.editions import batch
+    from pamphlet.errors import UsageError
 
     if example and project is not None:
         raise UsageError(f"give a PROJECT folder or --example, not both ({project})",
@@ -435,9 +435,9 @@ def check(
 ) -> None:
     """Check every edition for what `build` would refuse or warn about, without writing PDFs."""
     _setup_logging(quiet=True)
-    from .check import check as run_check
-    from .errors import PamphletError
-    from .pipeline import BuildOptions
+    from pamphlet.commands.check import check as run_check
+    from pamphlet.errors import PamphletError
+    from pamphlet.pipeline import BuildOptions
 
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
@@ -510,10 +510,10 @@ def preview(
 ) -> None:
     """PNG pictures of every page and both sides of every printer sheet, and a contact sheet per edition."""
     _setup_logging(quiet=False)
-    from . import batch
-    from . import preview as pictures
-    from .errors import PamphletError
-    from .pipeline import BuildOptions
+    from pamphlet.commands import preview as pictures
+    from pamphlet.editions import batch
+    from pamphlet.errors import PamphletError
+    from pamphlet.pipeline import BuildOptions
 
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=dist,
@@ -579,9 +579,9 @@ def watch(
     _setup_logging(quiet=False)
     import signal
 
-    from .errors import PamphletError
-    from .pipeline import BuildOptions
-    from .watch import LiveServer, LiveState, Watcher
+    from pamphlet.commands.watch import LiveServer, LiveState, Watcher
+    from pamphlet.errors import PamphletError
+    from pamphlet.pipeline import BuildOptions
 
     # Ctrl-C must stop the watcher even when it was started by a program that ignores SIGINT
     # (children inherit that, and Python then never raises KeyboardInterrupt).
@@ -668,8 +668,8 @@ def print_cmd(
 ) -> None:
     """Build what is out of date, then send each printer file to CUPS with the right duplex, paper and no scaling."""
     _setup_logging(quiet=False)
-    from . import printing
-    from .errors import PamphletError
+    from pamphlet import printing
+    from pamphlet.errors import PamphletError
 
     try:
         paper = _paper(paper)
@@ -693,9 +693,9 @@ def print_cmd(
 def _build_for_print(project: Path | None, layout: list[str] | None, lang: list[str] | None, paper: str | None,
                      output: Path, jobs: int | None, variant: list[str] | None = None) -> list:
     """Build (or find up to date) every edition first: if one fails, nothing is sent."""
-    from . import batch
-    from .errors import PrinterError
-    from .pipeline import BuildOptions
+    from pamphlet.editions import batch
+    from pamphlet.errors import PrinterError
+    from pamphlet.pipeline import BuildOptions
 
     opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper, out=output, jobs=jobs,
                         variants=tuple(variant or ()))
@@ -724,7 +724,7 @@ def _ask(text: str) -> str | None:
 @app.command("layouts", cls=_Command, short_help="List the layouts and how to print and fold each.")
 def layouts_cmd() -> None:
     """List the layouts: pages, page size per paper, sheets and how to fold."""
-    from . import layouts
+    from pamphlet import layouts
 
     wide = out.width >= 110  # on a narrow terminal the descriptions go below the table
     table = Table(title="Layouts", title_justify="left", show_lines=wide)
@@ -754,7 +754,7 @@ def run(args: list[str] | None = None) -> int:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer vendors click
     from typer._click.exceptions import UsageError as ClickUsageError
 
-    from .errors import PamphletError
+    from pamphlet.errors import PamphletError
 
     try:
         rv = _app_for(sys.argv[1:] if args is None else args)(args=args, standalone_mode=False, prog_name="pamphlet")

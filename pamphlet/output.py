@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from pamphlet.errors import OutputError
 
 log = logging.getLogger(__name__)
 

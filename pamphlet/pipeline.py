@@ -17,14 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import FetchError, ImpositionError, Location, PamphletError
-from .model import Project
-from .output import atomic_write, output_name
-from .spec import EditionSpec
+from pamphlet.errors import FetchError, ImpositionError, Location, PamphletError
+from pamphlet.output import atomic_write, output_name
+from pamphlet.source.model import Project
+from pamphlet.source.spec import EditionSpec
 
 if TYPE_CHECKING:
-    from .edition import Prepared
-    from .fit import Fitted
+    from pamphlet.pages.fit import Fitted
+    from pamphlet.text.edition import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +127,8 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
                 write: bool = True) -> Outcome:
     """Run one edition through the pipeline; never raises for anything inside the edition."""
     project = project.for_variant(spec.variant)
-    from . import compose
-    from .edition import prepare  # Jinja2, markdown-it, Babel: only when an edition is built
+    from pamphlet.pages import compose
+    from pamphlet.text.edition import prepare  # Jinja2, markdown-it, Babel: only when an edition is built
 
     started = time.perf_counter()
     result = EditionResult(lang=spec.lang, layout=spec.layout, variant=spec.variant, paper=spec.paper)
@@ -173,12 +173,12 @@ def run_edition(project: Project, spec: EditionSpec, opts: BuildOptions, date: i
 def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Prepared, fitted: Fitted,
            date: int, result: EditionResult) -> None:
     """Write the reading PDF and, where the layout imposes, the printer sheets (both atomically)."""
-    from . import render
+    from pamphlet.pages import render
 
     laid = fitted.laid
     pdf = render.write_pdf(laid)
     if prepared.facts.rtl:
-        from .impose import read_right_to_left
+        from pamphlet.sheets.impose import read_right_to_left
 
         pdf = read_right_to_left(pdf)
     folder = edition_dir(opts, spec)
@@ -187,8 +187,8 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
                              creep=opts.creep)
     print_pdf = None
     if plan is not None:
-        from .impose import impose
-        from .typeset import plain
+        from pamphlet.sheets.impose import impose
+        from pamphlet.text.typeset import plain
 
         try:
             print_pdf = impose(pdf, plan, guides=True, title=plain(prepared.context["meta"]["title"]), lang=spec.lang,

@@ -43,7 +43,7 @@ def isolate_imports(environ: MutableMapping[str, str] | None = None, path: list[
     needed: the fork server (and ``spawn`` children) start as ``python -c …``,
     which puts ``''`` — the current folder — first on ``sys.path``; Python 3.11's
     fork server ignores the parent's ``sys.path`` and imports its preload modules
-    (``pamphlet.workerboot``) from there. Run in a folder holding a ``pamphlet/``
+    (``pamphlet.editions.workerboot``) from there. Run in a folder holding a ``pamphlet/``
     (or ``weasyprint/``) package, every worker ran that code. Workers forked from
     the server inherit what it imported.
 

@@ -156,7 +156,7 @@ def copy_project(src: Path, dst: Path) -> Path:
 # ``pamphlet`` logger on every run and stops it propagating (``_setup_logging``: ``propagate =
 # False``), so a handler on the root logger never sees pamphlet's records and one on ``pamphlet``
 # is thrown away by the next run; a filter on ``pamphlet`` would not see its children's records
-# (``pamphlet.batch`` …), which skip the parents' filters. ``callHandlers`` runs once for every
+# (``pamphlet.editions.batch`` …), which skip the parents' filters. ``callHandlers`` runs once for every
 # record that passed its logger's level, whatever the handlers and ``propagate`` are. What the CLI
 # does not log at all (``--json`` raises the level to ERROR: the warnings are in the JSON) is not
 # seen, as the user does not see it either.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet.batch import load
+from pamphlet.editions.batch import load
 from pamphlet.errors import ConfigError, ProjectError
 
 from .conftest import FIXTURES, run_cli

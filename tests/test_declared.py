@@ -1,5 +1,5 @@
 """Declared once (issue 22 part 2): the settings' schema, types, front-matter field lists and docs come from
-one declaration in pamphlet/config.py; honest module and error names; no import cycle between the project
+one declaration in pamphlet/source/config.py; honest module and error names; no import cycle between the project
 and its variants."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet import config, errors, layouts, variants, yamlsrc
-from pamphlet.config import Config, FrontMatter, declared, parse_config, schema
+from pamphlet import errors, layouts
+from pamphlet.source import config, variants, yamlsrc
+from pamphlet.source.config import Config, FrontMatter, declared, parse_config, schema
 
 from .conftest import FIXTURES
 
@@ -76,9 +77,9 @@ def test_front_matter_field_lists_are_derived():
 
 
 def test_the_templates_get_the_printed_fields():
-    from pamphlet import batch
-    from pamphlet.edition import prepare
-    from pamphlet.spec import EditionSpec
+    from pamphlet.editions import batch
+    from pamphlet.source.spec import EditionSpec
+    from pamphlet.text.edition import prepare
 
     project = batch.load(FIXTURES / "mini")
     prepared = prepare(project, EditionSpec("en", "leaflet"))
@@ -100,21 +101,20 @@ def test_the_settings_tables_in_the_docs_are_the_declaration():
 
 
 def test_honest_names():
-    assert importlib.util.find_spec("pamphlet.cache") is None and importlib.util.find_spec("pamphlet.manifest")
+    assert importlib.util.find_spec("pamphlet.cache") is None and importlib.util.find_spec("pamphlet.editions.manifest")
     assert importlib.util.find_spec("pamphlet.i18n") is None
     assert not hasattr(errors, "PrintError")
     assert issubclass(errors.ImpositionError, errors.PamphletError) and errors.ImpositionError is not errors.PrinterError
 
 
 def _imports(module: str) -> set[str]:
-    tree = ast.parse((ROOT / "pamphlet" / f"{module}.py").read_text(encoding="utf-8"))
+    """The pamphlet modules a module imports, by their last name (``pamphlet.text.languages`` → ``languages``)."""
+    (path,) = (ROOT / "pamphlet").glob(f"**/{module}.py")
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found |= {alias.name for alias in node.names}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pamphlet"):
+            found.add(node.module.rsplit(".", 1)[-1])
+            found |= {alias.name for alias in node.names}
     return found
 
 
@@ -125,13 +125,15 @@ def test_no_import_cycle_between_the_project_and_its_variants():
     assert not {"project", "variants"} & _imports("model")
     assert not {"languages"} & _imports("translations")
     for first in ("variants", "model", "project", "translations", "languages", "config"):
-        subprocess.run([sys.executable, "-c", f"import pamphlet.{first}"], check=True, cwd=ROOT)
+        (path,) = (ROOT / "pamphlet").glob(f"**/{first}.py")
+        dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        subprocess.run([sys.executable, "-c", f"import {dotted}"], check=True, cwd=ROOT)
 
 
 def test_config_reads_no_heavy_library():
     """The settings schema reads the language tables on every run (scripts, roles, digit systems): they must
     not bring Babel or Pyphen along."""
-    code = ("import sys, pamphlet.config, pamphlet.languages; "
+    code = ("import sys, pamphlet.source.config, pamphlet.text.languages; "
             "print(sorted(m for m in ('babel', 'pyphen', 'jinja2', 'weasyprint') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True).stdout
     assert out.strip() == "[]"

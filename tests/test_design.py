@@ -9,10 +9,12 @@ import pikepdf
 import pytest
 from weasyprint.formatting_structure import boxes as B
 
-from pamphlet import batch, compose, pipeline
-from pamphlet.edition import EditionSpec, localise_numbers, prepare
-from pamphlet.markdown import LEDE_MAX_WORDS, to_html
-from pamphlet.proof import _walk
+from pamphlet import pipeline
+from pamphlet.editions import batch
+from pamphlet.pages import compose
+from pamphlet.pages.proof import _walk
+from pamphlet.text.edition import EditionSpec, localise_numbers, prepare
+from pamphlet.text.markdown import LEDE_MAX_WORDS, to_html
 
 from .conftest import EXAMPLE, page_texts, text_boxes
 
@@ -107,7 +109,7 @@ def test_qr_codes_are_error_correction_m_or_better_and_at_least_18_mm():
 
     import segno
 
-    from pamphlet.edition import _qr
+    from pamphlet.text.edition import _qr
 
     url = "https://example.org/solidarity"
     uri = _qr(url, "#171717")
@@ -192,8 +194,8 @@ def test_a_headline_word_wider_than_its_panel_is_set_smaller(tmp_path):
 def test_a_line_past_its_box_fails_the_proof():
     """A word wider than its column (kept on one line) would print over the next column, or white on white
     beside a colour field: render finds it, the proof refuses the edition."""
-    from pamphlet import measure, proof, render
     from pamphlet.errors import ProofError
+    from pamphlet.pages import measure, proof, render
 
     html = ("<style>@page { size: A6; margin: 10mm } .col { width: 30mm } p { white-space: nowrap }</style>"
             "<div class=col><p>fits</p><p>Donaudampfschifffahrtsgesellschaft</p></div>")

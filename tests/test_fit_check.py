@@ -166,7 +166,9 @@ def test_check_in_worker_processes_reports_what_it_reports_in_process():
 
 def _handbill(proj, monkeypatch, tmp_path):
     """The handbill edition of ``proj`` run in process, with every HTML it was laid out from."""
-    from pamphlet import batch, pipeline, render
+    from pamphlet import pipeline
+    from pamphlet.editions import batch
+    from pamphlet.pages import render
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no remembered fit
     laid_out: list[str] = []
@@ -199,8 +201,8 @@ def test_a_handbill_of_a_long_text_prints_its_excerpt_without_laying_the_whole_t
 def test_a_text_that_fits_a_handbill_side_whole_is_never_cut_to_an_excerpt(tmp_path, monkeypatch):
     """The bound that skips laying out a long text whole stays far above any text that fits: 1 350
     characters in eight paragraphs print whole, and the bound is more than 1.6 times that."""
-    from pamphlet import markdown
     from pamphlet.layouts import CATALOGUE, SAFE_MARGIN
+    from pamphlet.text import markdown
 
     proj = copy_project(FIXTURES / "notice", tmp_path / "p")
     en = proj / "en.md"
@@ -247,7 +249,7 @@ def _in_turn(pages: list[int], target: int) -> int:
     ([3, 4], 4, 1, 1),         # a booklet's one level
 ])
 def test_role_levels_are_searched_from_the_pages_missing_with_the_same_result(pages, target, level, passes):
-    from pamphlet import fit
+    from pamphlet.pages import fit
 
     calls: list[int] = []
 

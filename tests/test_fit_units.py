@@ -1,14 +1,14 @@
 """Fast unit tests of the fit engine's decisions on fake layouts (issue 22 part 1): no WeasyPrint layout.
 
-``pamphlet.fit`` only does arithmetic on what ``lay(scale, blanks, roles, spread)`` returns, read through
-``pamphlet.measure`` (where the body starts and ends, how far down a page's content reaches, the free space
+``pamphlet.pages.fit`` only does arithmetic on what ``lay(scale, blanks, roles, spread)`` returns, read through
+``pamphlet.pages.measure`` (where the body starts and ends, how far down a page's content reaches, the free space
 at its foot, how full a page is). Here ``lay`` is a model of a text — a body that starts ``start`` pages in,
 is ``length`` pages long at full size and grows with the type scale to a power, followed by a call to action
 and contact (``tail``) or a back cover on a page of its own — and the ``measure`` functions read the fake
 pages it returns. Each case asserts the decision: the scale (within a range), the pages, the role level,
 the blank pages, and how many layout passes it took.
 
-The last tests cover :mod:`pamphlet.compose`'s choice of which compositions to lay out (``faults``,
+The last tests cover :mod:`pamphlet.pages.compose`'s choice of which compositions to lay out (``faults``,
 ``_worth_trying``) on fake scores.
 """
 
@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 
 import pamphlet
-from pamphlet import compose, fit, measure
 from pamphlet.errors import FitError
-from pamphlet.fit import Fitted
 from pamphlet.layouts import Composition, Layout
-from pamphlet.measure import Extent
-from pamphlet.score import Score
+from pamphlet.pages import compose, fit, measure
+from pamphlet.pages.fit import Fitted
+from pamphlet.pages.measure import Extent
+from pamphlet.pages.score import Score
 
 PAGE_MM = 200.0  # the content area's height of a fake page
 
@@ -141,7 +141,7 @@ def fake_measure(monkeypatch):
     monkeypatch.setattr(measure, "free_below_mm", lambda page, natural=False: page.free_mm)
     monkeypatch.setattr(measure, "page_fill", lambda page: page.bottom if page.fill is None else page.fill)
     monkeypatch.setattr(measure, "text_pages", lambda laid: laid.text_pages)
-    monkeypatch.setattr(pamphlet, "render", SimpleNamespace(insert_blank_pages=_insert_blank_pages), raising=False)
+    monkeypatch.setattr(pamphlet.pages, "render", SimpleNamespace(insert_blank_pages=_insert_blank_pages), raising=False)
 
 
 # --- _predict: the scale at which the body leaves room for what follows it -------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet import fitmemo
+from pamphlet.pages import fitmemo
 
 from .conftest import FIXTURES, run_cli
 

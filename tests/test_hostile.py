@@ -21,9 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet import markdown, render, templates, yamlsrc
-from pamphlet.batch import load
-from pamphlet.config import parse_source_date_epoch, source_date_epoch
+from pamphlet.editions.batch import load
 from pamphlet.errors import (
     ConfigError,
     ContentError,
@@ -34,7 +32,11 @@ from pamphlet.errors import (
     RenderError,
     TemplateError,
 )
-from pamphlet.fonts import FontBook
+from pamphlet.pages import render
+from pamphlet.source import yamlsrc
+from pamphlet.source.config import parse_source_date_epoch, source_date_epoch
+from pamphlet.text import markdown, templates
+from pamphlet.text.fonts import FontBook
 
 from .conftest import FIXTURES, run_cli
 
@@ -245,7 +247,7 @@ def test_link_inside_the_project_is_fine(tmp_path):
 
 
 def test_font_linked_outside_is_refused_before_fonttools_opens_it(tmp_path, monkeypatch):
-    from pamphlet import fonts
+    from pamphlet.text import fonts
 
     secret = _secret(tmp_path)
     proj = _project(tmp_path)
@@ -560,7 +562,7 @@ def test_a_full_temp_folder_is_a_one_line_render_error(tmp_path):
         import resource, signal, sys
         from pathlib import Path
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        from pamphlet import render
+        from pamphlet.pages import render
         from pamphlet.errors import PamphletError
         from pamphlet.resources import fonts_dir
         font = sorted(fonts_dir().rglob("*.ttf"))[0]
@@ -698,7 +700,7 @@ def test_workers_do_not_import_a_pamphlet_package_from_the_current_folder(tmp_pa
         assert marker.exists(), "the fork server no longer imports from the current folder: drop isolate_imports?"
     real = run("isolate")
     assert not marker.exists()
-    assert Path(real).resolve() == Path(templates.__file__).resolve().parent / "__init__.py"
+    assert Path(real).resolve() == Path(templates.__file__).resolve().parents[1] / "__init__.py"
 
 
 def test_a_pamphlet_error_is_what_every_hostile_case_raises():
@@ -708,8 +710,8 @@ def test_a_pamphlet_error_is_what_every_hostile_case_raises():
 
 
 def test_nested_template_loops_are_stopped(tmp_path, monkeypatch):
-    from pamphlet import templates
     from pamphlet.errors import TemplateError
+    from pamphlet.text import templates
 
     monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
     folder = tmp_path / "templates"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pamphlet import markdown
+from pamphlet.text import markdown
 
 from .conftest import run_cli
 

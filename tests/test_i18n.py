@@ -11,9 +11,9 @@ from collections import defaultdict
 import pypdfium2 as pdfium
 import pytest
 
-from pamphlet import languages
-from pamphlet.markdown import LRI, PDI, to_html
-from pamphlet.typeset import plain
+from pamphlet.text import languages
+from pamphlet.text.markdown import LRI, PDI, to_html
+from pamphlet.text.typeset import plain
 
 from .conftest import EXAMPLE, FIXTURES, matrix_editions, page_texts, run_cli, text_boxes
 

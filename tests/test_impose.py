@@ -19,7 +19,6 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import weasyprint
 
-from pamphlet.impose import impose, mm_to_pt
 from pamphlet.layouts.imposition import (
     Cell,
     Plan,
@@ -30,6 +29,7 @@ from pamphlet.layouts.imposition import (
     trifold_plan,
     zine_plan,
 )
+from pamphlet.sheets.impose import impose, mm_to_pt
 
 A6 = (105.0, 148.0)
 A4 = (210.0, 297.0)

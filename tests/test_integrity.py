@@ -18,7 +18,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from pamphlet.proof import Block, source_blocks
+from pamphlet.pages.proof import Block, source_blocks
 
 from .conftest import (
     EXAMPLE,

@@ -25,8 +25,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from pamphlet import config, languages, translations
-from pamphlet.fonts import FontBook
+from pamphlet.source import config
+from pamphlet.text import languages, translations
+from pamphlet.text.fonts import FontBook
 
 from .conftest import FIXTURES, WEASYPRINT_WARNINGS, logical_pdf, run_cli
 
@@ -224,7 +225,7 @@ def _pdf_text(path: Path) -> str:
 
 def _laid_out_text(out: Path, lang: str) -> str:
     """The text WeasyPrint placed on the pages, from its boxes (what the PDF shows, in logical order)."""
-    from pamphlet.render import lay_out
+    from pamphlet.pages.render import lay_out
 
     html = (out / f"udhr-{lang}-leaflet.html").read_text(encoding="utf-8")
     laid = lay_out(html, PROJECT, [REPO / "fonts"])

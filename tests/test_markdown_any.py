@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet import batch, markdown
+from pamphlet.editions import batch
 from pamphlet.pipeline import BuildOptions, run_edition
-from pamphlet.spec import EditionSpec
+from pamphlet.source.spec import EditionSpec
+from pamphlet.text import markdown
 
 from .conftest import FIXTURES, copy_project, page_texts, run_cli
 

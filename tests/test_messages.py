@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pamphlet.batch import load
+from pamphlet.editions.batch import load
 from pamphlet.errors import ConfigError, plural
 
 from .conftest import FIXTURES, run_cli
@@ -32,7 +32,8 @@ def test_plural():
 
 
 def test_one_word_too_many_is_singular(monkeypatch):
-    from pamphlet import fit, layouts
+    from pamphlet import layouts
+    from pamphlet.pages import fit
 
     measures = getattr(fit, "measure", None) or fit.render  # where fit.py measures laid-out pages
     monkeypatch.setattr(measures, "overflow_fraction", lambda laid, limit: 0.01)
@@ -46,13 +47,13 @@ def test_one_word_too_many_is_singular(monkeypatch):
 def test_check_says_to_fit_1_page(monkeypatch):
     import importlib
 
-    from pamphlet import check
+    from pamphlet.commands import check
     from pamphlet.pipeline import BuildOptions, EditionResult
-    from pamphlet.spec import EditionSpec
+    from pamphlet.source.spec import EditionSpec
 
     result = EditionResult("en", "leaflet", pages=1, scale=0.9, status="checked")
     monkeypatch.setattr(check, "run_edition", lambda *a, **k: SimpleNamespace(result=result, fitted=SimpleNamespace(laid=None)))
-    for where in ("pamphlet.measure", "pamphlet.render"):  # the images placed on the pages: measured here
+    for where in ("pamphlet.pages.measure", "pamphlet.pages.render"):  # the images placed on the pages: measured here
         module = importlib.import_module(where)
         if hasattr(module, "placed_images"):
             monkeypatch.setattr(module, "placed_images", lambda laid: [])

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet import layouts, yamlsrc
-from pamphlet.check import language_findings
-from pamphlet.config import Config, Mapping, parse_config, schema
-from pamphlet.new import create, starter_langs
-from pamphlet.project import load_project
+from pamphlet import layouts
+from pamphlet.commands.check import language_findings
+from pamphlet.commands.new import create, starter_langs
+from pamphlet.source import yamlsrc
+from pamphlet.source.config import Config, Mapping, parse_config, schema
+from pamphlet.source.project import load_project
 
 from .conftest import FIXTURES, page_texts, run_cli
 
@@ -75,8 +76,8 @@ def test_every_setting_is_in_the_commented_pamphlet_yaml(tmp_path):
 
 @pytest.mark.parametrize("code", ["en", "ar", "fr", "es", "de", "he", "fa", "ur"])
 def test_every_front_matter_field_is_in_the_starter_text(code):
-    from pamphlet.config import FRONT_MATTER
-    from pamphlet.new import STARTER_DIR
+    from pamphlet.commands.new import STARTER_DIR
+    from pamphlet.source.config import FRONT_MATTER
 
     head = (STARTER_DIR / "text" / f"{code}.md").read_text(encoding="utf-8").split("---", 2)[1]
     for name in FRONT_MATTER.fields:
@@ -110,7 +111,7 @@ def test_translations_have_the_same_shape_as_the_default_language(tmp_path):
 
 @pytest.mark.parametrize("code", ["ar", "he", "fa", "ur"])
 def test_right_to_left_starters_are_in_their_script(code):
-    from pamphlet.new import STARTER_DIR
+    from pamphlet.commands.new import STARTER_DIR
 
     text = (STARTER_DIR / "text" / f"{code}.md").read_text(encoding="utf-8")
     title = re.search(r"^title: (.+)$", text, re.M).group(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from pamphlet.preview import side_labels
+from pamphlet.commands.preview import side_labels
 
 from .conftest import FIXTURES, page_sizes_mm, run_cli
 

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from pamphlet.proof import Block, source_blocks
+from pamphlet.pages.proof import Block, source_blocks
 
 from .conftest import FIXTURES, letters_only, page_texts, run_cli
 
@@ -352,7 +352,7 @@ def _source_line(project: Project, error: str) -> str | None:
 
 def _code(project: Project) -> str:
     """The text of the body's code blocks (fenced and indented)."""
-    from pamphlet import markdown
+    from pamphlet.text import markdown
 
     tokens = markdown.parser().parse(project.body, {})
     return "\n".join(t.content for t in tokens if t.type in ("fence", "code_block"))

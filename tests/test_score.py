@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pamphlet import score
-from pamphlet.measure import Mark
+from pamphlet.pages import score
+from pamphlet.pages.measure import Mark
 
 PT = 96 / 72  # px per pt
 

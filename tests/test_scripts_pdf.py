@@ -31,7 +31,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from pamphlet import languages, markdown, typeset
+from pamphlet.text import languages, markdown, typeset
 
 from .conftest import FIXTURES, Built, build_once, logical_pdf, page_texts
 
@@ -260,8 +260,9 @@ def test_the_body_is_typeset_and_marked_up() -> None:
 
 
 def test_front_matter_fields_are_typeset_and_the_title_is_plain() -> None:
-    from pamphlet import batch, edition
-    from pamphlet.spec import EditionSpec
+    from pamphlet.editions import batch
+    from pamphlet.source.spec import EditionSpec
+    from pamphlet.text import edition
 
     proj = batch.load(PROJECT)
     ar = edition.prepare(proj, EditionSpec("ar", "leaflet", "a4"))

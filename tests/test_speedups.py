@@ -19,7 +19,8 @@ from pathlib import Path
 import pyphen
 import pytest
 
-from pamphlet import hyphenation, native
+from pamphlet.pages import native
+from pamphlet.text import hyphenation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -60,7 +61,7 @@ def test_weasyprint_imports_with_one_ldconfig_instead_of_dozens_of_processes():
         spawned = []
         sys.addaudithook(lambda event, args: spawned.append(args[0]) if event == "subprocess.Popen" else None)
         if os.environ["HOOK"] == "1":
-            from pamphlet import native
+            from pamphlet.pages import native
             native.install()
         import weasyprint
         print(len(spawned))
@@ -198,7 +199,7 @@ def test_install_routes_pyphen_through_the_cache(cache_home):
 _RENDER = """
     import os, sys
     if os.environ["HOOK"] == "1":
-        from pamphlet import hyphenation, native
+        from pamphlet.pages import native; from pamphlet.text import hyphenation
         native.install()
         hyphenation.install()
     from weasyprint import HTML
@@ -326,7 +327,7 @@ def test_lean_values_equal_typers_own(name, values):
 
 
 def test_memo_remembers_across_processes_and_recomputes_when_damaged(cache_home, monkeypatch):
-    from pamphlet import memo
+    from pamphlet.text import memo
 
     calls: list[str] = []
 
@@ -347,7 +348,7 @@ def test_memo_remembers_across_processes_and_recomputes_when_damaged(cache_home,
 
 
 def test_memo_key_includes_the_librarys_installed_version(cache_home, monkeypatch):
-    from pamphlet import memo
+    from pamphlet.text import memo
 
     assert memo.library_version("no_such_module_anywhere") != memo.library_version("json")
     monkeypatch.setattr(memo, "_stores", {})
@@ -409,7 +410,7 @@ def test_every_module_imported_first_installs_the_patches_before_weasyprint() ->
         class Watch:
             def find_spec(self, name, path=None, target=None):
                 if name == "weasyprint":
-                    from pamphlet import native
+                    from pamphlet.pages import native
                     os.write(1, f"{sys.argv[-1]} {ctypes.util.find_library is native.find_library}\\n".encode())
                     raise Known(name)
                 return None
@@ -420,13 +421,13 @@ def test_every_module_imported_first_installs_the_patches_before_weasyprint() ->
                 sys.argv.append(name)
                 sys.meta_path.insert(0, Watch())
                 try:
-                    for module in (name, "pamphlet.render"):
+                    for module in (name, "pamphlet.pages.render"):
                         importlib.import_module(module)
                 except Known:
                     os._exit(0)
                 except ImportError as exc:  # an optional extra (distributed) this machine lacks
                     os._exit(0 if "distributed" in str(exc) else 3)
-                os._exit(4)  # pamphlet.render imported without WeasyPrint?
+                os._exit(4)  # pamphlet.pages.render imported without WeasyPrint?
             _, status = os.waitpid(pid, 0)
             if status:
                 print(name, "exit", status)
@@ -436,5 +437,5 @@ def test_every_module_imported_first_installs_the_patches_before_weasyprint() ->
                           cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     seen = dict(line.rsplit(" ", 1) for line in proc.stdout.splitlines())
-    assert set(seen) >= set(names) - {n for n in names if n.startswith("pamphlet.cluster")}, proc.stdout
+    assert set(seen) >= set(names) - {n for n in names if n.startswith("pamphlet.editions.cluster")}, proc.stdout
     assert {name for name, patched in seen.items() if patched != "True"} == set(), proc.stdout

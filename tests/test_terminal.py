@@ -136,7 +136,7 @@ def test_ctrl_c_during_a_build_restores_the_cursor(project: Path) -> None:
 def test_internal_error_with_debug_shows_the_traceback_in_a_terminal(project: Path) -> None:
     """PAMPHLET_DEBUG=1 is the way to a traceback; on a terminal it must reach the terminal."""
     boom = project / "sitecustomize.py"
-    boom.write_text("import pamphlet.batch as b\n"
+    boom.write_text("import pamphlet.editions.batch as b\n"
                     "def _boom(*a, **k):\n    raise RuntimeError('deliberate bug for the test')\n"
                     "b.build = _boom\n", encoding="utf-8")
     env = _env(PAMPHLET_DEBUG="1", PYTHONPATH=str(project))

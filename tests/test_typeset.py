@@ -1,4 +1,4 @@
-"""pamphlet.typeset: bidi isolates, units kept whole, breakable addresses, quotes, checklists (issue 24).
+"""pamphlet.text.typeset: bidi isolates, units kept whole, breakable addresses, quotes, checklists (issue 24).
 
 Pure text, no layout: fast. Each table is the issue's examples; the property tests check on random
 mixes of Latin, Arabic, Hebrew, digits and punctuation that no function changes what is printed and
@@ -13,8 +13,8 @@ import unicodedata
 
 import pytest
 
-from pamphlet import typeset as t
-from pamphlet.typeset import LRI, LRM, NBHY, NBSP, NNBSP, PDI, RLI, RLM, WJ, ZWSP
+from pamphlet.text import typeset as t
+from pamphlet.text.typeset import LRI, LRM, NBHY, NBSP, NNBSP, PDI, RLI, RLM, WJ, ZWSP
 
 try:
     from hypothesis import given, settings
@@ -318,7 +318,7 @@ def test_smart_quotes(text: str, quotes: str | tuple[str, ...], expected: str) -
 
 def test_smart_quotes_match_the_body() -> None:
     """The same typographer as markdown.parser gives the body."""
-    from pamphlet import markdown
+    from pamphlet.text import markdown
 
     text = "It's \"free\" -- really... 10--12"
     body = markdown.parser("„“‚‘").renderInline(text)

@@ -17,11 +17,13 @@ from typing import Any
 
 import pytest
 
-from pamphlet import batch, cluster, layouts, variants
-from pamphlet.edition import EditionSpec
+from pamphlet import layouts
+from pamphlet.editions import batch, cluster
 from pamphlet.errors import ConfigError, ContentError, ProjectError
 from pamphlet.pipeline import BuildOptions
-from pamphlet.project import load_project
+from pamphlet.source import variants
+from pamphlet.source.project import load_project
+from pamphlet.text.edition import EditionSpec
 
 from .conftest import FIXTURES, build_once, page_texts, run_cli
 

@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from pamphlet.cli import _serve_port
+from pamphlet.commands.watch import LiveServer, LiveState
 from pamphlet.errors import UsageError
-from pamphlet.watch import LiveServer, LiveState
 
 from .conftest import FIXTURES, missing_service, page_texts, run_cli
 
@@ -387,7 +387,7 @@ def browser(tmp_path: Path):
 def test_live_page_in_chromium_updates_itself(browser: int, project: Path, tmp_path: Path):
     screenshot = os.environ.get("PAMPHLET_SCREENSHOT")  # how docs/watch-serve.png is made: a starter project
     if screenshot:
-        from pamphlet.new import create
+        from pamphlet.commands.new import create
 
         project = tmp_path / "our-action"
         create(project, ["en"], ["leaflet"])

@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
+from pamphlet.commands.watch import LiveServer, LiveState, allowed_hosts
 from pamphlet.errors import UsageError
-from pamphlet.watch import LiveServer, LiveState, allowed_hosts
 
 from .conftest import FIXTURES
 
@@ -61,8 +61,8 @@ def get(port: int, path: str, host: str | None = None) -> tuple[int, dict[str, s
 
 def test_each_round_carries_the_texts_warnings_and_says_them_when_they_matter(project: Path, tmp_path: Path, capsys):
     from pamphlet.cli import _RoundReporter
+    from pamphlet.commands.watch import Watcher
     from pamphlet.pipeline import BuildOptions
-    from pamphlet.watch import Watcher
 
     watcher = Watcher(project, BuildOptions(layouts=("leaflet",), langs=("fr",), out=tmp_path / "out"))
     report = _RoundReporter()

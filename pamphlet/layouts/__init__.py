@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .imposition import Plan, auto_signature, booklet_plan, handbill_plan, trifold_plan, zine_plan
+from pamphlet.layouts.imposition import Plan, auto_signature, booklet_plan, handbill_plan, trifold_plan, zine_plan
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Geometry:
 @dataclass(frozen=True)
 class Composition:
     """One way a layout can set a text: the fit engine lays out a layout's compositions, scores each and keeps
-    the best (see :mod:`pamphlet.compose`). ``variables`` go to the template; ``rescue`` compositions are laid
+    the best (see :mod:`pamphlet.pages.compose`). ``variables`` go to the template; ``rescue`` compositions are laid
     out only when those before them are refused or show a fault they may cure; ``digest`` prints the facts
     digest instead of the whole text."""
 

@@ -3,9 +3,9 @@
 This module is deliberately pure data and arithmetic — no PDF library, no I/O —
 so that every layout can be checked exhaustively by fast table-driven tests
 (including a "fold it in your head" simulation) before any PDF is touched.
-:mod:`pamphlet.impose` is the only place that turns a :class:`Plan` into PDF.
+:mod:`pamphlet.sheets.impose` is the only place that turns a :class:`Plan` into PDF.
 
-Conventions (shared with :mod:`pamphlet.impose`):
+Conventions (shared with :mod:`pamphlet.sheets.impose`):
 
 * All lengths are millimetres. Coordinates follow PDF: origin at the sheet's
   lower-left corner, y grows upwards.

@@ -19,8 +19,8 @@ the CLI passes ``report`` and ``ask`` callbacks to :func:`send`.
 
 from __future__ import annotations
 
-from .cups import TIMEOUT, Cups, connect, send
-from .jobs import (
+from pamphlet.printing.cups import TIMEOUT, Cups, connect, send
+from pamphlet.printing.jobs import (
     LONG_EDGE,
     MEDIA,
     ONE_SIDED,
@@ -39,7 +39,7 @@ from .jobs import (
     swap_edge,
     turn_instructions,
 )
-from .testsheet import test_sheet_pdf, test_sheet_steps, write_test_sheet
+from pamphlet.printing.testsheet import test_sheet_pdf, test_sheet_steps, write_test_sheet
 
 __all__ = [
     "LONG_EDGE", "MEDIA", "ONE_SIDED", "SHORT_EDGE", "SIDES", "TIMEOUT",

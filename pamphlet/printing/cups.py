@@ -22,8 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import PrinterError
-from .jobs import LONG_EDGE, ONE_SIDED, SHORT_EDGE, Job, Pause, Step, Target, job_line
+from pamphlet.errors import PrinterError
+from pamphlet.printing.jobs import LONG_EDGE, ONE_SIDED, SHORT_EDGE, Job, Pause, Step, Target, job_line
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import PrinterError
+from pamphlet.errors import PrinterError
 
 ONE_SIDED = "one-sided"
 LONG_EDGE = "two-sided-long-edge"

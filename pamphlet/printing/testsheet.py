@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..output import atomic_write
-from .jobs import LONG_EDGE, MEDIA, Job, PrintFile, Step, Target
+from pamphlet.output import atomic_write
+from pamphlet.printing.jobs import LONG_EDGE, MEDIA, Job, PrintFile, Step, Target
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ def test_sheet_steps(sheet: PrintFile, target: Target, copies: int = 1) -> list[
 
 def test_sheet_html(paper: str) -> str:
     """The test sheet's page for ``paper`` ("a4" or "letter")."""
-    from .. import templates
-    from ..resources import fonts_dir
+    from pamphlet.resources import fonts_dir
+    from pamphlet.text import templates
 
     return templates.render(TEMPLATE, {"media": MEDIA[paper], "fonts": fonts_dir().as_uri()}, None)
 
@@ -48,8 +48,8 @@ def test_sheet_pdf(paper: str) -> bytes:
     flips as asked; the upside-down half says the driver flips on the other edge
     and how to fix it. A back on a second sheet means there is no duplex at all.
     """
-    from .. import render
-    from ..resources import fonts_dir
+    from pamphlet.pages import render
+    from pamphlet.resources import fonts_dir
 
     laid = render.lay_out(test_sheet_html(paper), fonts_dir(), [fonts_dir()])
     return render.write_pdf(laid)

@@ -1,0 +1,1 @@
+"""Laying out pages: WeasyPrint, measuring boxes, candidate compositions, fitting, the design score, the proof."""

@@ -1,0 +1,525 @@
+"""Composing an edition: the layout's candidate compositions, each laid out and fitted, scored, the best kept.
+
+A designer does not stretch one template over any text: a leaflet of a text just too long gets tighter
+leading or a third column, a handbill of a long text a digest of its facts. Each layout offers a few
+:class:`~pamphlet.layouts.Composition`\\ s; this module lays out the plausible ones, fits each to the
+layout's page rule (:mod:`pamphlet.pages.fit`: shrink, fill, role levels), scores each from its boxes
+(:mod:`pamphlet.pages.score`) and keeps the best. Pruning keeps it cheap: the first composition is laid out, the
+others only when it is refused or its score shows a fault they exist to cure (type shrunk below ~90 %, a
+mostly white page, words left out).
+
+Everything fitting decides, the composition included, is remembered per exact input (:mod:`pamphlet.pages.fitmemo`):
+the same edition laid out again takes one pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pamphlet.errors import FitError, Location, ProofError, plural
+from pamphlet.layouts import SAFE_MARGIN, Composition
+from pamphlet.resources import data_root
+
+if TYPE_CHECKING:
+    from pamphlet.pages.fit import Fitted
+    from pamphlet.pages.render import LaidOut
+    from pamphlet.pages.score import Score
+    from pamphlet.pipeline import BuildOptions
+    from pamphlet.source.model import Project
+    from pamphlet.text.edition import Prepared
+
+log = logging.getLogger(__name__)
+
+#: A composition whose score has none of these faults needs no alternative laid out.
+CURABLE = ("white", "excerpt", "facts")
+#: Type shrunk below this, or enlarged beyond the other, is a fault an alternative composition may cure.
+SHRUNK = 0.9
+ENLARGED = 1.35
+#: A cover or front that its headline, event and call to action overflow gets a smaller headline, down to this.
+COVER_HEADLINE_FLOOR = 0.65
+#: How much of a side's generous capacity a handbill's digest may fill at first; then less, twice.
+DIGEST_SHARE = (0.45, 0.3, 0.18)
+
+
+@dataclass
+class Candidate:
+    """One composition as laid out: fitted and scored, or refused with why."""
+
+    composition: Composition
+    fitted: Fitted | None = None
+    score: Score | None = None
+    refused: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.composition.name
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"composition": self.name, "about": self.composition.about}
+        if self.score is not None:
+            out["score"] = self.score.as_json()
+        if self.refused:
+            out["refused"] = self.refused
+        return out
+
+
+# --- the edition's state a composition changes ----------------------------------------------------------
+
+
+def _snapshot(prepared: Prepared) -> dict[str, Any]:
+    return {"context": dict(prepared.context), "excerpt": prepared.excerpt, "warnings": list(prepared.warnings),
+            "printed_body": prepared.printed_body, "whole": [set(w) for w in prepared.whole],
+            "headline": (prepared.headline, prepared.headline_cap), "digest_lines": list(prepared.digest_lines),
+            "composition": prepared.composition, "digest_budget": prepared.digest_budget,
+            "event": (prepared.event_fit, prepared.event_wrap)}
+
+
+def _restore(prepared: Prepared, state: dict[str, Any]) -> None:
+    prepared.context.clear()
+    prepared.context.update(state["context"])
+    prepared.excerpt, prepared.printed_body = state["excerpt"], state["printed_body"]
+    prepared.warnings[:] = state["warnings"]
+    prepared.whole[:] = [set(w) for w in state["whole"]]
+    (prepared.headline, prepared.headline_cap), prepared.composition = state["headline"], state["composition"]
+    prepared.digest_lines[:] = state["digest_lines"]
+    prepared.digest_budget = state["digest_budget"]
+    prepared.event_fit, prepared.event_wrap = state["event"]
+
+
+def _apply(prepared: Prepared, composition: Composition) -> None:
+    """Set the template variables of ``composition`` (``composition``, ``columns``, ``tight``)."""
+    prepared.composition = composition.name
+    prepared.context["composition"] = composition.name
+    prepared.context.update(dict(composition.variables))
+
+
+# --- laying out -----------------------------------------------------------------------------------------
+
+
+def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain: bool = False) -> Fitted:
+    """Compose the edition: lay out its candidate compositions, fit and score them, keep the best (in one
+    pass when this exact edition was composed before: see fitmemo). ``explain``: lay out every candidate
+    (for ``check --explain``), and never replay a remembered choice."""
+    from pamphlet.editions.manifest import project_digest
+    from pamphlet.pages import fitmemo
+
+    lay = _lay_function(project, prepared)
+    layout = prepared.layout
+    language = project.languages[prepared.spec.lang]
+    own = language.meta.get(layout.name) if layout.excerpts else None
+    if own:  # a shorter text written for this layout (`handbill:` in the front matter)
+        from markupsafe import Markup
+
+        from pamphlet.text import markdown
+        from pamphlet.text.edition import region_of
+
+        converted = markdown.to_html(own, prepared.facts.quotes, prepared.facts.rtl,
+                                     region=region_of(prepared.spec.lang))
+        prepared.context["body"] = Markup(converted.html)
+        prepared.printed_body = own
+    min_scale = max(project.config.min_scale, layout.readable_scale) if layout.excerpts else project.config.min_scale
+    pinned = opts.composition or language.meta.get("composition")
+    digest = fitmemo.key(prepared.html(1.0, 0, 0), layout=layout.name, paper=prepared.spec.paper, fit=opts.fit,
+                         pages=opts.pages, min_scale=min_scale, project=project_digest(project),
+                         composition=str(pinned or ""))
+    remembered = None if explain else fitmemo.recall(digest)
+    fitted = _replay(prepared, lay, remembered) if remembered else None
+    if fitted is None:
+        fitted = _compose(project, prepared, opts, lay, min_scale, own=bool(own), pinned=pinned, explain=explain)
+        fitmemo.remember(digest, fitmemo.Decisions(
+            fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
+            prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched),
+            fitted.spread, prepared.headline, prepared.composition, prepared.digest_budget, prepared.event_fit,
+            prepared.event_wrap, prepared.headline_cap))
+    else:
+        fitted.score = judge(prepared, fitted)
+    fitted.passes = prepared.passes
+    return fitted
+
+
+def _lay_function(project: Project, prepared: Prepared) -> Any:
+    """``lay(scale, blanks, roles, spread)``: one layout pass of the edition as it stands (counted)."""
+    from pamphlet.pages import measure, render
+
+    roots = [project.root, data_root()]
+    # Compositions often lay out the same HTML (one-side and tight at full size): each page once.
+    seen: dict[str, LaidOut] = {}
+
+    def lay_html(html: str) -> LaidOut:
+        if html not in seen:
+            prepared.passes += 1
+            if len(seen) > 8:
+                seen.clear()
+            seen[html] = render.lay_out(html, project.root, roots)
+        return seen[html]
+
+    def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut:
+        last_event = 1.0
+        for _ in range(4):
+            laid = lay_html(prepared.html(scale, blanks, roles, spread))
+            # A headline word wider than its box (it is never hyphenated) would run past the panel's edge:
+            # shrink the headline to fit and lay out again. It happens on the first pass (at full size), and
+            # holds for later ones but where enlarged text makes the headline grow past its box.
+            # A cover whose headline and subtitle run into its foot: the headline is set smaller (never
+            # below half its size: what does not fit then is the fit's to shrink, or to refuse).
+            word, cover = measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5
+            if cover < 1.0 and scale <= 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
+                cover = 1.0  # the headline is as small as a cover lets it go: the rest is the fit's to shrink
+            ratio = min(word, cover if scale > 1.0 else max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
+            # A date or time range wider than its line (they never break inside: "10:00 AM – 1:00 PM" on
+            # a handbill) gets smaller type in the event box, never below the body's; then, if it still does
+            # not fit, the date may break after its weekday and the time range after its dash.
+            event = 1.0 if prepared.event_wrap else measure.event_fit(laid)
+            if ratio >= 1.0 and event >= 1.0:
+                break
+            if ratio < 1.0 and scale > 1.0:
+                # Enlarged text: the headline grows less, down to not at all; what still does not fit is the
+                # enlargement's fault (the fit rejects that scale), not the headline's.
+                grown = min(scale, prepared.headline_cap)
+                if grown <= 1.0:
+                    break
+                prepared.headline_cap = max(1.0, math.floor(grown * ratio * 0.98 * 1000) / 1000)
+            elif ratio < 1.0 and prepared.headline > 0.4:
+                prepared.headline = max(0.4, math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000)
+            elif ratio < 1.0 and event >= 1.0:
+                break  # the headline is as small as it may be: what does not fit is the fit's to shrink
+            if event < 1.0:
+                if event >= last_event - 0.005 or prepared.event_fit < 0.5:
+                    prepared.event_wrap = True  # smaller type did not help: the box is at the body's size
+                else:
+                    prepared.event_fit = math.floor(prepared.event_fit * event * 0.98 * 1000) / 1000
+                last_event = event
+        return laid
+
+    return lay
+
+
+def candidates(prepared: Prepared, pinned: str | None, fit: bool = True) -> list[Composition]:
+    """The layout's compositions to consider, in the order they are tried; just the one pinned, if any;
+    without fitting (``--no-fit``) the layout as designed, or a refusal."""
+    offered = list(prepared.layout.compositions)
+    if pinned:
+        from pamphlet.layouts import CATALOGUE
+
+        chosen = [c for c in offered if c.name == pinned]
+        if chosen:
+            return chosen
+        known = sorted({c.name for lay in CATALOGUE.values() for c in lay.compositions})
+        if pinned not in known:
+            raise FitError(f"{prepared.spec.name}: there is no composition '{pinned}'",
+                           f"use one of: {', '.join(known)} (see pamphlet check --explain), or leave it out to let "
+                           "pamphlet choose")
+        # another layout's composition (a leaflet's three columns): this layout chooses its own
+    # Without fitting, the layout as designed — and a small format's digest, which shrinks nothing.
+    return offered if fit else [c for n, c in enumerate(offered) if n == 0 or c.digest]
+
+
+def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, *, own: bool,
+             pinned: str | None, explain: bool) -> Fitted:
+    """Lay out the plausible compositions and keep the best; refuse (with the first composition's reason)
+    when none fits."""
+    start = _snapshot(prepared)
+    tried: list[Candidate] = []
+    offered = candidates(prepared, pinned, opts.fit)
+    for composition in offered:
+        if tried and not explain and not _worth_trying(composition, tried):
+            continue
+        if composition.digest and own:
+            continue  # the organiser wrote the handbill's text: that is what it prints
+        if composition.needs and f"<{composition.needs}" not in str(start["context"].get("body", "")):
+            continue  # it would lay out the same pages (sections that flow, in a text without headings)
+        _restore(prepared, start)
+        _apply(prepared, composition)
+        cand = Candidate(composition)
+        try:
+            if composition.digest:
+                fitted = _fit_digest(project, prepared, opts, lay)
+            else:
+                if not composition.digest and prepared.layout.excerpts and not own and opts.fit and \
+                        len(offered) > 1 and _beyond_a_side(prepared, min_scale) and not explain:
+                    cand.refused = "the whole text cannot fit one side at a readable size"
+                    tried.append(cand)
+                    continue  # straight to the digest: no layout of a text that cannot fit
+                fitted = _fit_whole(prepared, opts, lay, min_scale, composition)
+        except FitError as exc:
+            cand.refused = str(exc)
+            cand.state = {"error": exc}
+            tried.append(cand)
+            continue
+        cand.fitted, cand.score, cand.state = fitted, judge(prepared, fitted), _snapshot(prepared)
+        tried.append(cand)
+        if not explain and _good(cand):
+            break
+    laid_out = [c for c in tried if c.fitted is not None]
+    if not laid_out:
+        # The refusal to report: the last composition's (a rescue's numbers come from laying it out at the
+        # smallest type; the first's may be an estimate made before any pass at that size).
+        first = next((c for c in reversed(tried) if "error" in c.state and not c.composition.digest), None) or \
+            next((c for c in tried if "error" in c.state), None)
+        _restore(prepared, start)
+        prepared.candidates = tried
+        if first is not None:
+            raise first.state["error"]
+        raise FitError(f"{prepared.spec.name}: no composition of the {prepared.layout.name} fits this text",
+                       "shorten the text, or try another layout")
+    best = min(laid_out, key=lambda c: (c.score.total if c.score else math.inf, tried.index(c)))
+    _restore(prepared, best.state)
+    prepared.candidates = tried
+    assert best.fitted is not None
+    # Hyphenation discipline for the one kept only (it costs a pass, and never changes the page count).
+    best.fitted = _discipline(prepared, lay, best.fitted)
+    best.score = judge(prepared, best.fitted)
+    best.fitted.score, best.fitted.candidates = best.score, tried
+    return best.fitted
+
+
+def faults(cand: Candidate) -> set[str]:
+    """What another composition might cure in this one: ``refused``, ``shrunk``, ``enlarged``, ``white``,
+    ``blank``, ``excerpt``, ``facts``."""
+    score, fitted = cand.score, cand.fitted
+    if score is None or fitted is None:
+        return {"refused"}
+    found = {k for k in CURABLE if score.parts.get(k, 0) > 0}
+    if fitted.blanks:
+        found.add("blank")
+        if score.parts.get("white", 0) <= 0.25 * fitted.blanks + 1e-6:
+            found.discard("white")  # only the blank pages themselves
+    if fitted.scale < SHRUNK:
+        found.add("shrunk")
+    if fitted.scale > ENLARGED:
+        found.add("enlarged")
+    return found
+
+
+def _good(cand: Candidate) -> bool:
+    """No fault another composition could cure."""
+    return not faults(cand)
+
+
+def _worth_trying(composition: Composition, tried: list[Candidate]) -> bool:
+    """A rescue composition only when every composition laid out so far shows a fault it cures (the best
+    one, by score, decides: a leaflet shrunk to 88 % tries tighter leading, one enlarged to 160 % one side)."""
+    if not composition.rescue:
+        return True
+    if any(_good(c) for c in tried):
+        return False
+    scored = [c for c in tried if c.score is not None]
+    best = min(scored, key=lambda c: c.score.total if c.score else math.inf) if scored else None
+    found = faults(best) if best is not None else {"refused"}
+    return bool(found & set(composition.cures))
+
+
+def _fit_whole(prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, composition: Composition) -> Fitted:
+    from pamphlet.pages import fit
+
+    too_long = _far_too_long(prepared, min_scale, opts)
+    if too_long:
+        raise too_long
+    return (fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words,
+                                              fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages,
+                                              save_sheet_at=composition.save_sheet_at,
+                                              page_cap=composition.page_cap))
+
+
+def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any) -> Fitted:
+    """The facts digest, as large as fits: a budget of characters, smaller twice if it does not fit."""
+    from pamphlet.pages import fit
+    from pamphlet.text import markdown
+
+    g = prepared.layout.geometry(prepared.spec.paper)
+    room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, prepared.layout.base_size)
+    start = _snapshot(prepared)
+    error: FitError | None = None
+    for n, share in enumerate(DIGEST_SHARE):
+        _restore(prepared, start)
+        if not make_digest(prepared, int(room * share)):
+            continue  # this much room holds the whole text: a digest is a smaller one
+        # A digest is set at a readable size; only the smallest may go down to the project's minimum.
+        smallest = project.config.min_scale if n == len(DIGEST_SHARE) - 1 else \
+            max(project.config.min_scale, prepared.layout.readable_scale)
+        try:
+            return (fit.fit(prepared.layout, lay, name=prepared.spec.name,
+                                                      words=prepared.words, fit=opts.fit,
+                                                      min_scale=smallest, pages_wanted=opts.pages))
+        except FitError as exc:
+            error = error or exc
+    _restore(prepared, start)
+    raise error or FitError(f"{prepared.spec.name}: the whole text fits the digest's room",
+                            "the whole text is printed instead")
+
+
+def judge(prepared: Prepared, fitted: Fitted) -> Score:
+    """The design score of a fitted edition (boxes in memory; no layout)."""
+    from pamphlet.pages import score
+
+    layout = prepared.layout
+    total = sum(len(b.words) for b in expected_blocks(prepared, whole=True))
+    kept = sum(len(b.words) for b in expected_blocks(prepared)) if prepared.excerpt else total
+    plan = layout.imposition(fitted.laid.pages, prepared.spec.paper, rtl=prepared.facts.rtl)
+    sides = ([sorted({c.page for c in side.cells if c.page}) for sheet in plan.sheets for side in sheet.sides]
+             if plan is not None else [[n] for n in range(1, fitted.laid.pages + 1)])
+    return score.judge(fitted.laid, scale_used=fitted.scale, quiet=layout.quiet_pages(fitted.laid.pages),
+                       left_out=total - kept, total_words=total, sides=sides, noun=layout.page_noun,
+                       blank=fitted.blank_numbers)
+
+
+def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
+    """Lay the edition out once at what composing it decided before; None (and ``prepared`` as it was) when
+    the pages do not come out as they did then."""
+    from pamphlet.pages import fit
+
+    before = _snapshot(prepared)
+    offered = {c.name: c for c in prepared.layout.compositions}
+    composition = offered.get(decided.composition) or prepared.layout.compositions[0]
+    _apply(prepared, composition)
+    prepared.headline, prepared.headline_cap = decided.headline, decided.headline_cap
+    prepared.event_fit, prepared.event_wrap = decided.event_fit, decided.event_wrap
+    if decided.excerpt:
+        make_digest(prepared, decided.digest_budget)
+    for words in decided.whole:
+        prepared.keep_whole(set(words))
+    layout = prepared.layout
+    laid = lay(decided.scale, decided.blanks if layout.blanks_in_html else 0, decided.roles, decided.spread)
+    fitted = fit.pad(layout, laid, decided.scale, decided.blanks, decided.roles, decided.spread)
+    if fitted.laid.pages == decided.pages and list(fitted.blank_numbers) == decided.blank_numbers:
+        return fitted
+    log.info("%s: the remembered fit did not replay (%d pages, not %d); fitting again", prepared.spec.name,
+             fitted.laid.pages, decided.pages)
+    _restore(prepared, before)
+    prepared.headline, prepared.headline_cap, prepared.event_fit, prepared.event_wrap = 1.0, 1.25, 1.0, False
+    return None
+
+
+def make_digest(prepared: Prepared, budget: int) -> bool:
+    """A small format of a long text prints a digest of its facts within ``budget`` characters: lists,
+    boxes, tables and paragraphs with phone numbers, times or addresses first, then the prose. False (and
+    nothing changed) when the digest would be the whole text."""
+    from markupsafe import Markup
+
+    from pamphlet.text import facts, markdown
+    from pamphlet.text.edition import region_of
+
+    md = markdown.parser(prepared.facts.quotes, prepared.facts.rtl)
+    region = region_of(prepared.spec.lang)
+    chosen = facts.digest(md, prepared.printed_body, {"lede_max_words": prepared.lede_words, "region": region},
+                          budget, region)
+    if not chosen.left_out:
+        return False
+    prepared.excerpt, prepared.digest_budget = True, budget
+    prepared.digest_lines[:] = chosen.lines
+    from pamphlet.text.edition import localise_numbers
+
+    # As the body: numbers in the edition's digits, phone numbers kept in their written order (in RTL).
+    prepared.context["digest"] = Markup(localise_numbers(chosen.html, prepared.facts.digits, prepared.facts.rtl))
+    kept = sum(len(b.words) for b in expected_blocks(prepared))
+    total = sum(len(b.words) for b in expected_blocks(prepared, whole=True))
+    what = facts.describe(chosen.left_out)
+    prepared.warnings[:] = [w for w in prepared.warnings if ": prints a digest of the facts" not in w]
+    prepared.warnings.append(
+        f"{prepared.spec.name}: prints a digest of the facts ({facts.describe(chosen.kept)}); left out: {what}, "
+        f"{total - kept} of {plural(total, 'word')} (write a shorter text under {prepared.layout.name}: in the "
+        "front matter to choose them yourself)")
+    return True
+
+
+def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
+    """No word hyphenated across a page or column end, no three hyphenated lines in a row: keep those
+    words whole and lay out once more at the same scale, if the pages still come out the same."""
+    from pamphlet.pages import proof
+
+    if fitted.blanks and not prepared.layout.blanks_in_html:
+        return fitted  # blank pages were added after layout; leave such editions as they are
+    for _ in range(2):  # keeping one word whole can push another into a bad place: at most twice
+        words = proof.hyphen_offenders(fitted.laid)
+        if not words:
+            break
+        before: dict[str, Any] = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes", "digest")
+                  if k in prepared.context}
+        prepared.keep_whole(words)
+        again = lay(fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
+        if again.pages != fitted.laid.pages:
+            prepared.context.update(before)
+            prepared.whole.pop()
+            break
+        fitted.laid = again
+    return fitted
+
+
+def _far_too_long(prepared: Prepared, min_scale: float, opts: BuildOptions) -> FitError | None:
+    """A text far beyond what the layout's pages can hold even at the smallest type, found before any
+    layout pass (a 5 MB body on a leaflet would otherwise be laid out several times before the refusal)."""
+    from pamphlet.text import markdown
+
+    layout = prepared.layout
+    limit = layout.page_limit(opts.pages)
+    if not limit or not opts.fit:
+        return None
+    g = layout.geometry(prepared.spec.paper)
+    room = markdown.capacity(limit, g.width, g.height, layout.base_size * min_scale)
+    chars = len(prepared.printed_body)
+    if chars <= room:
+        return None
+    return FitError(f"{prepared.spec.name}: {chars:,} characters of text, far more than {plural(limit, 'page')} "
+                    f"can hold (about {room // 2:,} at most)", "shorten the text, or use -l booklet")
+
+
+def _beyond_a_side(prepared: Prepared, min_scale: float) -> bool:
+    """A text longer than one side of the layout can hold even at ``min_scale`` (the whole text of a handbill
+    goes on one side: the front of the one-sided form, else the back)."""
+    from pamphlet.text import markdown
+
+    g = prepared.layout.geometry(prepared.spec.paper)
+    room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, prepared.layout.base_size * min_scale)
+    return prepared.chars > room
+
+
+def expected_blocks(prepared: Prepared, *, whole: bool = False) -> list[Any]:
+    """The blocks of text the edition must print: the whole body, or (an excerpt) the digest's blocks."""
+    from pamphlet.pages import proof
+
+    blocks = proof.source_blocks(prepared.printed_body, prepared.facts.quotes, prepared.facts.rtl,
+                                 prepared.lede_words)
+    if prepared.excerpt and not whole:
+        return [b for b in blocks if any(first <= b.line <= last for first, last in prepared.digest_lines)]
+    return blocks
+
+
+def too_short(prepared: Prepared, fitted: Fitted) -> list[str]:
+    """A booklet pads a short text where a zine or a tri-fold refuses it: say so when its text would not
+    fill half a page (the 25-word notice: four lines on page 2 of four)."""
+    from pamphlet.pages import measure
+
+    if not prepared.layout.blank_ok:
+        return []
+    share = measure.text_pages(fitted.laid)
+    if share >= 0.5:
+        return []
+    return [f"{prepared.spec.name}: the text fills about {max(5, round(share * 20) * 5)} % of a page in a "
+            f"{fitted.laid.pages}-page {prepared.layout.name}; a leaflet or a handbill suits a text this short"]
+
+
+def proof_edition(project: Project, prepared: Prepared, fitted: Fitted) -> None:
+    """Read the pages back: every word there, no blank page or panel, nothing in the dead edge."""
+    from pamphlet.pages import proof
+
+    spec = prepared.spec
+    language = project.languages[spec.lang]
+    layout = prepared.layout
+    body = expected_blocks(prepared)
+    fields = {key: proof.text_blocks(prepared.context["meta"].get(key), language.meta_lines.get(key, 1))
+              for key in layout.prints}
+
+    def where(line: int) -> Location:
+        return language.locate(line) if line else Location(language.path)
+
+    report = proof.prove(spec.name, fitted.laid, body=body, fields=fields, where=where,
+                         safe_margin=None if spec.bleed else SAFE_MARGIN, allowed_blank=fitted.blanks)
+    unexpected = [n for n in report.blank_pages if n not in fitted.blank_numbers]
+    if unexpected:
+        raise ProofError(f"{spec.name}: page {unexpected[0]} of {fitted.laid.pages} is blank",
+                         "report it: this is a layout problem; try another layout meanwhile")
+

@@ -1,0 +1,380 @@
+"""Fitting a laid-out edition to its layout's page rule: shrink, fill, pad.
+
+The only input is a ``lay(scale, blanks, roles)`` function that lays the edition out
+at a type scale; everything here is arithmetic on page counts and on where the
+text ends, so one bisection helper serves shrinking and enlarging alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pamphlet.errors import FitError, plural
+from pamphlet.layouts import Layout
+from pamphlet.pages import measure
+
+if TYPE_CHECKING:
+    from pamphlet.pages.render import LaidOut
+    from pamphlet.pages.score import Score
+
+log = logging.getLogger(__name__)
+
+class LayFn(Protocol):
+    """Lays the edition out: at a type scale, with blank pages (where the layout puts them in the HTML),
+    at a role level, with ``spread`` mm of free space shared out on the last page of a short edition (how:
+    the template's business — spacers on a one-page leaflet, a page-tall column on a handbill's side)."""
+
+    def __call__(self, scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut: ...
+
+
+@dataclass
+class Fitted:
+    """A laid-out edition and what fitting it did."""
+
+    laid: LaidOut
+    scale: float = 1.0
+    blanks: int = 0
+    passes: int = 0                      # layout passes, counted by the caller's lay function
+    roles: int = 0                       # the role level the template was laid out with
+    blank_numbers: tuple[int, ...] = ()  # 1-based numbers of the blank pages added
+    spread: float = 0.0                  # mm of free space shared out on a short edition's last page
+    score: Score | None = None           # its design score (compose.judge)
+    candidates: list[Any] = field(default_factory=list)  # the compositions laid out to choose it (compose.py)
+
+
+def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
+        pages_wanted: int | None = None, save_sheet_at: int = 3, page_cap: int | None = None) -> Fitted:
+    """Lay out the edition and fit it to its layout's page rule.
+
+    Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
+    the layout's panels roles (event, pull quotes, call to action on their own
+    pages), then enlarge the type; a zine or tri-fold that still has an empty
+    panel is refused with how much text is missing. Booklets pad at most two
+    blank pages before the back cover.
+    """
+    if pages_wanted and layout.takes_page_count and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
+        raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
+                       f"use --pages {layout.padded(pages_wanted)}")
+    limit = layout.page_limit(pages_wanted)
+    if page_cap:
+        limit = min(limit or page_cap, page_cap)
+    laid, scale, roles = lay(1.0, 0, 0), 1.0, 0
+    if limit and laid.pages > limit:
+        if not fit:
+            raise _fit_error(layout, name, words, laid, limit, 1.0)
+        laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back,
+                                    exponent=layout.shrink_exponent, hopeful=not page_cap)
+        if not fits:
+            raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
+        if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
+            laid, scale = _grow_back(lay, laid, scale, limit, layout)
+    if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
+        laid, scale = _one_side(lay, laid, min_scale)
+    target = layout.target_pages(laid.pages, pages_wanted)
+    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at:
+        # Three blank pages waste a sheet (fewer, in a composition that says so): fit one sheet fewer when
+        # the type stays above the minimum.
+        smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
+                                             back_page=layout.pads_before_back, exponent=layout.shrink_exponent)
+        if fits:
+            laid, scale, target = smaller, small_scale, target - layout.multiple_of
+    if fit and scale == 1.0 and layout.roles and laid.pages < target:
+        laid, roles = _roles(lay, laid, target, layout.roles)
+    if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
+            measure.content_bottom(laid.document.pages[-1]) < 0.4:
+        # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
+        trial = lay(1.0, 0, 1)
+        if trial.pages == 1:
+            laid, roles, target = trial, 1, 1
+    # An edition whose last page will be spread out (a one-page leaflet, a handbill) is enlarged until that
+    # page is nearly full; others until it is 70 % full.
+    fullness = 0.9 if laid.pages <= layout.spreads else 0.7
+    # A template that stretches its last page itself (the handbill's page-tall column) needs no measured
+    # amount: the fill's last trial is laid out spread already, which saves the pass after it.
+    stretch = STRETCH if fit and layout.stretches and laid.pages <= layout.spreads else 0.0
+    spread = 0.0
+    if fit and scale == 1.0 and layout.fills and (laid.pages < target or _sparse(laid, fullness) or
+                                                  (layout.fixed_pages and _sparse_body(laid))):
+        laid, scale, spread = _fill(lay, laid, target, layout.fill_max, roles, back_page=layout.pads_before_back,
+                                    spread=stretch)
+    elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
+        laid, scale, spread = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back,
+                                    spread=stretch)
+    if fit and not spread and laid.pages <= layout.spreads:
+        # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
+        free = measure.free_below_mm(laid.document.pages[-1])
+        if free >= MIN_SPREAD:
+            amount = stretch or round(free - 2.0, 1)
+            trial = lay(scale, 0, roles, amount)
+            if trial.pages == laid.pages:
+                laid, spread = trial, amount
+    blanks = max(0, target - laid.pages)
+    if blanks > layout.blank_ok:
+        raise _short_error(layout, name, words, laid, target)
+    if blanks and layout.blanks_in_html:
+        # Pages differ in size by position (trifold): lay out again with the blanks in the HTML.
+        laid = lay(scale, blanks, roles)
+    log.debug("%s: scale %.4f, roles %d, blank pages %d, spread %.1f mm", name, scale, roles, blanks, spread)
+    return pad(layout, laid, scale, blanks, roles, spread)
+
+
+MIN_SPREAD = 8.0  # mm left free at the foot of a short edition's last page before it is shared out
+STRETCH = 1.0     # the spread of a template that stretches its last page itself (a flag, not a length)
+
+
+def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, spread: float = 0.0) -> Fitted:
+    """The fitted edition: ``laid`` (laid out with the blanks already, where the layout puts them in the
+    HTML), or ``laid`` with ``blanks`` blank pages added — before the back cover where there is one."""
+    numbers: tuple[int, ...] = ()
+    if blanks and not layout.blanks_in_html:
+        before_last = layout.pads_before_back and laid.pages > 1
+        first = laid.pages if before_last else laid.pages + 1
+        numbers = tuple(range(first, first + blanks))
+        from pamphlet.pages import render
+
+        laid = render.insert_blank_pages(laid, blanks, before_last=before_last)
+    return Fitted(laid, scale, blanks, 0, roles, numbers, spread)
+
+
+MAX_FILL_SCALE = 1.2
+MIN_FILL = 1.04  # enlarging by less than this is not tried
+
+
+SIDE_SPILL = 0.25  # a second side filled less than this is folded into the first, type allowing
+
+
+def _one_side(lay: LayFn, laid: LaidOut, min_scale: float) -> tuple[LaidOut, float]:
+    """A two-page edition whose second side holds little (the contact, a few lines: the US Letter leaflet of
+    a text that fits one A4 side) on one side, if the type stays above ``min_scale``: one pass, predicted
+    from where the content ends, all of it shrinking (headline and event box too) with about the scale to
+    the power 1.5. Else as it was (enlarged to fill two sides, later)."""
+    end = measure.extent(laid).end
+    if end > 1.0 + SIDE_SPILL:
+        return laid, 1.0
+    guess = round((0.98 / end) ** (1 / 1.5), 4)
+    if guess < min_scale:
+        return laid, 1.0
+    trial = lay(guess)
+    return (trial, guess) if trial.pages == 1 else (laid, 1.0)
+
+
+def _roles(lay: LayFn, laid: LaidOut, target: int, top: int) -> tuple[LaidOut, int]:
+    """The role level a text short of its pages gets: the lowest whose pages reach ``target``, else the
+    highest that stays within it — what trying each level in turn gives, as more roles never mean fewer
+    pages. A level gives a page or more, so the search starts at the level the pages missing point to (a
+    page short: level 1; three or more short: the top) and moves up or down from there: usually one pass
+    where trying each level in turn took up to three."""
+    tried = {0: laid}
+
+    def at(level: int) -> LaidOut:
+        if level not in tried:
+            tried[level] = lay(1.0, 0, level)
+        return tried[level]
+
+    level = min(top, target - laid.pages)
+    while level < top and at(level).pages < target and at(level + 1).pages <= target:
+        level += 1
+    while level > 0 and at(level).pages > target:
+        level -= 1
+    while level > 0 and at(level).pages == target and at(level - 1).pages == target:
+        level -= 1
+    return at(level), level
+
+
+def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
+    """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
+    return measure.content_bottom(laid.document.pages[-1]) < fullness
+
+
+def _sparse_body(laid: LaidOut) -> bool:
+    """The body's last page less than 70 % full (on a layout whose last page is a back cover, which is full
+    however short the text: its contact stands at the foot)."""
+    now = measure.extent(laid)
+    if now.body_end <= now.body_start:
+        return False
+    return now.body_end - math.floor(now.body_end - 1e-6) < 0.7
+
+
+def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: int) -> FitError:
+    """How many words a text too short for its pages lacks: the empty pages at the words per page the body
+    sets now (enlarged to ``scale`` already: with more words the type stays as large, at most). Words per
+    page count the lines of text only, not the pages the event or the call to action was given, nor the
+    space a heading leaves on its page: measured against the words that filled them, the estimate was a
+    third to a half of what a zine lacked; it is now within about a third either way."""
+    per_page = words / max(0.25, measure.text_pages(laid))
+    more = max(10, round(per_page * (target - laid.pages) / 10) * 10)
+    noun = "panels" if layout.name == "trifold" else "pages"
+    return FitError(f"{name}: the text fills {laid.pages} of {target} {noun}; a {layout.name} needs roughly {more} "
+                    "more words", "write more, or try -l leaflet or -l handbill")
+
+
+def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layout) -> tuple[LaidOut, float]:
+    """A shrink that undershot (the German zine at 85 % with its last text page 44 % full, where 89 % fits):
+    one larger scale, predicted from where the body ends now, kept if the pages still come out the same."""
+    now = measure.extent(laid)
+    guess = round(min(0.995, scale + 0.04, _predict(now, scale, limit, layout.shrink_exponent,
+                                                   layout.pads_before_back) * 0.99), 4)
+    if guess <= scale + 0.01:
+        return laid, scale
+    trial = lay(guess)
+    return (trial, guess) if trial.pages <= limit else (laid, scale)
+
+
+def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
+            back_page: bool = False, exponent: float = 2.0, hopeful: bool = True) -> tuple[LaidOut, float, bool]:
+    """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
+
+    The body's length in pages grows with the type scale (ideally its square, in
+    practice less): predict the scale from where the body ends now, lay out once
+    to verify, and correct once from the two measurements if the guess was over. Returns
+    (layout, scale, True), or a layout and False when even ``min_scale`` is
+    predicted or shown not to fit.
+    """
+    first = measure.extent(laid)
+    # The most hopeful estimate: everything shrinking with the area of its type — the body alone, or the
+    # whole page with it (headlines and the event box shrink too).
+    hopeful_scale = max(_predict(first, 1.0, limit, 2.0, back_page),
+                        _predict(first.whole(), 1.0, limit, 2.0, back_page))
+    if hopeful_scale < min_scale - 0.03 and hopeful:
+        return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
+    guess = _predict(first, 1.0, limit, exponent, back_page)
+    scale = min(0.995, max(min_scale, guess))
+    trial = lay(scale, 0, roles)
+    if trial.pages <= limit:
+        return trial, scale, True
+    if scale <= min_scale:
+        return trial, min_scale, False  # the guess was the minimum already: shown not to fit
+    second = measure.extent(trial)
+    if second.body_end > second.body_start and first.body_end > second.body_end:
+        exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / math.log(1 / scale)
+        exponent = min(3.0, max(1.0, exponent))
+        again = max(min_scale, min(scale - 0.005, _predict(second, scale, limit, exponent, back_page) * 0.995))
+    else:
+        again = max(min_scale, scale - 0.03)
+    trial = lay(again, 0, roles)
+    if trial.pages <= limit:
+        return trial, again, True
+    if again > min_scale:
+        trial = lay(min_scale, 0, roles)
+        if trial.pages <= limit:
+            return trial, min_scale, True
+    return trial, min_scale, False
+
+
+def _predict(now: measure.Extent, scale: float, pages: int, exponent: float, back_page: bool) -> float:
+    """The scale at which the body, now ending at ``now.body_end`` at ``scale``, leaves room for what follows it
+    within ``pages`` pages: whole pages when what follows starts a page of its own (a back cover), else its
+    height."""
+    if back_page:
+        tail = float(math.ceil(now.end - 1e-6) - 1 - math.floor(now.body_end - 1e-6))
+    else:
+        tail = max(0.0, now.end - now.body_end)
+    wanted = pages - tail - 0.02
+    length, room = now.body_end - now.body_start, wanted - now.body_start
+    if length <= 0:
+        return scale
+    if room <= 0:
+        return 0.0
+    return scale * (room / length) ** (1 / exponent)
+
+
+def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, *,
+          back_page: bool = False, spread: float = 0.0) -> tuple[LaidOut, float, float]:
+    """Enlarge the type (up to ``top_scale``) so short text fills its pages: a prediction from where the body
+    ends, verified; if it overshoots, one corrected guess; else the layout as it was.
+
+    When what follows the body (call to action, contact) is taller than the body itself, it grows with the
+    type too and cannot be taken as fixed: the prediction then fits the whole span from the body's start.
+
+    A trial that no measurement follows is laid out with ``spread`` (a stretching template's: it changes
+    where things stand on the page, not how many pages there are). Returns the layout, its scale and the
+    spread it was laid out with."""
+    now = measure.extent(laid)
+    sections = _section_fills(laid, now)
+    if sections:
+        return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
+    span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
+    guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99), 4)
+    if guess <= MIN_FILL:
+        return laid, 1.0, 0.0  # a few per cent more type is not worth a layout pass
+    last = guess >= top_scale - 0.005  # no enlarging beyond it: nothing is measured after this trial
+    trial = lay(guess, 0, roles, spread if last else 0.0)
+    if trial.pages <= target:
+        if last:
+            return trial, guess, spread
+        return _fill_more(lay, now, trial, guess, target, top_scale, roles, back_page, spread)
+    then = measure.extent(trial)
+    a, b = (_whole(now), _whole(then)) if span else (now, then)
+    if b.body_end <= a.body_end or a.body_end <= a.body_start:
+        return laid, 1.0, 0.0
+    exponent = math.log((b.body_end - b.body_start) / (a.body_end - a.body_start)) / math.log(guess)
+    exponent = min(3.0, max(1.0, exponent))
+    again = round(min(guess - 0.01, _predict(a, 1.0, target, exponent, back_page) * 0.98), 4)
+    if again <= 1.005:
+        return laid, 1.0, 0.0
+    trial = lay(again, 0, roles, spread)
+    return (trial, again, spread) if trial.pages <= target else (laid, 1.0, 0.0)
+
+
+def _section_fills(laid: LaidOut, now: measure.Extent) -> list[float]:
+    """How full each page of the body is, when the body is sections on pages of their own (a zine's: a
+    heading starts a page, role pages); [] when its text flows from page to page."""
+    if now.body_end <= now.body_start:
+        return []
+    first, last = math.floor(now.body_start), math.floor(now.body_end - 1e-6)
+    fills = [measure.page_fill(laid.document.pages[i]) for i in range(first, min(last, laid.pages - 1) + 1)]
+    return fills if len(fills) >= 3 and max(fills[:-1]) < 0.85 else []
+
+
+def _fill_sections(lay: LayFn, laid: LaidOut, fills: list[float], target: int, top_scale: float,
+                   roles: int, spread: float = 0.0) -> tuple[LaidOut, float, float]:
+    """Enlarge sectioned pages until the fullest is nearly full (a page's content grows with about the
+    square of the scale); if a section then spills onto another page, halfway once; else as it was."""
+    guess = round(min(top_scale, math.sqrt(0.9 / max(max(fills), 0.05))), 4)
+    for scale in (guess, round(1 + (guess - 1) / 2, 4)):
+        if scale <= 1.02:
+            break
+        trial = lay(scale, 0, roles, spread)
+        if trial.pages <= target:
+            return trial, scale, spread
+    return laid, 1.0, 0.0
+
+
+def _whole(extent: measure.Extent) -> measure.Extent:
+    """The extent with everything after the body's start counted as body."""
+    return extent.whole()
+
+
+def _fill_more(lay: LayFn, first: measure.Extent, laid: LaidOut, scale: float, target: int, top_scale: float,
+               roles: int, back_page: bool, spread: float = 0.0) -> tuple[LaidOut, float, float]:
+    """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
+    with the type, such as headlines, make the first prediction short)."""
+    now = measure.extent(laid)
+    if now.end > target - 0.2 or now.body_end <= first.body_end:
+        return laid, scale, 0.0
+    grown = (now.body_end - now.body_start) / max(1e-6, first.body_end - first.body_start)
+    exponent = min(3.0, max(0.5, math.log(grown) / math.log(scale))) if grown > 1 else 2.0
+    again = round(min(top_scale, _predict(first, 1.0, target, exponent, back_page) * 0.98), 4)
+    if again <= scale + 0.02:
+        return laid, scale, 0.0
+    trial = lay(again, 0, roles, spread)
+    return (trial, again, spread) if trial.pages <= target else (laid, scale, 0.0)
+
+
+def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int, scale: float,
+               laid_scale: float | None = None) -> FitError:
+    """``laid`` was laid out at ``laid_scale`` (default ``scale``); the words over are estimated at ``scale``."""
+    laid_scale = scale if laid_scale is None else laid_scale
+    over = measure.overflow_fraction(laid, limit)
+    fitting = words * (1 - over) * (laid_scale / scale) ** 2  # smaller type holds more words
+    extra = max(1, round(words - fitting))
+    pct = round(scale * 100)
+    if laid_scale > scale:
+        what = f"needs {laid.pages} pages at full size, the layout has {limit}, and {pct} % type is not enough"
+    else:
+        what = f"needs {laid.pages} pages, the layout has {limit}" + (f", even at {pct} % type" if scale < 1 else "")
+    alt = "use a larger --pages" if layout.takes_page_count else "use -l booklet"
+    return FitError(f"{name}: {what}; about {plural(extra, 'word')} too many", f"shorten the text or {alt}")

@@ -1,0 +1,1 @@
+"""Printer sheets: reading-order pages imposed onto sheets."""
