@@ -152,7 +152,10 @@ def _text_findings(proj: Any, opts: Any) -> list[Any]:
 def _warn_texts(proj: Any, opts: Any) -> list[Any]:
     findings = _text_findings(proj, opts)
     for f in findings:
-        _warn(_finding_text(f))
+        if f.level == "note":
+            err.print("[cyan]note:[/] " + escape(_finding_text(f)), highlight=False)
+        else:
+            _warn(_finding_text(f))
     return findings
 
 
@@ -186,17 +189,43 @@ def new(
     layout: Annotated[Optional[list[str]], typer.Option(
         "-l", "--layout", metavar="LAYOUT",
         help="Layout the project builds (repeatable; 'all' for every one; default leaflet).")] = None,
+    region: Annotated[Optional[str], typer.Option(
+        "--region", metavar="CODE",
+        help="Country the group is in (GB, US, MX, BR …): names the texts en-GB.md, es-MX.md … so dates and "
+             "times print that country's way. Asked in a terminal; '' for none.")] = None,
 ) -> None:
     """Start a project: a commented pamphlet.yaml, a short text per language, images/, a README."""
     _setup_logging(quiet=False)
     from pamphlet.commands import new as starter
 
-    written = starter.create(folder, lang or (), layout or ())
+    if region is None and _interactive():
+        region = _ask_region(starter)
+    written = starter.create(folder, lang or (), layout or (), region=region)
     names = [p.name + ("/" if p.is_dir() else "") for p in written]
     out.print(f"Created {folder}/ with {', '.join(names)}", highlight=False, markup=False)
     first = next(p.name for p in written if p.suffix == ".md" and p.name != "README.md")
     out.print(f"Next: cd {folder} && pamphlet watch --serve   (then edit {first} and see the pages change)",
               highlight=False, markup=False)
+
+
+def _interactive() -> bool:
+    """Someone at a terminal who can answer a question (not a script, not a pipe)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask_region(starter: Any) -> str:
+    """The country code typed at `pamphlet new`'s question, checked (asked again until CLDR knows it); '' for none."""
+    from pamphlet.errors import PamphletError
+
+    while True:
+        answer = typer.prompt("Which country is the group in? A code like GB, US, MX, BR (Enter: none)",
+                              default="", show_default=False).strip()
+        try:
+            starter.check_region(answer)
+        except PamphletError as exc:
+            _warn(f"{exc}; {exc.hint}")
+            continue
+        return answer
 
 
 @app.command(cls=_Command, short_help="Build the PDFs of every edition (variant × language × layout).")
@@ -470,7 +499,7 @@ def check(
             _explain(results)
         for r in results:
             for f in r.findings:
-                if f.level == "error" and f.hint:
+                if f.level in ("error", "note") and f.hint:
                     err.print(f"[cyan]hint:[/] {escape(r.name)}: " + escape(f.hint), highlight=False)
         if strict and warnings and not errors:
             _failure(warnings, f"fix {'it' if len(warnings) == 1 else 'them'}, or leave out --strict to accept warnings",

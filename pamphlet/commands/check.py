@@ -4,7 +4,8 @@ For every edition: configuration and front matter, glyph coverage, missing or
 refused resources, whether fixed-size layouts fit (and at which type scale),
 images too coarse for print, the QR payload; per language (``language_findings``,
 which `build` and `watch` print too): a ``::: callout`` never closed, and a
-translation that lacks fields, paragraphs or headings the default language has.
+translation that lacks fields, paragraphs or headings the default language has; a note when a
+language without a region (``en.md``) would print the event as another country than the project's does.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ MIN_DPI = 150
 
 @dataclass
 class Finding:
-    level: str  # "error" | "warning"
+    level: str  # "error" | "warning" | "note" (advice: never fails a check, not even --strict)
     message: str
     hint: str | None = None
 
@@ -117,8 +118,25 @@ def language_findings(project: Project, langs: list[str] | None = None) -> dict[
                                             "after it is inside the box", "end the box with a line holding only :::"))
         if code != base_code:
             found.extend(_translation_findings(base, lang, base_shape, own))
+        found.extend(_region_note(project, lang))
         out[code] = found
     return out
+
+
+def _region_note(project: Project, lang: Language) -> list[Finding]:
+    """A note when a language file without a region (``en.md``) prints the event's date and time the way
+    another country writes them than the one the project's phone number, web or e-mail domain or postcode
+    points to (:func:`pamphlet.text.languages.region_note`)."""
+    from pamphlet.text import languages
+
+    cfg = project.config
+    if cfg.event is None or languages.has_region(lang.code):
+        return []
+    contact = cfg.contact
+    named = languages.regions_named(contact.phone, [a for a in (contact.web, contact.email) if a],
+                                    [v for v in lang.meta.values() if isinstance(v, str)])
+    note = languages.region_note(lang.code, named, cfg.event.date, cfg.event.start, cfg.event.end)
+    return [Finding("note", f"{lang.path.name}: {note[0]}", note[1])] if note else []
 
 
 def _translation_findings(base: Language, lang: Language, base_shape: Shape | None,

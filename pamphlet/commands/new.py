@@ -10,6 +10,12 @@ that says what to do next. Every language's text has the same shape, so
 The starter files live in ``pamphlet/starter/`` (inside the package, so they
 ship in the wheel). Nothing is ever overwritten: a folder that is not empty is
 refused.
+
+A region (``--region GB``, or the answer to the question ``pamphlet new`` asks
+in a terminal) names each text by the language as written there when CLDR
+knows it: ``en-GB.md``, ``es-MX.md``, whose dates and times print that
+country's way; a language CLDR has no such locale of (Arabic in Britain)
+keeps its plain code. Letter-paper countries get ``paper: letter``.
 """
 
 from __future__ import annotations
@@ -36,17 +42,52 @@ def starter_langs() -> list[str]:
     return [code for code in STARTER_LANGS if (STARTER_DIR / "text" / f"{code}.md").is_file()]
 
 
+#: Where CLDR says offices print on US Letter (supplementalData.xml, ``paperSize type="US-Letter"``);
+#: everywhere else A4.
+LETTER_REGIONS = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
+
+
 def _check_langs(langs: Sequence[str]) -> list[str]:
+    """The codes asked for; ``en-GB`` is the English starter text, named for its region."""
+    from pamphlet.text.languages import babel_locale, base_lang, has_region
+
     known = starter_langs()
     out = list(dict.fromkeys(langs or ["en"]))
     for code in out:
         if not re.fullmatch(LANG_RE, code):
             raise ProjectError(f"-L {code}: not a language code (like en, ar, pt-BR)",
                                f"pick from: {', '.join(known)}")
-        if code not in known:
+        base = base_lang(code)
+        if base not in known:
             raise ProjectError(f"-L {code}: no starter text in that language{did_you_mean(code, known)}",
                                f"start with -L en, then copy en.md to {code}.md and translate it")
+        if code != base and (not has_region(code) or babel_locale(code) is None
+                             or str(babel_locale(code)).replace("_", "-") != code):
+            raise ProjectError(f"-L {code}: no such locale (a language and a region CLDR knows, like en-GB)",
+                               f"use -L {base}, or -L {base} --region with the country's code")
     return out
+
+
+def check_region(region: str | None) -> str | None:
+    """``region`` as CLDR spells it (``gb`` → ``GB``); None for none; ProjectError if CLDR has no such one."""
+    from pamphlet.text.languages import known_region
+
+    if region is None or not region.strip():
+        return None
+    found = known_region(region.strip())
+    if found is None:
+        raise ProjectError(f"--region {region.strip()}: not a country or region code CLDR knows",
+                           "give a two-letter country code such as GB, US, MX, BR, or 419 for Latin America")
+    return found
+
+
+def regional(codes: Sequence[str], region: str | None) -> list[str]:
+    """Each code as written in ``region`` where CLDR knows that locale (``en`` → ``en-GB``), else as it is."""
+    from pamphlet.text.languages import with_region
+
+    if region is None:
+        return list(codes)
+    return list(dict.fromkeys(with_region(code, region) or code for code in codes))
 
 
 def _check_layouts(layouts: Sequence[str]) -> list[str]:
@@ -102,13 +143,18 @@ def event_date(today: dt.date) -> dt.date:
 
 
 def create(dest: Path, langs: Sequence[str] = (), layouts: Sequence[str] = (),
-           today: dt.date | None = None) -> list[Path]:
+           today: dt.date | None = None, region: str | None = None) -> list[Path]:
     """Write a starter project into ``dest`` (new or empty); returns the files written.
 
     ``langs`` default to English and ``layouts`` to a leaflet; the first language
-    is the project's default one. Every problem is raised before anything is written.
+    is the project's default one; ``region`` (a country code) names each text by the
+    language as written there (:func:`regional`). Every problem is raised before
+    anything is written.
     """
-    codes = _check_langs(langs)
+    from pamphlet.text.languages import base_lang
+
+    where = check_region(region)
+    codes = regional(_check_langs(langs), where)
     chosen = _check_layouts(layouts)
     _check_dest(dest)
     slug = _slugify(dest.resolve().name)
@@ -121,12 +167,14 @@ def create(dest: Path, langs: Sequence[str] = (), layouts: Sequence[str] = (),
         "layouts": ", ".join(chosen),
         "date": event_date(today or dt.date.today()).isoformat(),
         "files": ", ".join(f"`{c}.md`" for c in codes),
+        "paper": "letter" if where in LETTER_REGIONS else "a4",
     }
     try:
         dest.mkdir(parents=True, exist_ok=True)
         written = [_write(dest / "pamphlet.yaml", _fill("pamphlet.yaml.in", values))]
         for code in codes:
-            written.append(_write(dest / f"{code}.md", (STARTER_DIR / "text" / f"{code}.md").read_text(encoding="utf-8")))
+            text = (STARTER_DIR / "text" / f"{base_lang(code)}.md").read_text(encoding="utf-8")
+            written.append(_write(dest / f"{code}.md", text))
         (dest / "images").mkdir()
         written.append(dest / "images")
         written.append(_write(dest / "README.md", _fill("README.md.in", values)))

@@ -23,6 +23,7 @@ from pamphlet.source.model import Project
 from pamphlet.source.spec import EditionSpec
 from pamphlet.text import languages, markdown, templates, typeset
 from pamphlet.text.fonts import FontBook, TextSource, glyph_error, missing_glyphs
+from pamphlet.text.languages import region_of
 
 log = logging.getLogger(__name__)
 
@@ -250,11 +251,6 @@ def _check_ui_strings(prepared: Prepared, book: FontBook, stack: list[str]) -> N
     for key in ui.unknown_overrides():
         prepared.warnings.append(f"{lang}: strings.{key}: no UI string has this key; the templates print "
                                  f"{', '.join(ui.printed) or 'none'}")
-
-
-def region_of(code: str) -> str | None:
-    """The region of a language code (``pt-BR`` → ``BR``), for national phone numbers; None without one."""
-    return next((part.upper() for part in code.split("-")[1:] if len(part) == 2 and part.isalpha()), None)
 
 
 def _field(value: Any, facts: languages.LangFacts, region: str | None) -> Any:

@@ -254,6 +254,51 @@ def hyphenation_lang(code: str) -> str | None:
     return None
 
 
+def _pattern_fields(pattern: str) -> str:
+    """A CLDR date pattern without its quoted literals: fr-CA's ``HH 'h' mm`` has no ``h`` field."""
+    return re.sub(r"'[^']*'", "", pattern)
+
+
+def twelve_hour(loc: Locale) -> bool:
+    """Whether the locale's short time runs on a 12-hour clock (CLDR: ``en-US``, ``es-MX``, ``hi``; not
+    ``en-GB``, ``pt-BR``, ``fr-CA``)."""
+    return "h" in _pattern_fields(loc.time_formats["short"].pattern) or "K" in _pattern_fields(
+        loc.time_formats["short"].pattern)
+
+
+def day_period_clock(loc: Locale, script: str) -> bool:
+    """Whether times print with CLDR's flexible day periods (``दोपहर 2:00``, ``2:00 দুপুর``) instead of the
+    locale's short form: where that form is a 12-hour clock whose am/pm CLDR gives in Latin letters
+    (Hindi "2:00 pm", Bengali, Tamil, Punjabi, Urdu "2:00 PM") while the language is written in another
+    script. A reader of Hindi reads "दोपहर" (afternoon) at a glance; "pm" is a Latin word in a Devanagari
+    line. Arabic (``م``), Amharic (``ከሰዓት``) and every Latin-script locale keep their own form."""
+    if script == "latin" or not twelve_hour(loc) or "Bhm" not in loc.datetime_skeletons:
+        return False
+    marks = loc.day_periods.get("format", {}).get("abbreviated", {})
+    return any(re.search("[A-Za-z]", marks.get(k, "")) for k in ("am", "pm"))
+
+
+def _day_period_interval(start: dt.time, end: dt.time, loc: Locale) -> str:
+    """``दोपहर 2:00 – शाम 5:30``: CLDR's ``Bhm`` interval format (Babel cannot find which field of two
+    times differs when one is a flexible day period, so the choice of pattern is made here, as CLDR
+    defines it: the day period if it differs, else the hour, else the minute)."""
+    from babel.dates import format_skeleton, format_time, get_period_id
+
+    if start == end:
+        return format_skeleton("Bhm", start, locale=loc)
+    if get_period_id(start, locale=loc) != get_period_id(end, locale=loc):
+        greatest = "B"
+    else:
+        greatest = "h" if start.hour != end.hour else "m"
+    formats = loc.interval_formats.get("Bhm") or {}
+    pair = formats.get(greatest)
+    if not pair:  # no interval pattern: CLDR's fallback, "{0} – {1}"
+        fallback = str(loc.interval_formats.get(None) or "{0} – {1}")
+        return fallback.replace("{0}", format_skeleton("Bhm", start, locale=loc)).replace(
+            "{1}", format_skeleton("Bhm", end, locale=loc))
+    return format_time(start, pair[0], locale=loc) + format_time(end, pair[1], locale=loc)
+
+
 def to_digits(text: str, system: str) -> str:
     table = DIGITS.get(system)
     return text.translate(str.maketrans("0123456789", table)) if table else text
@@ -353,10 +398,17 @@ class LangFacts:
         return [text]
 
     def time(self, value: dt.time) -> str:
-        from babel.dates import format_time
+        """``14:00``, ``2:00 PM``, ``14 h 00`` (fr-CA): the locale's short time; ``दोपहर 2:00`` where its
+        12-hour clock would print a Latin am/pm in another script (:func:`day_period_clock`)."""
+        from babel.dates import format_skeleton, format_time
 
         loc = babel_locale(self.code)
-        text = format_time(value, "short", locale=loc) if loc else value.strftime("%H:%M")
+        if loc is None:
+            text = value.strftime("%H:%M")
+        elif day_period_clock(loc, self.script):
+            text = format_skeleton("Bhm", value, locale=loc)
+        else:
+            text = format_time(value, "short", locale=loc)
         return to_digits(text, self.digits)
 
     def time_range(self, start: dt.time | None, end: dt.time | None) -> str:
@@ -370,8 +422,11 @@ class LangFacts:
         loc = babel_locale(self.code)
         if loc is None:
             return f"{self.time(start)}–{self.time(end)}"
-        skeleton = "hm" if "h" in loc.time_formats["short"].pattern else "Hm"
-        text = to_digits(format_interval(start, end, skeleton, locale=loc), self.digits)
+        if day_period_clock(loc, self.script):
+            text = to_digits(_day_period_interval(start, end, loc), self.digits)
+        else:
+            skeleton = "hm" if twelve_hour(loc) else "Hm"
+            text = to_digits(format_interval(start, end, skeleton, locale=loc), self.digits)
         if self.rtl and re.search("[A-Za-z]", text):  # Urdu's "2:00–5:00 PM": one left-to-right unit
             text = f"\u2066{text}\u2069"
         return text
@@ -410,6 +465,113 @@ class LangFacts:
                     return replace(self, fonts={**self.fonts, "display": [fam] + [f for f in stack if f != fam]})
         log.info("%s: no display face covers the whole headline %r; using %s", self.code, text, stack[:1])
         return self
+
+
+def for_language(settings: Mapping[str, str], code: str) -> str | None:
+    """A per-language setting for ``code``: its own (``digits: {hi-IN: deva}``), else its language's
+    (``digits: {hi: deva}`` holds for ``hi-IN.md`` too)."""
+    return settings.get(code) or settings.get(base_lang(code))
+
+
+# --- regions ---------------------------------------------------------------------
+
+REGION_RE = r"[A-Za-z]{2}|\d{3}"
+
+
+def known_region(region: str) -> str | None:
+    """``region`` as CLDR spells it (``gb`` → ``GB``, ``419`` Latin America), or None if CLDR has no such
+    territory."""
+    from babel import Locale
+
+    spelled = region.upper()
+    return spelled if re.fullmatch(REGION_RE, spelled) and spelled in Locale("en").territories else None
+
+
+def region_name(region: str) -> str:
+    from babel import Locale
+
+    return str(Locale("en").territories.get(region, region))
+
+
+def with_region(code: str, region: str) -> str | None:
+    """``en`` in ``GB`` → ``en-GB``: the code of the language as written there, when CLDR has that locale
+    (its own dates, times and hyphenation); None when it has none (``ar`` in ``GB``) or ``code`` has a
+    region already."""
+    import babel.localedata
+
+    if has_region(code) or not re.fullmatch(r"[a-z]{2,3}(-[A-Z][a-z]{3})?", code):
+        return None
+    return f"{code}-{region}" if babel.localedata.exists(f"{code.replace('-', '_')}_{region}") else None
+
+
+def region_of(code: str) -> str | None:
+    """The country of a language code (``pt-BR`` → ``BR``), for national phone numbers; None without one."""
+    return next((part.upper() for part in code.split("-")[1:] if len(part) == 2 and part.isalpha()), None)
+
+
+def has_region(code: str) -> bool:
+    """Whether ``code`` names a region: a country (``en-GB``) or a UN area (``es-419``)."""
+    return bool(region_of(code)) or any(len(part) == 3 and part.isdigit() for part in code.split("-")[1:])
+
+
+#: A British postcode (LS1 4AP, SW1A 1AA) and a Canadian one (H2X 1Y4): written into an address, they
+#: name the country as plainly as a phone number's +44.
+_POSTCODES = {"GB": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}\b"),
+              "CA": re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d\b")}
+#: Country domains used the world over for their letters (.io, .co, .me, .tv …): they name no country.
+_GENERIC_DOMAINS = {"ac", "ai", "cc", "co", "fm", "gg", "io", "la", "ly", "me", "nu", "sh", "so", "to", "tv", "ws"}
+
+
+def regions_named(phone: str | None = None, addresses: Iterable[str] = (), texts: Iterable[str] = ()) -> dict[str, str]:
+    """The countries a project's own details point to, each with the detail that says so: a phone number in
+    international form (``+44 …`` → GB), a web or e-mail address under a country's domain (``.org.uk`` → GB,
+    ``.com.mx`` → MX), a British or Canadian postcode in ``texts`` (the place, the contact lines)."""
+    found: dict[str, str] = {}
+    if phone and phone.strip().startswith("+"):
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(phone, None)
+        except phonenumbers.NumberParseException:
+            number = None
+        region = phonenumbers.region_code_for_number(number) if number else None
+        if region and region != "001":
+            found.setdefault(region, f"the phone number {phone.strip()}")
+    for address in addresses:
+        host = address.rsplit("@", 1)[-1].split("://", 1)[-1].split("/", 1)[0].lower().rstrip(".")
+        tld = host.rsplit(".", 1)[-1] if "." in host else ""
+        region = "GB" if tld == "uk" else tld.upper()
+        if len(tld) == 2 and tld not in _GENERIC_DOMAINS and known_region(region):
+            found.setdefault(region, f"the address {address.strip()} (.{tld})")
+    for text in texts:
+        for region, pattern in _POSTCODES.items():
+            m = pattern.search(text)
+            if m:
+                found.setdefault(region, f"the postcode {m.group(0)}")
+    return found
+
+
+def region_note(code: str, named: Mapping[str, str], date: dt.date, start: dt.time | None = None,
+                end: dt.time | None = None) -> tuple[str, str] | None:
+    """(what, hint) when ``code`` has no region, the project's details name one country (``named``, from
+    :func:`regions_named`) and the language as written there prints the event differently: an ``en.md``
+    of a group with a +44 number prints "Saturday, December 12, 2026 · 2:00 – 5:00 PM", where ``en-GB``
+    prints "Saturday, 12 December 2026 · 14:00–17:00". None when there is nothing to say."""
+    if has_region(code) or len(named) != 1:
+        return None
+    [(region, evidence)] = named.items()
+    regional = with_region(code, region)
+    if regional is None:
+        return None
+    plain, local = facts(code), facts(regional)
+    now = " · ".join(filter(None, (plain.date(date), plain.time_range(start, end))))
+    there = " · ".join(filter(None, (local.date(date), local.time_range(start, end))))
+    if now == there:
+        return None
+    return (f"prints the event as \"{now}\"; {evidence} points to {region} ({region_name(region)}), "
+            f"where {regional} prints \"{there}\"",
+            f"to print it that way, rename {code}.md to {regional}.md (and `{code}` to `{regional}` in "
+            f"pamphlet.yaml, if it names the language)")
 
 
 def language_row(code: str) -> Language:
@@ -451,7 +613,7 @@ def facts(code: str, *, font_overrides: Mapping[str, Mapping[str, list[str] | No
         script=script,
         fonts=stack,
         hyphenate=hyphenation_lang(code),
-        digits=(digits or {}).get(code, row.digits),
+        digits=for_language(digits or {}, code) or row.digits,
         quotes=row.quotes,
         strings=table,
         missing_strings=missing,
