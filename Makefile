@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
-TEST_DEBS := chromium
+TEST_DEBS := chromium fonts-tlwg-loma-ttf
 
 .PHONY: demo test test-fast mutants setup system-deps test-deps bench lint strings clean
 

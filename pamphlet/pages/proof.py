@@ -16,12 +16,13 @@ already in memory, so the proof costs milliseconds.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pamphlet.errors import ProofError
+from pamphlet.errors import ProofError, plural
 from pamphlet.layouts import SAFE_MARGIN
 from pamphlet.pages import measure
 from pamphlet.pages._weasy import boxes as B
@@ -33,11 +34,46 @@ PX_PER_MM = 96 / 25.4
 
 @dataclass(frozen=True)
 class Block:
-    """A run of text the edition must print: a paragraph, heading, list item or table cell."""
+    """A run of text the edition must print: a paragraph, heading, list item or table cell.
+
+    Its ``words`` are what the proof finds in order: words between spaces, and in a script written
+    without spaces between words (Thai, Chinese, Japanese …) each character with its marks, since a
+    Thai sentence between two spaces is one "word" as wide as a paragraph (``unit`` says which)."""
 
     line: int          # 1-based line in the Markdown body
     words: tuple[str, ...]
     kind: str = "text"  # "lede", "quote", "first" (a first block that is a paragraph too long to be the lede), or "text"
+    unit: str = "word"  # "character" when the block is in a script written without spaces between words
+
+
+#: Scripts written without spaces between words (a line may break between almost any two characters, or at
+#: a dictionary's word boundary): Thai, Lao, Tibetan, Myanmar, Khmer, Han, Hiragana, Katakana.
+_SPACELESS = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
+                        "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
+
+
+def spaceless(text: str) -> bool:
+    """Whether ``text`` has letters of a script written without spaces between words."""
+    return bool(_SPACELESS.search(text))
+
+
+def units(words: list[str]) -> tuple[tuple[str, ...], str]:
+    """(what the proof finds in order, its unit): the words as they are, or where one is in a script
+    without spaces, that word's characters, each with the marks that follow it (a Thai vowel sign or
+    tone mark is part of its letter)."""
+    if not any(_SPACELESS.search(w) for w in words):
+        return tuple(words), "word"
+    out: list[str] = []
+    for word in words:
+        if not _SPACELESS.search(word):
+            out.append(word)
+            continue
+        for ch in word:
+            if out and unicodedata.category(ch)[0] == "M" and out[-1] != " ":
+                out[-1] += ch
+            else:
+                out.append(ch)
+    return tuple(u for u in out if _norm(u)), "character"
 
 
 @dataclass
@@ -95,14 +131,15 @@ def source_blocks(body: str, quotes: str | tuple[str, ...] = "“”‘’", rtl
         words = [w for w in words if _norm(w)]
         if words and tok.content.strip() not in markdown.PAGE_BREAK_MARKERS:
             kind = "lede" if lede else "quote" if quote_depth else "first" if first else "text"
-            out.append(Block(line, tuple(words), kind))
+            found, unit = units(words)
+            out.append(Block(line, found, kind, unit))
     return out
 
 
 def text_blocks(text: str | None, line: int = 0) -> list[Block]:
     """A front-matter value as one block."""
-    words = tuple(w for w in (text or "").split() if _norm(w))
-    return [Block(line, words)] if words else []
+    found, unit = units([w for w in (text or "").split() if _norm(w)])
+    return [Block(line, found, unit=unit)] if found else []
 
 
 # --- reading the pages ---------------------------------------------------------------------
@@ -242,12 +279,13 @@ def check_text(name: str, stream: str, blocks: list[Block], where: Any) -> None:
     if first is None:
         return
     block, found = first
+    glue = "" if block.unit == "character" else " "
     if found:
-        lead = " ".join(block.words[max(0, found - 3):found])
+        lead = glue.join(block.words[max(0, found - (8 if glue == "" else 3)):found])
         what = f'after "…{lead}"'
     else:
-        what = f'from "{" ".join(block.words[:4])}…"'
-    noun = "word" if missing == 1 else "words"
+        what = f'from "{glue.join(block.words[:8 if glue == "" else 4])}…"'
+    noun = plural(missing, block.unit).split(" ", 1)[1]
     raise ProofError(f"{name}: {missing} {noun} {what} are not on any page ({where(block.line)})",
                      "this is a layout problem, not your text: report it, and try another layout meanwhile")
 
