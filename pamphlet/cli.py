@@ -677,6 +677,61 @@ class _RoundReporter:
             _report_result(r)
 
 
+@app.command(cls=_Command, short_help="A web page, calendar entry, cards and a message per language, for sharing.")
+def share(
+    project: ProjectArg = None,
+    example: ExampleOpt = False,
+    layout: LayoutOpt = None,
+    lang: LangOpt = None,
+    variant: VariantOpt = None,
+    paper: PaperOpt = None,
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="DIR",
+                                         help="Folder for the PDFs; the share folders go into DIR/share/.")] = Path("dist"),
+    jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Per language (and variant): a web page of the text linking its PDFs, event.ics, two cards, a message."""
+    _setup_logging(quiet=as_json)
+    from pamphlet import share as sharing
+    from pamphlet.editions import batch
+    from pamphlet.errors import PamphletError
+    from pamphlet.pipeline import BuildOptions
+
+    try:
+        opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
+                            jobs=jobs, variants=tuple(variant or ()))
+        proj = _load(project, example)
+        if not as_json:
+            _say_building(proj)
+            _warn_texts(proj, opts)
+        results = _build_with_progress(batch, proj, opts, quiet=as_json)
+        shared = sharing.share(proj, opts, results)
+    except PamphletError as exc:
+        if as_json:
+            print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "pages": []}, ensure_ascii=False))
+            raise typer.Exit(exc.exit_code) from None
+        _fail(exc)
+        return
+    failed = [r for r in results if r.status == "failed"]
+    broken = [s for s in shared if s.error]
+    if as_json:
+        print(json.dumps({"project": str(proj.root), "example": proj.is_example, "out": str(output),
+                          "ok": not failed and not broken, "pages": [s.as_json() for s in shared],
+                          "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        rows = [[s.name, f"{s.folder}/", ", ".join(s.files) or "—", str(s.pdfs),
+                 f"{s.segments.characters}" if s.segments else "—",
+                 f"{s.segments.parts} ({s.segments.encoding})" if s.segments else "—"] for s in shared if not s.error]
+        _plain_table("Share pages", ["language", "folder", "files", "PDFs", "message", "SMS"], rows,
+                     {"PDFs", "message"})
+        for r in failed:
+            _report_result(r)
+        for s in broken:
+            _failure([f"{s.name}: {s.error}"], s.hint)
+    if failed or broken:
+        raise typer.Exit(1)
+
+
 @app.command("print", cls=_Command, short_help="Build, then send the printer files to a CUPS printer.")
 def print_cmd(
     project: ProjectArg = None,

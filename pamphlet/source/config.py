@@ -208,6 +208,23 @@ class Time(Option):
         raise Invalid(f"'{value}' is not a time of day; write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
 
 
+class TimeZone(Str):
+    """An IANA time zone name (``Europe/Berlin``), checked against the zone database Python's zoneinfo reads."""
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        v = super().check(value, key, ctx)
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(v)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            close = difflib.get_close_matches(v, sorted(zoneinfo.available_timezones()), n=1, cutoff=0.6)
+            alt = f"did you mean '{close[0]}'? " if close else ""
+            raise Invalid(f"unknown time zone '{v}' ({alt}use an IANA name like Europe/Berlin or "
+                          "America/New_York)") from None
+        return v
+
+
 class Url(Str):
     SCHEMES = ("http://", "https://", "mailto:", "tel:", "geo:", "sms:")
 
@@ -412,6 +429,8 @@ class Event:
     date: dt.date = setting(Date(required=True), "`YYYY-MM-DD`, required in the block", variant=True)
     start: dt.time | None = setting(Time(), "`\"HH:MM\"`, in quotes", variant=True)
     end: dt.time | None = setting(Time(), "`\"HH:MM\"`, in quotes", variant=True)
+    tz: str | None = setting(TimeZone(max_len=60), "the time zone the times are in, an IANA name like "
+                             "`Europe/Berlin`: the calendar entry of `pamphlet share` ([Sharing](share.md))")
 
 
 @dataclass(frozen=True)
@@ -433,6 +452,14 @@ class Fit:
 class Lede:
     max_words: int = setting(Number(45, minimum=0, maximum=400, whole=True),
                              "a first paragraph this short becomes the bold lede (0: never)")
+
+
+@dataclass(frozen=True)
+class Share:
+    base_url: str | None = setting(
+        Str(pattern=r"https?://[^\s/]+(/\S*)?", pattern_help="a web address starting with https://", max_len=300),
+        "where the share pages will be online (`https://…/`): absolute links in their preview tags, and the "
+        "cards' QR code points at the page ([Sharing](share.md))")
 
 
 @dataclass(frozen=True)
@@ -473,6 +500,7 @@ class Config:
     digits: dict[str, str] = setting(DictOf(_lang_key, Choice(DIGIT_SYSTEMS, what="digit system"), {}),
                                      f"per language, the digits it prints: {', '.join(f'`{d}`' for d in DIGIT_SYSTEMS)} "
                                      "(defaults: [Languages](languages.md))")
+    share: Share = section(Share, "the web page, calendar entry and cards of `pamphlet share`")
     fit: Fit = section(Fit, "how the type is fitted to the pages")
     lede: Lede = section(Lede, "the bold opening paragraph")
     strings: dict[str, dict[str, str]] = setting(
