@@ -24,6 +24,8 @@ from pamphlet.source.spec import EditionSpec
 
 if TYPE_CHECKING:
     from pamphlet.pages.fit import Fitted
+    from pamphlet.pages.render import LaidOut
+    from pamphlet.sheets.press import PressSettings
     from pamphlet.text.edition import Prepared
 
 log = logging.getLogger(__name__)
@@ -48,11 +50,13 @@ class BuildOptions:
     shard: tuple[int, int] | None = None   # (k, n): build the k-th of n deterministic parts
     composition: str | None = None         # pin the layouts' composition (--composition); None: the best scored
     explain: bool = False                  # lay out every composition (check --explain); never a remembered one
+    press: PressSettings | None = None     # --press: the printer's files as PDF/X-4 for the shop's profile
 
     def shaping(self) -> dict[str, Any]:
         """The options that change an edition's output (for the incremental-build key)."""
         return {"bleed": self.bleed, "marks": self.crop_marks, "signature": self.signature, "creep": self.creep,
-                "html": self.html, "fit": self.fit, "pages": self.pages, "composition": self.composition}
+                "html": self.html, "fit": self.fit, "pages": self.pages, "composition": self.composition,
+                **({"press": self.press.digest} if self.press is not None else {})}
 
 
 @dataclass
@@ -185,8 +189,12 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
     layout = prepared.layout
     plan = layout.imposition(laid.pages, spec.paper, rtl=prepared.facts.rtl, signature=opts.signature,
                              creep=opts.creep)
-    print_pdf = None
-    if plan is not None:
+    print_pdf = press_pdf = None
+    if opts.press is not None:  # the printer's file as PDF/X-4: the sheets, or the pages beside the reading PDF
+        press_pdf, warnings = press_file(project, spec, opts, prepared, laid, pdf, plan, date)
+        result.warnings += warnings
+        print_pdf = press_pdf if plan is not None else None
+    elif plan is not None:
         from pamphlet.sheets.impose import impose
         from pamphlet.text.typeset import plain
 
@@ -207,8 +215,28 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
         result.print_path, result.sheets, result.sides = str(pout), len(plan.sheets), plan.sides_per_sheet
     else:
         result.sheets, result.sides = 1, min(laid.pages, 2)
+    if plan is None and press_pdf is not None and not result.print_path:
+        pout = folder / f"{edition_name(project, spec, '-press')}.pdf"
+        atomic_write(pout, press_pdf)
+        result.print_path = str(pout)
     result.printing = layout.printing(laid.pages, plan)
     result.cups_sides = layout.cups_sides(laid.pages, plan)
+
+
+def press_file(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Prepared, laid: LaidOut,
+               pdf: bytes, plan: Any, date: int) -> tuple[bytes, list[str]]:
+    """The edition's printer's file as PDF/X-4 (:mod:`pamphlet.sheets.press`) and the warnings about
+    pictures whose colours move; ``build --press`` writes it, ``check --press`` preflights it in memory."""
+    from pamphlet.sheets import press
+    from pamphlet.text.typeset import plain
+
+    assert opts.press is not None
+    try:
+        return press.printer_file(pdf, plan, opts.press, title=plain(prepared.context["meta"]["title"]),
+                                  lang=spec.lang, date=_pdf_date(date), bleed=spec.bleed, crop_marks=spec.crop_marks,
+                                  images=press.image_names(laid.fetched, project.root))
+    except ValueError as exc:
+        raise ImpositionError(f"{spec.name}: imposition failed: {exc}") from None
 
 
 def _reference(project: Project, lang: str, resource: str | None) -> Location | None:

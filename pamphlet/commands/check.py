@@ -217,6 +217,8 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
         problems = str(result.error).split("\n")
         res.findings.extend(Finding("error", line, result.hint if i == 0 else None) for i, line in enumerate(problems))
     elif outcome.fitted is not None:
+        if opts.press is not None:
+            res.findings.extend(press_findings(project, spec, opts, outcome))
         if result.scale < 1:
             res.findings.append(Finding("warning", f"{spec.name}: type shrunk to {round(result.scale * 100)} % "
                                                    f"to fit {plural(res.pages, 'page')}", "shorten the text to print at full size"))
@@ -226,6 +228,33 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
                     "warning", f"{spec.name}: image {img.src} on page {img.page} prints at {img.dpi:.0f} dpi "
                                f"(under {MIN_DPI})", "use a larger image or place it smaller"))
     return res
+
+
+def press_findings(project: Project, spec: EditionSpec, opts: BuildOptions, outcome: Any) -> list[Finding]:
+    """``check --press``: the printer's file ``build --press`` would write, made in memory and preflighted
+    (:mod:`pamphlet.sheets.preflight`): a line per rule it breaks, and the pictures whose colours move."""
+    from pamphlet.errors import PamphletError
+    from pamphlet.pages import render
+    from pamphlet.pipeline import edition_name, press_file
+    from pamphlet.sheets.preflight import preflight
+
+    prepared, laid = outcome.prepared, outcome.fitted.laid
+    pdf = render.write_pdf(laid)
+    if prepared.facts.rtl:
+        from pamphlet.sheets.impose import read_right_to_left
+
+        pdf = read_right_to_left(pdf)
+    plan = prepared.layout.imposition(laid.pages, spec.paper, rtl=prepared.facts.rtl, signature=opts.signature,
+                                      creep=opts.creep)
+    name = edition_name(project, spec, "-print" if plan is not None else "-press") + ".pdf"
+    try:
+        data, warnings = press_file(project, spec, opts, prepared, laid, pdf, plan, edition_date(project, spec))
+    except PamphletError as exc:
+        return [Finding("error", f"{name}: {exc}", exc.hint)]
+    found = [Finding("warning", w) for w in warnings]
+    found += [Finding("error", f"{name}: {line}", "this is a bug in pamphlet's press output; report it")
+              for line in preflight(data)]
+    return found
 
 
 def _variant_gaps(project: Project, vid: str, lang: str) -> list[tuple[str, str]]:

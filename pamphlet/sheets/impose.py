@@ -227,6 +227,7 @@ def impose(
     date: str | None = None,
     bleed: float = 0.0,
     crop_marks: bool = False,
+    boxes: bool = False,
 ) -> bytes:
     """Impose ``reading_pdf`` (one page per reading page) onto the plan's sheets.
 
@@ -236,6 +237,9 @@ def impose(
     ``title`` and ``lang`` set /Info /Title and the catalog /Lang. The
     catalog's /ViewerPreferences ask for the plan's duplex mode and for no
     print scaling, because "fit to page" would break fold and cut positions.
+    ``boxes`` sets a TrimBox and BleedBox on every sheet even without bleed (press output wants them).
+    A source made for print production (one with an output intent: :mod:`pamphlet.sheets.press`) keeps
+    its output intent, XMP metadata and ``/Trapped`` on the sheets.
     """
     with pikepdf.open(io.BytesIO(reading_pdf)) as src:
         _check_pages(plan, len(src.pages))
@@ -287,12 +291,13 @@ def impose(
                     Resources=resources,
                     Contents=out.make_stream(b"".join(content)),
                 )
-                if off:
+                if off or boxes:
                     page_dict.TrimBox = [_round(v) for v in (off, off, off + sw, off + sh)]
                     page_dict.BleedBox = [_round(v) for v in (off - b, off - b, off + sw + b, off + sh + b)]
                 out.pages.append(pikepdf.Page(page_dict))
 
         _finish_catalog(out, plan, title=title, lang=lang, date=date)
+        _carry_print_metadata(src, out)
         buffer = io.BytesIO()
         out.save(
             buffer,
@@ -366,6 +371,27 @@ def _finish_catalog(out: pikepdf.Pdf, plan: Plan, *, title: str | None, lang: st
     if date:  # a fixed date (SOURCE_DATE_EPOCH or derived from the inputs) keeps the bytes reproducible
         out.docinfo[Name.CreationDate] = pikepdf.String(date)
         out.docinfo[Name.ModDate] = pikepdf.String(date)
+
+
+def _carry_print_metadata(src: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
+    """What a press needs from the page file, onto the sheets built from ``pikepdf.new()``.
+
+    The output intent (the press's ICC profile), the XMP packet (PDF/X version, title, document ID) and
+    ``/Trapped`` describe the print job, and the sheets are the same job. Only a source with an output
+    intent is such a file: a reading PDF's XMP may claim PDF/UA, which untagged sheets are not.
+    """
+    intents = src.Root.get("/OutputIntents")
+    if not isinstance(intents, pikepdf.Array) or len(intents) == 0:
+        return
+    out.Root.OutputIntents = out.copy_foreign(intents if intents.is_indirect else src.make_indirect(intents))
+    metadata = src.Root.get("/Metadata")
+    if isinstance(metadata, pikepdf.Stream):
+        out.Root.Metadata = out.copy_foreign(metadata)
+    if "/Info" in src.trailer:
+        for key in ("/Trapped", "/GTS_PDFXVersion"):
+            if key in src.docinfo:
+                out.docinfo[key] = out.copy_foreign(src.docinfo[key]) if src.docinfo[key].is_indirect \
+                    else src.docinfo[key]
 
 
 def read_right_to_left(reading_pdf: bytes) -> bytes:
