@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
-TEST_DEBS := chromium fonts-tlwg-loma-ttf
+TEST_DEBS := chromium fonts-tlwg-loma-ttf poppler-utils
 
 .PHONY: demo test test-fast mutants setup system-deps test-deps bench lint strings clean
 
@@ -70,6 +70,7 @@ system-deps:
 	fi
 
 # The live page of `pamphlet watch --serve` is tested in a real headless Chromium.
+# The text layer of every script is read back with poppler (pdftotext) as well as pdfium (tests/test_text_layer.py).
 test-deps:
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
 
