@@ -21,7 +21,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from pamphlet.errors import FetchError, RenderError
 from pamphlet.pages import actualtext
-from pamphlet.pages import actualtext
 from pamphlet.pages._weasy import (
     HTML,
     Document,
@@ -292,7 +291,6 @@ def write_pdf(layout: LaidOut) -> bytes:
     wp_log = logging.getLogger("weasyprint")
     wp_log.addHandler(collect)
     try:
-        actualtext.install()  # each word of a complex script copies as written (its ActualText)
         actualtext.install()  # each word of a complex script copies as written (its ActualText)
         pdf = layout.document.write_pdf(pdf_identifier=False)
         if len(refusals) > before:
