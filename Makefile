@@ -7,7 +7,11 @@ BIN    := $(VENV)/bin
 # `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
-TEST_DEBS := chromium fonts-tlwg-loma-ttf poppler-utils
+TEST_DEBS := chromium npm fonts-tlwg-loma-ttf poppler-utils
+
+# axe-core checks the accessibility of `pamphlet share`'s page in that Chromium (npm, into the
+# git-ignored .cache/npm/; tests/test_share.py injects its axe.min.js). Debian's npm fetches it.
+AXE_VERSION := 4.10.2
 
 .PHONY: demo test test-fast mutants setup system-deps test-deps bench lint strings clean
 
@@ -73,6 +77,8 @@ system-deps:
 # The text layer of every script is read back with poppler (pdftotext) as well as pdfium (tests/test_text_layer.py).
 test-deps:
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
+	@grep -qs '"version": "$(AXE_VERSION)"' .cache/npm/node_modules/axe-core/package.json || \
+	  npm install --prefix .cache/npm --no-audit --no-fund --no-save --silent axe-core@$(AXE_VERSION)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
