@@ -95,6 +95,23 @@ def _paper(paper: str | None) -> str | None:
     return paper.lower() if paper else None
 
 
+PosterSizeOpt = Annotated[Optional[str], typer.Option(
+    "--poster-size", metavar="SIZE", help="Poster: a3, a2, tabloid, ledger or 18x24in (default: a2 on A4 paper, "
+                                          "18x24in on Letter); placard: a3 for A3 boards.")]
+OverlapOpt = Annotated[Optional[float], typer.Option(
+    "--overlap", metavar="MM", min=3, max=30, help="Poster tiles: the strip glued under the next tile (default 10).")]
+
+
+def _poster_size(size: str | None) -> str | None:
+    """--poster-size, lower-cased; an unknown size is a usage error."""
+    from pamphlet.errors import UsageError
+    from pamphlet.layouts.street import POSTER_SIZE_NAMES
+
+    if size is not None and size.strip().lower() not in POSTER_SIZE_NAMES:
+        raise UsageError(f"--poster-size: unknown poster size '{size}'", "use one of " + ", ".join(POSTER_SIZE_NAMES))
+    return size.strip().lower() if size else None
+
+
 # --- the one failure printer ------------------------------------------------------------------------
 
 
@@ -247,6 +264,8 @@ def build(
     pages: PagesOpt = None,
     no_fit: NoFitOpt = False,
     composition: CompositionOpt = None,
+    poster_size: PosterSizeOpt = None,
+    overlap: OverlapOpt = None,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
     jobs: JobsOpt = None,
@@ -268,7 +287,7 @@ def build(
             layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper),
             out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
             pages=pages, jobs=jobs, force=force, variants=tuple(variant or ()), shard=_shard(shard),
-            composition=composition)
+            composition=composition, poster_size=_poster_size(poster_size), overlap=overlap)
         proj = _load(project, example)
         if as_json:
             notes = _text_findings(proj, opts)

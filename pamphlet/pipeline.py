@@ -51,12 +51,16 @@ class BuildOptions:
     composition: str | None = None         # pin the layouts' composition (--composition); None: the best scored
     explain: bool = False                  # lay out every composition (check --explain); never a remembered one
     press: PressSettings | None = None     # --press: the printer's files as PDF/X-4 for the shop's profile
+    poster_size: str | None = None         # --poster-size (a3, a2, tabloid, ledger, 18x24in)
+    overlap: float | None = None           # --overlap: a tiled poster's overlap in mm
 
     def shaping(self) -> dict[str, Any]:
         """The options that change an edition's output (for the incremental-build key)."""
         return {"bleed": self.bleed, "marks": self.crop_marks, "signature": self.signature, "creep": self.creep,
                 "html": self.html, "fit": self.fit, "pages": self.pages, "composition": self.composition,
-                **({"press": self.press.digest} if self.press is not None else {})}
+                **({"press": self.press.digest} if self.press is not None else {}),
+                **({"poster_size": self.poster_size} if self.poster_size else {}),
+                **({"overlap": self.overlap} if self.overlap else {})}
 
 
 @dataclass
@@ -88,6 +92,7 @@ class EditionResult:
     score: dict[str, Any] | None = None  # its design score: total, parts, faults
     warnings: list[str] = field(default_factory=list)
     traceback: str | None = None      # only for internal errors, shown under PAMPHLET_DEBUG=1
+    companions: list[str] = field(default_factory=list)  # files beside the PDF (a poster's tiles, proof)
 
     @property
     def name(self) -> str:
@@ -209,11 +214,20 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
     out = folder / f"{edition_name(project, spec)}.pdf"
     atomic_write(out, pdf)
     result.path, result.bytes = str(out), len(pdf)
+    from pamphlet.text.typeset import plain as plain_text
+
+    for suffix, (data, sheets) in layout.companions(pdf, spec.paper, rtl=prepared.facts.rtl, lang=spec.lang,
+                                                   title=plain_text(prepared.context["meta"]["title"])).items():
+        cout = folder / f"{edition_name(project, spec, suffix)}.pdf"  # a poster's tiles and its proof copy
+        atomic_write(cout, data)
+        result.companions.append(str(cout))
+        if suffix == layout.printer_file:  # the tiles go to an office printer
+            result.print_path, result.sheets, result.sides = str(cout), sheets, 1
     if plan is not None and print_pdf is not None:
         pout = folder / f"{edition_name(project, spec, '-print')}.pdf"
         atomic_write(pout, print_pdf)
         result.print_path, result.sheets, result.sides = str(pout), len(plan.sheets), plan.sides_per_sheet
-    else:
+    elif not result.print_path:
         result.sheets, result.sides = 1, min(laid.pages, 2)
     if plan is None and press_pdf is not None and not result.print_path:
         pout = folder / f"{edition_name(project, spec, '-press')}.pdf"

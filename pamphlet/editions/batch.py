@@ -80,7 +80,8 @@ def editions(project: Project, opts: BuildOptions) -> list[EditionSpec]:
             if variant is not None and variant.languages and lang not in variant.languages:
                 continue
             for layout in chosen_layouts:
-                specs.append(EditionSpec(lang, layout, paper, opts.bleed, opts.crop_marks, vid))
+                specs.append(EditionSpec(lang, layout, paper, opts.bleed, opts.crop_marks, vid,
+                                         opts.poster_size, opts.overlap))
     if opts.shard:
         specs = shard(specs, *opts.shard)
     return specs
@@ -261,7 +262,7 @@ def _pending(project: Project, opts: BuildOptions, specs: list[EditionSpec], man
 
 def _entry(project: Project, opts: BuildOptions, job: _Job, outcome: Outcome) -> Entry:
     result = outcome.result
-    outputs = [p for p in (result.path, result.print_path) if p]
+    outputs = list(dict.fromkeys(p for p in (result.path, result.print_path, *result.companions) if p))
     if opts.html:
         outputs.append(str(edition_dir(opts, job.spec) / f"{edition_name(project, job.spec)}.html"))
     deps = {}

@@ -9,6 +9,7 @@ this package tests a layout's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pamphlet.layouts.imposition import Plan, auto_signature, booklet_plan, handbill_plan, trifold_plan, zine_plan
 
@@ -119,6 +120,19 @@ class Layout:
     stretches: bool = False           # the template's spread is a page-tall column, whatever the amount
     compositions: tuple[Composition, ...] = (STANDARD,)  # tried in this order (see Composition)
     page_noun: str = "page"           # what the design score calls a page: a tri-fold's are panels
+    printer_file: str | None = None   # the companion file that goes to the printer (a poster's "-tiles")
+    digest_shares: tuple[float, ...] = ()  # a digest's room, tried in turn, as shares of a side (empty: compose's)
+
+    def sized(self, spec: Any) -> Layout:
+        """This layout for one edition (a poster at ``--poster-size``); most layouts are the same for all."""
+        return self
+
+    def adapt(self, prepared: Any, meta: dict[str, Any]) -> None:
+        """Add what the layout's template needs to a prepared edition (a placard's slogans)."""
+
+    def companions(self, pdf: bytes, paper: str, *, rtl: bool, title: str, lang: str) -> dict[str, tuple[bytes, int]]:
+        """Files written beside the reading PDF, by suffix: (PDF bytes, sheets); a poster's tiles and proof."""
+        return {}
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
@@ -325,7 +339,10 @@ class Handbill(Layout):
         return handbill_plan(pages, g.width, g.height, p.width, p.height)
 
 
-CATALOGUE: dict[str, Layout] = {lay.name: lay for lay in (Leaflet(), Booklet(), Zine(), Trifold(), Handbill())}
+from pamphlet.layouts.street import Placard, Poster  # noqa: E402 - they subclass Layout
+
+CATALOGUE: dict[str, Layout] = {lay.name: lay for lay in (Leaflet(), Booklet(), Zine(), Trifold(), Handbill(),
+                                                         Poster(), Placard())}
 LAYOUT_NAMES = list(CATALOGUE)
 
 

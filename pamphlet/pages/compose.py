@@ -334,12 +334,13 @@ def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: A
     room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, prepared.layout.base_size)
     start = _snapshot(prepared)
     error: FitError | None = None
-    for n, share in enumerate(DIGEST_SHARE):
+    shares = prepared.layout.digest_shares or DIGEST_SHARE  # a poster's text has less of its page
+    for n, share in enumerate(shares):
         _restore(prepared, start)
         if not make_digest(prepared, int(room * share)):
             continue  # this much room holds the whole text: a digest is a smaller one
         # A digest is set at a readable size; only the smallest may go down to the project's minimum.
-        smallest = project.config.min_scale if n == len(DIGEST_SHARE) - 1 else \
+        smallest = project.config.min_scale if n == len(shares) - 1 else \
             max(project.config.min_scale, prepared.layout.readable_scale)
         try:
             return (fit.fit(prepared.layout, lay, name=prepared.spec.name,

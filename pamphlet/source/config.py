@@ -535,6 +535,8 @@ class FrontMatter:
                                       variant=True)
     handbill: str | None = setting(Str(max_len=3000), "a shorter Markdown text the handbill prints instead of the "
                                                       "whole body", variant=True)
+    slogans: list[str] | None = setting(ListOf(Str(max_len=120)), "the placards' slogans, one a board: short "
+                                        "lines of twelve words at most ([Posters](posters.md))")
     composition: str | None = setting(Str(max_len=40), "pin a layout's composition, like `tight` "
                                                        "([Layouts](layouts.md#compositions-the-one-that-suits-the-"
                                                        "text); `pamphlet check --explain` lists them)", variant=True)

@@ -15,6 +15,8 @@ class EditionSpec:
     bleed: float = 0.0
     crop_marks: bool = False
     variant: str | None = None
+    poster_size: str | None = None  # a poster's sheet (--poster-size); None: the paper region's
+    overlap: float | None = None      # a tiled poster's overlap in mm (--overlap); None: 10 mm
 
     @property
     def name(self) -> str:

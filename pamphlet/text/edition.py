@@ -135,7 +135,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     cfg = project.config
     lang = project.languages[spec.lang]
     facts = lang_facts(project, spec.lang)
-    layout = get(spec.layout)
+    layout = get(spec.layout).sized(spec)
     book = font_book(project.root)
     where = cfg.source.where(("fonts", facts.script)) if cfg.source else Location(cfg.path)
     for role, stack in facts.fonts.items():
@@ -224,6 +224,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         ctx[key] = Markup(localise_numbers(str(ctx[key]), facts.digits, facts.rtl))
     prepared = Prepared(spec, layout, facts, ctx, project.root, rendered.images, rendered.words, warnings,
                         printed_body=rendered.body, chars=rendered.chars, lede_words=cfg.lede_words)
+    layout.adapt(prepared, meta)  # what its own template needs (a poster's sizes, a placard's slogans)
     _check_ui_strings(prepared, book, body_stack)
     return prepared
 
