@@ -183,6 +183,17 @@ class Colours:
         self.cmyk_lab = ImageCms.buildTransform(cmyk, lab, "CMYK", "LAB", relative)
         self._cache: dict[tuple[str, tuple[int, ...]], tuple[float, float, float, float]] = {}
         self._k_ramp = self._ramp()
+        self._black_l = self._ramp_black()
+
+    def _ramp_black(self) -> float:
+        """L* of the darkest the press prints a picture's black (the screen's black, converted)."""
+        from PIL import Image
+
+        cmyk = self.cms.applyTransform(Image.new("RGB", (1, 1), (0, 0, 0)), self.rgb_image)
+        assert cmyk is not None
+        lab = self.cms.applyTransform(cmyk, self.cmyk_lab)
+        assert lab is not None
+        return _lab(_pixels(lab)[0])[0]
 
     def _ramp(self) -> list[float]:
         """L* of K alone, 0–255: exact greys are printed with black ink only, matched by lightness."""
@@ -232,8 +243,8 @@ class Colours:
         """A Lab colour (L* 0–100, a*, b*) as CMYK, dark neutrals → 100 % K as for RGB."""
         from PIL import Image
 
-        q = (max(0, min(255, round(lightness * 2.55))), max(0, min(255, round(a + 128))),
-             max(0, min(255, round(b + 128))))
+        q = (max(0, min(255, round(lightness * 2.55))), max(-128, min(127, round(a))) & 0xFF,
+             max(-128, min(127, round(b))) & 0xFF)  # a* and b* as signed bytes, as Pillow's LAB stores them
         key = ("lab", q)
         if key not in self._cache:
             if lightness <= NEAR_BLACK_L and (a * a + b * b) ** 0.5 <= NEAR_BLACK_C:
@@ -245,8 +256,10 @@ class Colours:
                 self._cache[key] = (_unit(c), _unit(m), _unit(y), _unit(k))
         return self._cache[key]
 
-    def image_shift(self, im: Image.Image) -> tuple[float, float]:
-        """How far a picture's colours move when printed: (largest ΔE, share of pixels over DELTA_E_WARN)."""
+    def image_shift(self, im: Image.Image, alpha: Image.Image | None = None) -> tuple[float, float]:
+        """How far a picture's colours move when printed: (largest ΔE, share of its visible pixels that move
+        more than DELTA_E_WARN). Lightness is compared within the press's range (black-point compensation
+        maps the screen's black to the press's, which is no loss); ``alpha`` leaves out see-through pixels."""
         small = im.convert("RGB")
         small.thumbnail((96, 96))
         before = self.cms.applyTransform(small, self.rgb_lab)
@@ -254,9 +267,16 @@ class Colours:
         assert before is not None and cmyk is not None
         after = self.cms.applyTransform(cmyk, self.cmyk_lab)
         assert after is not None
+        shown = [True] * (small.width * small.height)
+        if alpha is not None:
+            shown = [v >= 128 for v in alpha.convert("L").resize(small.size).tobytes()]
+        floor = self._black_l
         worst, over, count = 0.0, 0, 0
-        for p, q in zip(_pixels(before), _pixels(after), strict=True):
+        for visible, p, q in zip(shown, _pixels(before), _pixels(after), strict=True):
+            if not visible:
+                continue
             (l1, a1, b1), (l2, a2, b2) = _lab(p), _lab(q)
+            l1 = floor + l1 * (100 - floor) / 100
             d = ((l1 - l2) ** 2 + (a1 - a2) ** 2 + (b1 - b2) ** 2) ** 0.5
             worst = max(worst, d)
             over += d > DELTA_E_WARN
@@ -273,7 +293,7 @@ def _pixels(im: Image.Image) -> list[tuple[int, ...]]:
 def _lab(px: Any) -> tuple[float, float, float]:
     """Pillow's 8-bit LAB pixel as (L*, a*, b*)."""
     lightness, a, b = px[:3]
-    return lightness * 100 / 255, a - 128, b - 128  # a* and b* are stored offset by 128
+    return lightness * 100 / 255, a - 256 if a >= 128 else a, b - 256 if b >= 128 else b  # a*, b*: signed bytes
 
 
 def _byte(v: float) -> int:
@@ -450,7 +470,9 @@ class _Converter:
         rgb = pil.convert("RGB")
         width, height = rgb.size
         name = self.names.get((width, height)) or f"the {width}×{height} picture"
-        worst, share = self.col.image_shift(rgb)
+        mask = image.get("/SMask")
+        alpha = pikepdf.PdfImage(mask).as_pil_image() if isinstance(mask, pikepdf.Stream) else None
+        worst, share = self.col.image_shift(rgb, alpha)
         if worst > DELTA_E_WARN and share >= DELTA_E_SHARE:
             self.warnings.append(f"{name} on page {self.page}: its colours move up to ΔE {worst:.0f} when printed "
                                  f"in CMYK ({share:.0%} of it by more than ΔE {DELTA_E_WARN:g}): bright RGB colours "
