@@ -120,6 +120,20 @@ def write(path: str, text: str) -> Setup:
     return step
 
 
+def copy(src: str, dest: str) -> Setup:
+    """A file from this machine into the sandbox (docs/press.md: Ghostscript's CMYK profile as a shop's)."""
+    def step(box: Path, env: dict[str, str]) -> None:
+        shutil.copy(src, box / dest)
+    return step
+
+
+def append(path: str, text: str) -> Setup:
+    def step(box: Path, env: dict[str, str]) -> None:
+        with (box / path).open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    return step
+
+
 def mkdir(path: str) -> Setup:
     def step(box: Path, env: dict[str, str]) -> None:
         (box / path).mkdir(parents=True)
@@ -194,6 +208,18 @@ SCENES: tuple[Scene, ...] = (
     Scene("dask", setup=(fixture("variants", "day-of-action"),), samples=(
         Sample("dask", ("build", "day-of-action", "-V", "leeds", "-V", "london", "-l", "leaflet",
                         "--scheduler", "tcp://127.0.0.1:8786"), service="dask"),
+    )),
+    # docs/press.md (the profile: Ghostscript's CMYK one, from Debian's libgs-common, which make test-deps installs)
+    Scene("press-refused", setup=(new("my-action", "-L", "en", "-l", "leaflet", "-l", "booklet"),), samples=(
+        Sample("press-no-profile", ("build", "--press"), cwd="my-action"),
+    )),
+    Scene("press", setup=(
+        new("my-action", "-L", "en", "-l", "leaflet", "-l", "booklet"),
+        copy("/usr/share/color/icc/ghostscript/default_cmyk.icc", "my-action/shop-swop.icc"),
+        append("my-action/pamphlet.yaml", "\npress:\n  profile: shop-swop.icc\n  condition: SWOP\n"),
+    ), samples=(
+        Sample("press-build", ("build", "--press", "--bleed", "3", "--marks"), cwd="my-action"),
+        Sample("press-check", ("check", "--press"), cwd="my-action"),
     )),
     # docs/printing.md
     Scene("printing", setup=(new("my-action", "-L", "en", "-l", "leaflet", "-l", "booklet", "-l", "zine"),),

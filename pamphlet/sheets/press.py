@@ -57,7 +57,8 @@ JPEG_QUALITY = 92
 WHERE_TO_GET = ("ask the copy shop for the ICC profile of the press and paper they will print on (most publish "
                 "it on their web site, or send it on request; offset printers often use FOGRA39 'ISO Coated v2' "
                 "or FOGRA51 'PSO Coated v3'); save it in the project folder under a plain name such as "
-                "shop-fogra39.icc and add to pamphlet.yaml:  press: {profile: shop-fogra39.icc, condition: FOGRA39}")
+                "shop-fogra39.icc and add `press: {profile: shop-fogra39.icc, condition: FOGRA39}` to "
+                "pamphlet.yaml (docs/press.md)")
 
 
 # --- the settings ------------------------------------------------------------------------------------------
