@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
-TEST_DEBS := chromium npm fonts-tlwg-loma-ttf poppler-utils
+TEST_DEBS := chromium npm ghostscript libgs-common fonts-tlwg-loma-ttf poppler-utils
 
 # axe-core checks the accessibility of `pamphlet share`'s page in that Chromium (npm, into the
 # git-ignored .cache/npm/; tests/test_share.py injects its axe.min.js). Debian's npm fetches it.
@@ -73,7 +73,9 @@ system-deps:
 	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
 	fi
 
-# The live page of `pamphlet watch --serve` is tested in a real headless Chromium.
+# The live page of `pamphlet watch --serve` is tested in a real headless Chromium. Press output (PDF/X-4) is tested
+# with Ghostscript's CMYK output profile (libgs-common, AGPL: used at test time, never copied into the repo) and
+# Ghostscript's tiffsep device, which renders the CMYK separations.
 # The text layer of every script is read back with poppler (pdftotext) as well as pdfium (tests/test_text_layer.py).
 test-deps:
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"

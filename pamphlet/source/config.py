@@ -463,6 +463,16 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Press:
+    profile: str | None = setting(Str(pattern=r"[^:]+", pattern_help="the name of the shop's .icc file inside the "
+                                                                      "project, like shop-fogra39.icc", max_len=300),
+                                  "the copy shop's ICC output profile (CMYK), a file inside the project: "
+                                  "`build --press` writes PDF/X-4 for it ([Press output](press.md))")
+    condition: str | None = setting(Str(max_len=100), "the printing condition the profile describes, as the shop "
+                                                      "names it (`FOGRA39`); default: the profile's own description")
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything in ``pamphlet.yaml``, checked and with defaults filled in."""
 
@@ -501,6 +511,8 @@ class Config:
                                      f"per language, the digits it prints: {', '.join(f'`{d}`' for d in DIGIT_SYSTEMS)} "
                                      "(defaults: [Languages](languages.md))")
     share: Share = section(Share, "the web page, calendar entry and cards of `pamphlet share`")
+    press: Press | None = section(Press, "press output for a copy shop: its colour profile "
+                                         "([Press output](press.md))", optional=True)
     fit: Fit = section(Fit, "how the type is fitted to the pages")
     lede: Lede = section(Lede, "the bold opening paragraph")
     strings: dict[str, dict[str, str]] = setting(
