@@ -65,6 +65,8 @@ NoFitOpt = Annotated[bool, typer.Option(
     "--no-fit", help="Don't shrink the type to fit fixed-size layouts: an overflow is an error.")]
 PagesOpt = Annotated[Optional[int], typer.Option(
     "--pages", metavar="N", min=4, max=256, help="Booklet: exact page count (fit down to it or fail).")]
+NoTagsOpt = Annotated[bool, typer.Option(
+    "--no-tags", help="Untagged reading PDFs: no structure tree for screen readers (smaller, a little faster).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")]
 CompositionOpt = Annotated[Optional[str], typer.Option(
     "--composition", metavar="NAME",
@@ -267,6 +269,7 @@ def build(
     poster_size: PosterSizeOpt = None,
     overlap: OverlapOpt = None,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
+    no_tags: NoTagsOpt = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
     jobs: JobsOpt = None,
     as_json: JsonOpt = False,
@@ -287,7 +290,8 @@ def build(
             layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper),
             out=output, bleed=bleed, crop_marks=marks, signature=signature, creep=creep, html=html, fit=not no_fit,
             pages=pages, jobs=jobs, force=force, variants=tuple(variant or ()), shard=_shard(shard),
-            composition=composition, poster_size=_poster_size(poster_size), overlap=overlap)
+            composition=composition, poster_size=_poster_size(poster_size), overlap=overlap,
+            tags=not no_tags)
         proj = _load(project, example)
         if as_json:
             notes = _text_findings(proj, opts)
@@ -477,6 +481,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, and name them.")] = False,
     explain: Annotated[bool, typer.Option(
         "--explain", help="Lay out every composition of each layout and say how each scored and why one won.")] = False,
+    no_tags: NoTagsOpt = False,
     jobs: JobsOpt = None,
     as_json: JsonOpt = False,
     shard: ShardOpt = None,
@@ -490,7 +495,8 @@ def check(
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()),
                             paper=_paper(paper), fit=not no_fit, pages=pages, variants=tuple(variant or ()),
-                            shard=_shard(shard), jobs=jobs, composition=composition, explain=explain)
+                            shard=_shard(shard), jobs=jobs, composition=composition, explain=explain,
+                            tags=not no_tags)
         proj = _load(project, example)
         results = run_check(proj, opts)
     except PamphletError as exc:
@@ -622,6 +628,7 @@ def watch(
     serve: Annotated[bool, typer.Option("--serve", help="Also show the pages and sheets on a live page at http://127.0.0.1:8000/ (--serve PORT for another port, 0 for any free one).")] = False,
     port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535,
                                       help="Port of the live page (same as --serve PORT).")] = 8000,
+    no_tags: NoTagsOpt = False,
 ) -> None:
     """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
     _setup_logging(quiet=False)
@@ -637,7 +644,7 @@ def watch(
     server = None
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
-                            variants=tuple(variant or ()))
+                            variants=tuple(variant or ()), tags=not no_tags)
         live = LiveState() if serve else None
         watcher = Watcher(project, opts, live=live)
         if live is not None:

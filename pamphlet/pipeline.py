@@ -50,6 +50,7 @@ class BuildOptions:
     shard: tuple[int, int] | None = None   # (k, n): build the k-th of n deterministic parts
     composition: str | None = None         # pin the layouts' composition (--composition); None: the best scored
     explain: bool = False                  # lay out every composition (check --explain); never a remembered one
+    tags: bool = True                      # tagged reading PDFs for screen readers (--no-tags: off)
     press: PressSettings | None = None     # --press: the printer's files as PDF/X-4 for the shop's profile
     poster_size: str | None = None         # --poster-size (a3, a2, tabloid, ledger, 18x24in)
     overlap: float | None = None           # --overlap: a tiled poster's overlap in mm
@@ -59,7 +60,7 @@ class BuildOptions:
         return {"bleed": self.bleed, "marks": self.crop_marks, "signature": self.signature, "creep": self.creep,
                 "html": self.html, "fit": self.fit, "pages": self.pages, "composition": self.composition,
                 **({"press": self.press.digest} if self.press is not None else {}),
-                **({"poster_size": self.poster_size} if self.poster_size else {}),
+                "tags": self.tags, **({"poster_size": self.poster_size} if self.poster_size else {}),
                 **({"overlap": self.overlap} if self.overlap else {})}
 
 
@@ -185,7 +186,7 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
     from pamphlet.pages import render
 
     laid = fitted.laid
-    pdf = render.write_pdf(laid)
+    pdf = render.write_pdf(laid, tags=opts.tags)
     if prepared.facts.rtl:
         from pamphlet.sheets.impose import read_right_to_left
 

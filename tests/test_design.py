@@ -30,7 +30,7 @@ def _event_values(laid) -> dict[str, tuple[int, float]]:  # noqa: ANN001
         box = stack.pop()
         element = getattr(box, "element", None)
         cls = element.get("class", "") if element is not None else ""
-        if isinstance(box, B.TableCellBox) and cls in ("when", "time"):
+        if isinstance(box, B.BlockContainerBox) and cls in ("when", "time"):
             values = [b for b in box.descendants() if isinstance(b, B.BlockBox)
                       and b.element is not None and "value" in b.element.get("class", "")]
             lines = [b for v in values for b in v.descendants() if isinstance(b, B.LineBox)]
@@ -123,7 +123,7 @@ def test_qr_codes_are_error_correction_m_or_better_and_at_least_18_mm():
         fitted = compose.lay_out(project, prepared, pipeline.BuildOptions(layouts=(layout,)))
         sizes = [box.width * 25.4 / 96 for page in fitted.laid.document.pages for box in _walk(page._page_box)
                  if isinstance(box, B.ReplacedBox) and box.element is not None
-                 and box.element.get("alt", "").startswith("QR code")]
+                 and box.element.get("alt", "") == url]  # the QR code's alt text is its address
         assert sizes and min(sizes) >= 18, (layout, sizes)
 
 

@@ -17,10 +17,11 @@ native.install()
 hyphenation.install()
 
 from weasyprint import CSS, HTML  # noqa: E402
-from weasyprint.document import Document  # noqa: E402
+from weasyprint.document import Document, Page  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.layout.absolute import AbsolutePlaceholder  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
-__all__ = ["CSS", "HTML", "Document", "FatalURLFetchingError", "FontConfiguration", "URLFetcher",
-           "URLFetcherResponse", "boxes"]
+__all__ = ["CSS", "HTML", "AbsolutePlaceholder", "Document", "FatalURLFetchingError", "FontConfiguration", "Page",
+           "URLFetcher", "URLFetcherResponse", "boxes"]

@@ -17,10 +17,11 @@ import tempfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from pamphlet.errors import FetchError, RenderError
-from pamphlet.pages import actualtext
+from pamphlet.pages import accessible, actualtext
 from pamphlet.pages._weasy import (
     HTML,
     Document,
@@ -38,6 +39,14 @@ MAX_IMAGE_PIXELS = 80_000_000
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _FONT_CONFIG: FontConfiguration | None = None
+
+#: What is done to every written PDF, in order: each step gets the PDF opened once with pikepdf and
+#: whether it is tagged (see :func:`write_pdf`). Add a step here and it runs for every edition.
+FINISH: tuple[accessible.FinishStep, ...] = (
+    accessible.catalog,    # /Lang, /ViewerPreferences /DisplayDocTitle; no user's or machine's name in /Info
+    accessible.xmp,        # XMP: dc:title, dc:language, producer and creator tool; no random ids, no dates
+    accessible.structure,  # the structure tree: decorative pictures as artifacts, empty groups folded
+)
 
 
 def font_config() -> FontConfiguration:
@@ -278,21 +287,35 @@ def insert_blank_pages(layout: LaidOut, count: int, before_last: bool = True) ->
     return LaidOut(layout.document.copy(pages), layout.fetched, layout.warnings)
 
 
-def write_pdf(layout: LaidOut) -> bytes:
+def write_pdf(layout: LaidOut, *, tags: bool = True) -> bytes:
     """The PDF bytes (no dates in it, so the same input gives the same bytes).
+
+    A pipeline of steps: WeasyPrint writes the PDF — tagged for screen readers
+    (PDF/UA-1 as far as WeasyPrint goes) unless ``tags`` is false, from the laid-out
+    pages without their hidden boxes (:func:`pamphlet.pages.accessible.visible_only`)
+    — then each of :data:`FINISH` works on it, opened once with pikepdf, and it is
+    saved with a content-derived ``/ID``. A new finishing step is one more entry there.
 
     SVG images are drawn only now, and WeasyPrint logs (and skips) what goes wrong
     in them: a refused ``<image>`` or a broken SVG fails the edition instead.
     """
-    fetcher = getattr(layout.document, "url_fetcher", None)
+    document = accessible.visible_only(layout.document) if tags else layout.document
+    pdf = _weasyprint_pdf(document, tags)
+    return accessible.finish(pdf, FINISH, tagged=tags)
+
+
+def _weasyprint_pdf(document: Document, tags: bool) -> bytes:
+    """WeasyPrint's PDF of ``document``: PDF/UA-1 (tagged) or plain."""
+    fetcher = getattr(document, "url_fetcher", None)
     refusals = fetcher.refusals if isinstance(fetcher, SandboxFetcher) else []
     before = len(refusals)
     collect = _Collect()
     wp_log = logging.getLogger("weasyprint")
     wp_log.addHandler(collect)
     try:
+        options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"} if tags else {}
         actualtext.install()  # each word of a complex script copies as written (its ActualText)
-        pdf = layout.document.write_pdf(pdf_identifier=False)
+        pdf = document.write_pdf(pdf_identifier=False, **options)
         if len(refusals) > before:
             raise refusals[before]
         for message in collect.messages:

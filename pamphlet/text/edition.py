@@ -195,7 +195,10 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
         "contact": {"email": typeset.breakable_address(contact.email) if contact.email else contact.email,
                     "web": contact.web, "web_display": web_display,
                     "phone": typeset.keep_together(contact.phone, region) if contact.phone else contact.phone,
-                    "social": contact.social},
+                    "social": contact.social,
+                    # What the reading PDF links them to (the printed lines above carry invisible break marks).
+                    "mailto": f"mailto:{contact.email.strip()}" if contact.email else None,
+                    "tel": tel_uri(contact.phone, region)},
         "qr": _qr(cfg.qr, cfg.theme.ink) if cfg.qr else None,
         # The front's picture, cropped to fill its frame: the language's own, else the project's.
         "picture": ({"src": meta.get("image") or cfg.image,
@@ -252,6 +255,23 @@ def _check_ui_strings(prepared: Prepared, book: FontBook, stack: list[str]) -> N
     for key in ui.unknown_overrides():
         prepared.warnings.append(f"{lang}: strings.{key}: no UI string has this key; the templates print "
                                  f"{', '.join(ui.printed) or 'none'}")
+
+
+def tel_uri(phone: str | None, region: str | None) -> str | None:
+    """A phone number as a ``tel:`` link (RFC 3966): international (``tel:+493411234567``) when the number
+    or the language's region says its country; else its digits as written. None without one."""
+    if not phone or not phone.strip():
+        return None
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(phone, region)
+        if phonenumbers.is_possible_number(number):
+            return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    digits = "".join(c for c in phone.strip() if c.isdigit() or c in "+*#")
+    return f"tel:{digits}" if any(c.isdigit() for c in digits) else None
 
 
 def _field(value: Any, facts: languages.LangFacts, region: str | None) -> Any:

@@ -375,6 +375,31 @@ def _render_container(name: str):
     return render
 
 
+#: Alt text that marks a picture as decorative: ``![""](images/rule.png)`` (any pair of quotes, as typed
+#: or as the typographer curled them).
+_DECORATIVE_ALT = re.compile(r"[\"'“”„‟«»‹›「」『』‘’‚]{2}")
+
+
+def _render_image(self, tokens, idx, options, env):  # noqa: ANN001 - markdown-it renderer signature
+    """A picture with its alt text for screen readers. Alt text ``""`` marks it decorative: drawn as the
+    background of its frame (a PDF artifact, skipped by a screen reader) over a hidden copy that keeps its
+    size. Without alt text, its file name stands in (the reading PDF's Figures all carry one)."""
+    tok = tokens[idx]
+    alt = self.renderInlineAsText(tok.children or [], options, env).strip()
+    src = str(tok.attrGet("src") or "")
+    title = str(tok.attrGet("title") or "")
+    if _DECORATIVE_ALT.fullmatch(alt):
+        url = src.replace("\\", "%5C").replace('"', "%22")
+        return (f'<span class="decorative" style="background-image: url(&quot;{escapeHtml(url)}&quot;)">'
+                f'<img src="{escapeHtml(src)}" alt=""></span>')
+    if not alt and src.startswith(("data:", "pamphlet-data:")):
+        alt = title
+    elif not alt:
+        alt = title or re.sub(r"[_\-]+", " ", posixpath.splitext(posixpath.basename(unquote(src)))[0]).strip()
+    extra = f' title="{escapeHtml(title)}"' if title else ""
+    return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt or "picture")}"{extra}>'
+
+
 @lru_cache(maxsize=16)
 def parser(quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) -> MarkdownIt:
     """A configured parser; ``quotes`` are the language's typographic quotes."""
@@ -385,6 +410,7 @@ def parser(quotes: str | tuple[str, ...] = "“”‘’", rtl: bool = False) ->
     md.add_render_rule("footnote_ref", lambda self, tokens, idx, options, env: (
         f'<sup class="footnote-ref">{tokens[idx].meta["id"] + 1}</sup>'))
     md.add_render_rule("footnote_anchor", lambda self, tokens, idx, options, env: "")
+    md.add_render_rule("image", _render_image)
     for name in CONTAINERS:
         md.use(container_plugin, name=name, render=_render_container(name))
     md.core.ruler.push("pamphlet_page_breaks", _page_breaks)
