@@ -95,12 +95,15 @@ def test_changed_image_means_rebuild(tmp_path, project):
     assert _build(project, "-o", out, "-L", "en", "-l", "leaflet")[1]["editions"][0]["status"] == "built"
 
 
+@pytest.mark.expect_warnings("not a manifest this version reads")
 def test_corrupt_manifest_just_rebuilds(tmp_path, project):
     out = tmp_path / "out"
     _build(project, "-o", out)
-    (out / ".pamphlet-manifest.json").write_text("{not json")
-    code, data = _build(project, "-o", out)
-    assert code == 0 and {e["status"] for e in data["editions"]} == {"built"}
+    (out / ".pamphlet-manifest.jsonl").write_text("{not json")
+    result = run_cli("build", project, "-o", out)
+    assert result.exit_code == 0 and result.stderr.count(": built") == 4
+    assert "warning:" in result.stderr and "rebuilding everything" in result.stderr
+    assert {e["status"] for e in _build(project, "-o", out)[1]["editions"]} == {"up-to-date"}  # rewritten whole
 
 
 def test_plain_progress_lines_when_not_a_terminal(tmp_path, project):

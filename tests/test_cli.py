@@ -105,7 +105,7 @@ def test_failed_build_leaves_previous_pdf_untouched(tmp_path):
     result = run_cli("build", proj, "-o", out)
     assert result.exit_code == 1
     assert pdf.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == [".pamphlet-manifest.json", "mini-en-leaflet.pdf"]  # no temp files
+    assert sorted(p.name for p in out.iterdir()) == [".pamphlet-manifest.jsonl", "mini-en-leaflet.pdf"]  # no temp files
 
 
 def test_unwritable_output_is_a_clear_error(tmp_path):
@@ -184,8 +184,8 @@ def test_a_template_that_raises_fails_its_edition_only(tmp_path):
     assert eds["handbill"]["status"] == "built"
     assert eds["leaflet"]["status"] == "failed" and "page.html" in eds["leaflet"]["error"]
     assert "ZeroDivisionError" in eds["leaflet"]["error"] or "division by zero" in eds["leaflet"]["error"]
-    manifest = json.loads((tmp_path / "out" / ".pamphlet-manifest.json").read_text())
-    assert list(manifest["editions"]) == ["en/handbill"]  # recorded as it finished
+    lines = (tmp_path / "out" / ".pamphlet-manifest.jsonl").read_text().splitlines()
+    assert [json.loads(line)["name"] for line in lines[1:]] == ["en/handbill"]  # recorded as it finished
 
 
 def test_source_date_epoch_is_part_of_the_key_and_checked(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
 
-from pamphlet.editions.batch import default_jobs, edition_date, editions, worker_pool
+from pamphlet.editions.batch import default_jobs, edition_date, editions, generations, worker_pool
 from pamphlet.errors import plural
 from pamphlet.pipeline import BuildOptions, run_edition
 from pamphlet.source.config import PRINTED_FIELDS
@@ -168,8 +168,10 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
         from pamphlet.errors import RenderError
 
         try:
-            with worker_pool(workers, {spec.lang for spec in specs}) as pool:
-                checked = list(pool.map(partial(check_edition, project, opts=opts), specs))
+            checked = []
+            for run in generations(specs, workers):  # fresh workers every RECYCLE_AFTER editions each, as build
+                with worker_pool(min(workers, len(run)), {spec.lang for spec in specs}) as pool:
+                    checked += pool.map(partial(check_edition, project, opts=opts), run)
         except Exception as exc:  # a worker process died (out of memory, killed): the check is incomplete
             raise RenderError(f"a check worker failed: {type(exc).__name__}: {exc}",
                               "run again with -j 1 to see the problem") from None

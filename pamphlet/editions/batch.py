@@ -13,9 +13,9 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pamphlet import layouts
 from pamphlet.editions.manifest import Entry, Manifest, build_date, edition_key, file_digest, project_digest
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OnResult = Callable[[EditionResult, int, int], None]
+T = TypeVar("T")
 
 
 def load(project_dir: Path | None, *, example: bool = False) -> Project:
@@ -159,8 +160,8 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
     Up-to-date editions (same inputs, outputs present) are reported without
     rebuilding; the rest run through the pipeline in-process (``jobs`` 1), in
     worker processes, or on ``executor`` (a Dask cluster's, say). The manifest
-    is saved as editions finish (at most every second or so, and at the end),
-    so an interrupted batch keeps its work.
+    gets a line as each edition finishes (its PDFs already in place), so a
+    batch interrupted or killed keeps its work, and is compacted at the end.
     """
     specs = editions(project, opts)
     results: dict[int, EditionResult] = {}
@@ -169,17 +170,15 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
     manifest = Manifest(opts.out)
     jobs = dict(_pending(project, opts, specs, manifest, results, on_result))
     done = len(results)
-    saver = _Saver(manifest)
 
     def record(i: int, outcome: Outcome) -> None:
         nonlocal done
         job, result = jobs[i], outcome.result
         if result.status == "built":
             _composition_changed(manifest, job.spec.name, result)
-            manifest.record(job.spec.name, _entry(project, opts, job, outcome))
+            manifest.record(job.spec.name, _entry(project, opts, job, outcome, manifest))
         else:
             manifest.forget(job.spec.name)
-        saver.maybe_save()
         results[i] = result
         done += 1
         for w in result.warnings:
@@ -190,8 +189,11 @@ def build(project: Project, opts: BuildOptions, on_result: OnResult | None = Non
     try:
         for i, outcome in _run(project, opts, jobs, executor):
             record(i, outcome)
-    finally:
-        saver.save()
+    except BaseException:
+        manifest.close()  # every edition finished so far is already on its line
+        raise
+    if jobs:
+        manifest.save()  # a clean finish: one line per edition
     return [results[i] for i in range(total)]
 
 
@@ -205,34 +207,6 @@ def _composition_changed(manifest: Manifest, name: str, result: EditionResult) -
                                f"(to keep the old one, write composition: {old} in the front matter)")
 
 
-class _Saver:
-    """Saves the manifest often enough to keep an interrupted batch's work, rarely enough to stay cheap.
-
-    Saving rewrites the whole file: after every edition, a matrix of 800
-    variant editions spent more time saving (0.2 s a save at 500 entries) than
-    building. Here a save waits at least a second and ten times as long as the
-    last one took, so saving costs under a tenth of the client's time at any size.
-    """
-
-    def __init__(self, manifest: Manifest):
-        self.manifest = manifest
-        self.next = 0.0
-        self.dirty = False
-
-    def maybe_save(self) -> None:
-        self.dirty = True
-        if time.monotonic() >= self.next:
-            self.save()
-
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        started = time.monotonic()
-        self.manifest.save()
-        self.dirty = False
-        self.next = time.monotonic() + max(1.0, 10 * (time.monotonic() - started))
-
-
 def edition_date(project: Project, spec: EditionSpec, files: list[Path] | None = None) -> int:
     """The date stamped into an edition (SOURCE_DATE_EPOCH, else its newest input's mtime)."""
     return build_date([project.config.path, *(project.inputs(spec.lang) if files is None else files)])
@@ -242,13 +216,17 @@ def _pending(project: Project, opts: BuildOptions, specs: list[EditionSpec], man
              results: dict[int, EditionResult], on_result: OnResult | None) -> Iterator[tuple[int, _Job]]:
     """Report up-to-date editions; yield the others as jobs."""
     shared = project_digest(project)
+    shaping, out = opts.shaping(), str(opts.out.resolve())
+    by_lang: dict[str, tuple[list[Path], int, dict[Path, str]]] = {}  # each language's files hashed once
     for i, spec in enumerate(specs):
         started = time.perf_counter()
-        files = project.inputs(spec.lang)
-        date = edition_date(project, spec, files)
-        key = edition_key(shared=shared, lang_files=files,
-                          options={**opts.shaping(), "paper": spec.paper, "layout": spec.layout, "date": date,
-                                   "out": str(opts.out.resolve()), "variant": project.variant_digest(spec.variant)})
+        if spec.lang not in by_lang:
+            files = project.inputs(spec.lang)
+            by_lang[spec.lang] = (files, edition_date(project, spec, files), {p: file_digest(p) for p in files})
+        files, date, digests = by_lang[spec.lang]
+        key = edition_key(shared=shared, lang_files=files, digests=digests,
+                          options={**shaping, "paper": spec.paper, "layout": spec.layout, "date": date,
+                                   "out": out, "variant": project.variant_digest(spec.variant)})
         entry = None if opts.force else manifest.up_to_date(spec.name, key)
         if entry is None:
             yield i, _Job(spec, key, date)
@@ -260,7 +238,7 @@ def _pending(project: Project, opts: BuildOptions, specs: list[EditionSpec], man
             on_result(result, len(results), len(specs))
 
 
-def _entry(project: Project, opts: BuildOptions, job: _Job, outcome: Outcome) -> Entry:
+def _entry(project: Project, opts: BuildOptions, job: _Job, outcome: Outcome, manifest: Manifest) -> Entry:
     result = outcome.result
     outputs = list(dict.fromkeys(p for p in (result.path, result.print_path, *result.companions) if p))
     if opts.html:
@@ -269,8 +247,17 @@ def _entry(project: Project, opts: BuildOptions, job: _Job, outcome: Outcome) ->
     for f in outcome.fetched:
         fp = Path(f)
         if not (fp.is_relative_to(data_root()) or fp.is_relative_to(project.root / "fonts")):
-            deps[f] = file_digest(fp)
-    return Entry(job.key, deps, outputs, asdict(result))
+            # A picture every edition prints is hashed once per build; one gone since is never up to date.
+            deps[f] = manifest.digest(f) or "unreadable"
+    return Entry(job.key, deps, outputs, plain(result))
+
+
+def plain(result: EditionResult) -> dict[str, Any]:
+    """The record as JSON-ready data: ``dataclasses.asdict`` without its deep copy (0.2 ms an edition); the
+    lists are copied, so a warning added later is not in the manifest."""
+    data = {f.name: getattr(result, f.name) for f in fields(result)}
+    data["warnings"] = list(result.warnings)
+    return data
 
 
 def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
@@ -288,8 +275,16 @@ def _run(project: Project, opts: BuildOptions, jobs: dict[int, _Job],
             job = jobs[i]
             yield i, run_edition(project, job.spec, opts, job.date)
         return
-    with worker_pool(workers, {job.spec.lang for job in jobs.values()}) as pool:
-        yield from _futures(pool, project, opts, jobs, order)
+    langs = {job.spec.lang for job in jobs.values()}
+    for run in generations(order, workers):
+        with worker_pool(min(workers, len(run)), langs) as pool:
+            yield from _futures(pool, project, opts, jobs, run)
+
+
+#: Editions a worker process lays out before it is replaced by a fresh one: WeasyPrint's resident memory
+#: grows ~0.2 MB per render in a long-lived process, so a worker never grows by more than ~20 MB, and its
+#: replacement, forked from the fork server that has everything loaded, starts as warm as the first.
+RECYCLE_AFTER = 100
 
 
 def worker_pool(workers: int, langs: set[str]) -> Executor:
@@ -301,6 +296,20 @@ def worker_pool(workers: int, langs: set[str]) -> Executor:
     isolate_imports()  # the fork server starts as `python -c`, with the working folder first on sys.path
     os.environ["PAMPHLET_PRELOAD_LANGS"] = ",".join(sorted(langs))
     return ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_init_worker)
+
+
+def generations(items: list[T], workers: int, per_worker: int | None = None) -> Iterator[list[T]]:
+    """``items`` in runs of ``per_worker`` × ``workers`` (default :data:`RECYCLE_AFTER`): each run gets a
+    pool of fresh workers, so no worker lays out more than ``per_worker`` editions.
+
+    This is ``max_tasks_per_child`` done by hand: Python 3.11's ``ProcessPoolExecutor`` hangs when it
+    has to replace a worker that reached ``max_tasks_per_child`` (checked on 3.11.7: 5 tasks, 2 workers,
+    2 tasks each never finish). A new pool forks from the same fork server, which stays loaded; the cost is
+    the first editions' start and, at each change, the last editions of a run waiting for the slowest.
+    """
+    size = max(1, (per_worker or RECYCLE_AFTER) * workers)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _futures(executor: Executor, project: Project, opts: BuildOptions, jobs: dict[int, _Job],

@@ -13,6 +13,9 @@ machines, so here:
   PDFs back as bytes and returns them; the client writes them atomically into
   the output folder as each edition arrives and forgets them, so its memory
   stays flat in the number of editions;
+* editions are streamed, a few per worker in flight (:func:`run`), so one client
+  feeds hundreds of workers and a build of 15 000 editions holds a few dozen
+  futures, not 15 000;
 * an edition whose worker died (or whose task failed outside the pipeline) is
   submitted once more; if that fails too only that edition fails.
 
@@ -30,6 +33,8 @@ import queue
 import shutil
 import tempfile
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -197,13 +202,36 @@ def worker_version() -> str:
 # --- on the client ----------------------------------------------------------------------------------
 
 
+#: Editions in flight per worker process: enough that a worker finds its next edition waiting when it finishes
+#: one (the client answers within a few ms), few enough that a cancelled build or a lost worker costs little
+#: and the scheduler holds a few tasks per worker, not 15 000.
+IN_FLIGHT_PER_WORKER = 3
+#: Seconds between two looks at how many workers the cluster has (workers that join mid-build get work).
+RECOUNT_EVERY = 5.0
+
+
+def in_flight(executor: Executor) -> int:
+    """How many editions to keep submitted: 3 per worker process (the cluster's, or a pool's), at least 4."""
+    workers = getattr(executor, "workers", None)
+    if workers is None:
+        workers = getattr(executor, "_max_workers", None)  # a ProcessPoolExecutor
+    try:
+        count = int(workers or 1)
+    except (TypeError, ValueError):
+        count = 1
+    return max(4, IN_FLIGHT_PER_WORKER * count)
+
+
 def run(executor: Executor, project: Project, opts: BuildOptions,
         tasks: list[tuple[int, EditionSpec, int]]) -> Iterator[tuple[int, Outcome]]:
     """Run ``tasks`` (index, spec, date) on ``executor``; yield each outcome once its files are written.
 
-    Results are taken as they finish (a queue fed by done-callbacks, so the
-    loop costs the same for 15 000 editions as for 15) and each future is
-    dropped once its PDFs are on disk.
+    Editions are streamed: at most :func:`in_flight` are submitted at a time
+    (3 per worker), and each one that finishes makes room for the next, before
+    its PDFs are written, so the workers never wait on the client. Results are
+    taken as they finish (a queue fed by done-callbacks: the loop costs the same
+    for 15 000 editions as for 15) and each future is dropped once its PDFs are
+    on disk. The client's own cost is about 1 ms per edition (benchmarks/scale.py).
     """
     if not tasks:
         return
@@ -212,6 +240,11 @@ def run(executor: Executor, project: Project, opts: BuildOptions,
     payload: Any = share(bundle) if callable(share) else bundle
     finished: queue.Queue[Future[Shipped]] = queue.Queue()
     pending: dict[Future[Shipped], tuple[int, EditionSpec, int, int]] = {}
+    todo = iter(tasks)
+    retries: deque[tuple[int, EditionSpec, int, int]] = deque()
+    window = in_flight(executor)
+    recount = time.monotonic() + RECOUNT_EVERY
+    shown = str(Location(project.root))  # how messages name the project folder (a path resolved once, not per edition)
 
     def submit(i: int, spec: EditionSpec, date: int, attempt: int) -> None:
         nonlocal payload
@@ -221,9 +254,21 @@ def run(executor: Executor, project: Project, opts: BuildOptions,
         pending[fut] = (i, spec, date, attempt)
         fut.add_done_callback(finished.put)
 
+    def top_up() -> None:
+        nonlocal window, recount
+        if time.monotonic() >= recount:
+            window, recount = in_flight(executor), time.monotonic() + RECOUNT_EVERY
+        while len(pending) < window:
+            if retries:
+                submit(*retries.popleft())
+                continue
+            task = next(todo, None)
+            if task is None:
+                return
+            submit(*task, 0)
+
     try:
-        for i, spec, date in tasks:
-            submit(i, spec, date, 0)
+        top_up()
         while pending:
             fut = finished.get()
             i, spec, date, attempt = pending.pop(fut)
@@ -232,20 +277,24 @@ def run(executor: Executor, project: Project, opts: BuildOptions,
             except Exception as exc:  # a worker lost, a task that could not be sent or unpacked…
                 if attempt == 0:
                     log.info("%s: %s: %s; trying once more", spec.name, type(exc).__name__, exc)
-                    submit(i, spec, date, 1)
+                    retries.append((i, spec, date, 1))
+                    top_up()
                     continue
+                top_up()
                 yield i, _failed(spec, f"{spec.name}: failed twice on the cluster: {type(exc).__name__}: {exc}")
                 continue
-            yield i, land(project, opts, spec, shipped)
+            top_up()  # the next edition is on its way before this one's PDFs are written
+            yield i, land(project, opts, spec, shipped, shown)
     finally:
         for fut in pending:
             fut.cancel()
 
 
-def land(project: Project, opts: BuildOptions, spec: EditionSpec, shipped: Shipped) -> Outcome:
+def land(project: Project, opts: BuildOptions, spec: EditionSpec, shipped: Shipped, shown: str | None = None) -> Outcome:
     """Write an edition's bytes into the output folder (atomically) and point its record there."""
     result = shipped.result
-    shown = str(Location(project.root))
+    if shown is None:
+        shown = str(Location(project.root))
 
     def here(text: str) -> str:
         """A message naming the worker's copy of a file names the user's file instead."""
