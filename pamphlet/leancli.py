@@ -140,7 +140,8 @@ class LeanGroup(TyperGroup):
 # Importing rich.console and rich.table costs ~0.1 s; `pamphlet --help` and a parse error need none of it.
 
 
-_MARKUP = re.compile(r"(?<!\\)\[(?:/?[a-zA-Z#@][^\[\]]*|/)\]")
+#: Rich's tags start lower case (as ``escape`` assumes): "[Loma]" in a hint is text, not a tag to remove.
+_MARKUP = re.compile(r"(?<!\\)\[(?:/?[a-z#@][^\[\]]*|/)\]")
 
 
 class LazyConsole:

@@ -109,8 +109,9 @@ def test_urdu_copies_as_written_with_poppler(built):
 
 @pytest.mark.slow
 def test_spans_wrap_complex_words_only_and_keep_the_tags_intact(built):
-    """ActualText only where a complex script is drawn (a Latin, Greek or Cyrillic edition is left as
-    WeasyPrint draws it), every span closed, and WeasyPrint's MCIDs still numbered 0, 1, 2 … once each."""
+    """ActualText only where it is needed (a Latin, Greek or Cyrillic edition is left as WeasyPrint draws
+    it, and so is a plain Arabic word: readers keep reporting its glyphs' positions), every span closed,
+    and WeasyPrint's MCIDs still numbered 0, 1, 2 … once each."""
     for lang in LANGS:
         spans, mcids = 0, []
         with pikepdf.open(pdf_of(built, lang)) as pdf:
@@ -131,10 +132,12 @@ def test_spans_wrap_complex_words_only_and_keep_the_tags_intact(built):
                         depth -= 1
                         assert depth >= 0, lang
                 assert depth == 0, lang
+        title, body = source(lang)
         if lang in ("en", "el", "uk", "he", "am"):
             assert spans == 0, f"{lang}: {spans} ActualText spans in a script that needs none"
-        else:
-            title, body = source(lang)
+        elif lang == "ar":  # only the words the glyphs' own text misreads: لله, الله (ligatures)
+            assert 2 <= spans < len(body), f"ar: {spans} ActualText spans for {len(body)} words"
+        else:  # every word of a Brahmic script, and Nastaliq's, whose glyphs are set off their places
             assert spans >= len(body), f"{lang}: {spans} ActualText spans for {len(body)} words"
         assert mcids == sorted(set(mcids)), f"{lang}: MCIDs repeated or out of order"
         assert not mcids or mcids[0] == 0 and mcids[-1] == len(mcids) - 1, f"{lang}: MCIDs {mcids}"

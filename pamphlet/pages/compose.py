@@ -145,7 +145,9 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
     """``lay(scale, blanks, roles, spread)``: one layout pass of the edition as it stands (counted)."""
     from pamphlet.pages import measure, render
 
-    roots = [project.root, data_root()]
+    from pamphlet.text.edition import font_book  # the installed fonts `fonts:` names (found by prepare)
+
+    roots = [project.root, data_root(), *font_book(project.root).installed_paths()]
     # Compositions often lay out the same HTML (one-side and tight at full size): each page once.
     seen: dict[str, LaidOut] = {}
 

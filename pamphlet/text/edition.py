@@ -22,7 +22,7 @@ from pamphlet.source.config import PRINTED_FIELDS
 from pamphlet.source.model import Project
 from pamphlet.source.spec import EditionSpec
 from pamphlet.text import languages, markdown, templates, typeset
-from pamphlet.text.fonts import FontBook, TextSource, glyph_error, missing_glyphs
+from pamphlet.text.fonts import FontBook, TextSource, glyph_error, missing_glyphs, project_families
 from pamphlet.text.languages import region_of
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     facts = lang_facts(project, spec.lang)
     layout = get(spec.layout).sized(spec)
     book = font_book(project.root)
+    book.add_installed(project_families(cfg.fonts))  # installed fonts, only those `fonts:` names
     where = cfg.source.where(("fonts", facts.script)) if cfg.source else Location(cfg.path)
     for role, stack in facts.fonts.items():
         book.check_stack(stack, where, f"fonts.{facts.script}.{role}")

@@ -165,6 +165,7 @@ class FontBook:
             faces += scan(project_fonts, cache, confine=project_fonts.parent)
         self.faces: dict[str, list[Face]] = {}
         self.coverage: dict[str, set[int]] = {}
+        self.installed: dict[str, list[Path]] = {}  # families found with fontconfig (add_installed)
         for face, cmap in faces:
             self.faces.setdefault(face.family, []).append(face)
             self.coverage.setdefault(face.family, set()).update(cmap)
@@ -172,13 +173,39 @@ class FontBook:
     def families(self) -> list[str]:
         return sorted(self.faces)
 
+    def add_installed(self, names: list[str]) -> None:
+        """Look up with fontconfig each of ``names`` (families a project's ``fonts:`` names) that neither
+        pamphlet nor the project has; add the faces found. Nothing else on the system is ever used."""
+        cache: _FaceCache | None = None
+        for name in names:
+            if name in self.faces or name in self.installed:
+                continue
+            files = installed_files(name)
+            if not files:
+                continue
+            cache = cache or _FaceCache()
+            for path in files:
+                face, cmap = cache.get(path)
+                face = Face(name, face.weight, face.italic, path)  # under the name the project wrote
+                self.faces.setdefault(name, []).append(face)
+                self.coverage.setdefault(name, set()).update(cmap)
+            self.installed[name] = files
+        if cache is not None:
+            cache.save()
+
+    def installed_paths(self) -> list[Path]:
+        """The installed font files this book uses (the renderer's sandbox lets exactly these through)."""
+        return sorted({path for files in self.installed.values() for path in files})
+
     def check_stack(self, stack: list[str], where: Location, field: str) -> list[str]:
         """Families of ``stack`` that exist; unknown names are a GlyphError-like problem."""
         unknown = [n for n in stack if n not in self.faces]
         if unknown:
             raise GlyphError(
-                f"{where}: {field}: no font named {', '.join(repr(u) for u in unknown)}",
-                f"known families: {', '.join(self.families())}; put the font file in the project's fonts/ folder",
+                f"{where}: {field}: no font named {', '.join(repr(u) for u in unknown)} (not bundled, not in the "
+                "project's fonts/ folder, not installed on this machine)",
+                f"known families: {', '.join(self.families())}; put the font file in the project's fonts/ folder, "
+                "or install the font on every machine that builds (fc-list shows what fontconfig finds)",
             )
         return stack
 
@@ -241,6 +268,118 @@ def glyph_error(lang: str, missing: dict[str, Location], stack: list[str]) -> Gl
     more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
     return GlyphError(
         f"{lang}: {len(missing)} character(s) no font has: {chars}{more} (fonts tried: {', '.join(stack)})",
-        "add a font that covers them to the project's fonts/ folder and name its family under "
-        "`fonts: {<script>: {body: [...]}}` in pamphlet.yaml",
+        _install_hint(lang, list(missing)),
     )
+
+
+def _install_hint(lang: str, chars: list[str]) -> str:
+    """What to install and the ``fonts:`` line to add, for the first script pamphlet bundles no font for."""
+    from fontTools import unicodedata as ucd
+
+    from pamphlet.text.languages import script_of
+
+    generic = ("add a font that covers them to the project's fonts/ folder and name its family under "
+               "`fonts: {<script>: {body: [...]}}` in pamphlet.yaml")
+    for ch in chars:
+        hint = INSTALL_HINTS.get(ucd.script(ch))
+        if hint is None:
+            continue
+        name, package, family, row = hint
+        row = script_of(lang) if script_of(lang) in ("cjk", "other") else row
+        here = installed_covering(ch)
+        found = f" (installed here: {', '.join(here)})" if here else ""
+        return (f"pamphlet bundles no {name} font: install one (Debian: apt install {package}){found} and add "
+                f"`fonts: {{{row}: {{body: [{here[0] if here else family}]}}}}` to pamphlet.yaml, or put a font "
+                "file in the project's fonts/ folder and name its family there")
+    return generic
+
+
+# --- installed fonts, when a project names them ----------------------------------------------------------
+#
+# A family that ``fonts:`` names and that neither pamphlet nor the project's fonts/ folder has is looked up
+# with fontconfig (``fc-list``): only those names, never anything else on the system. The files found are
+# read like any other font (name table, coverage), declared with ``@font-face`` by their path, allowed by
+# the renderer's sandbox, and part of the build's manifest key, so a machine (a Dask worker) without them
+# fails the edition with the refusal below instead of printing in another face.
+
+#: What to install for the scripts pamphlet bundles no font for: ISO 15924 code → (the script's name,
+#: the Debian package, a family it installs, the row of ``fonts:`` it goes under).
+INSTALL_HINTS: dict[str, tuple[str, str, str, str]] = {
+    "Thai": ("Thai", "fonts-thai-tlwg (or fonts-noto-core)", "Loma", "other"),
+    "Hani": ("Chinese", "fonts-noto-cjk", "Noto Sans CJK SC", "cjk"),
+    "Hira": ("Japanese", "fonts-noto-cjk", "Noto Sans CJK JP", "cjk"),
+    "Kana": ("Japanese", "fonts-noto-cjk", "Noto Sans CJK JP", "cjk"),
+    "Hang": ("Korean", "fonts-noto-cjk", "Noto Sans CJK KR", "cjk"),
+    "Geor": ("Georgian", "fonts-noto-core", "Noto Sans Georgian", "other"),
+    "Armn": ("Armenian", "fonts-noto-core", "Noto Sans Armenian", "other"),
+    "Khmr": ("Khmer", "fonts-noto-core", "Noto Sans Khmer", "other"),
+    "Sinh": ("Sinhala", "fonts-noto-core", "Noto Sans Sinhala", "other"),
+    "Laoo": ("Lao", "fonts-noto-core", "Noto Sans Lao", "other"),
+    "Mymr": ("Myanmar", "fonts-noto-core", "Noto Sans Myanmar", "other"),
+    "Gujr": ("Gujarati", "fonts-noto-core", "Noto Sans Gujarati", "other"),
+    "Telu": ("Telugu", "fonts-noto-core", "Noto Sans Telugu", "other"),
+    "Knda": ("Kannada", "fonts-noto-core", "Noto Sans Kannada", "other"),
+    "Mlym": ("Malayalam", "fonts-noto-core", "Noto Sans Malayalam", "other"),
+    "Orya": ("Odia", "fonts-noto-core", "Noto Sans Oriya", "other"),
+    "Tibt": ("Tibetan", "fonts-noto-core", "Noto Serif Tibetan", "other"),
+}
+
+
+def _fc_escape(name: str) -> str:
+    """A family name inside a fontconfig pattern (``\\``, ``-``, ``:``, ``,`` are pattern syntax)."""
+    return "".join("\\" + ch if ch in "\\-:,=" else ch for ch in name)
+
+
+def _fc_list(pattern: str, fmt: str) -> list[str]:
+    """``fc-list PATTERN`` lines, or none when fontconfig's tools are not installed."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("fc-list")
+    if tool is None:
+        return []
+    try:
+        out = subprocess.run([tool, "--format", fmt, pattern], capture_output=True, text=True, timeout=30,
+                             check=False, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted(set(line for line in out.stdout.split("\n") if line.strip()))
+
+
+def installed_files(family: str) -> list[Path]:
+    """The files of an installed family, as fontconfig knows it (its first face of a collection only)."""
+    files = []
+    for line in _fc_list(":family=" + _fc_escape(family), "%{file}|%{index}\n"):
+        path, _, index = line.rpartition("|")
+        if index.strip() == "0" and Path(path).suffix.lower() in FONT_SUFFIXES | {".ttc", ".otc"}:
+            files.append(Path(path))
+    return sorted(set(files))
+
+
+def installed_covering(ch: str) -> list[str]:
+    """Installed families that have ``ch`` (for a refusal's hint: named, never used unasked)."""
+    families = set()
+    for line in _fc_list(f":charset={ord(ch):x}", "%{family[0]}\n"):
+        families.add(line.strip())
+    return sorted(families)[:4]
+
+
+def installed_digest(families: list[str]) -> str:
+    """The installed files ``families`` resolve to, by path, size and time: the manifest key's part for them."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for family in sorted(set(families)):
+        h.update(f"{family}\0".encode())
+        for path in installed_files(family):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path}|{st.st_size}|{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def project_families(fonts: dict[str, dict[str, list[str] | None]]) -> list[str]:
+    """Every family name a project's ``fonts:`` setting names."""
+    return sorted({name for roles in fonts.values() for names in roles.values() for name in names or []})
