@@ -144,7 +144,6 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
 def _lay_function(project: Project, prepared: Prepared) -> Any:
     """``lay(scale, blanks, roles, spread)``: one layout pass of the edition as it stands (counted)."""
     from pamphlet.pages import measure, render
-
     from pamphlet.text.edition import font_book  # the installed fonts `fonts:` names (found by prepare)
 
     roots = [project.root, data_root(), *font_book(project.root).installed_paths()]
