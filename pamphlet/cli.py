@@ -71,6 +71,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object ins
 CompositionOpt = Annotated[Optional[str], typer.Option(
     "--composition", metavar="NAME",
     help="Use this composition of each layout (see check --explain) instead of the best scored one.")]
+PressOpt = Annotated[bool, typer.Option(
+    "--press", help="Printer's files as PDF/X-4 in CMYK for the copy shop's colour profile (press: in "
+                    "pamphlet.yaml; docs/press.md).")]
 
 
 class _ConsoleHandler(logging.Handler):
@@ -268,6 +271,7 @@ def build(
     composition: CompositionOpt = None,
     poster_size: PosterSizeOpt = None,
     overlap: OverlapOpt = None,
+    press: PressOpt = False,
     html: Annotated[bool, typer.Option("--html", help="Also write each edition's HTML beside its PDF.")] = False,
     no_tags: NoTagsOpt = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild editions even when they are up to date.")] = False,
@@ -293,6 +297,7 @@ def build(
             composition=composition, poster_size=_poster_size(poster_size), overlap=overlap,
             tags=not no_tags)
         proj = _load(project, example)
+        opts = _with_press(opts, proj, press)
         if as_json:
             notes = _text_findings(proj, opts)
         else:
@@ -344,6 +349,17 @@ def _shard(value: str | None) -> tuple[int, int] | None:
         raise UsageError(f"--shard {value}: K must be between 1 and N",
                          f"use --shard 1/{max(n, 1)} … --shard {max(n, 1)}/{max(n, 1)}")
     return k, n
+
+
+def _with_press(opts: Any, proj: Any, press: bool) -> Any:
+    """``opts`` with the project's press settings when ``--press`` asks for them (refused without a profile)."""
+    if not press:
+        return opts
+    from dataclasses import replace
+
+    from pamphlet.sheets.press import settings
+
+    return replace(opts, press=settings(proj))
 
 
 def _load(project: Path | None, example: bool = False):  # noqa: ANN202 - a Project; batch loads lazily
@@ -479,6 +495,8 @@ def check(
     no_fit: NoFitOpt = False,
     composition: CompositionOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, and name them.")] = False,
+    press: Annotated[bool, typer.Option(
+        "--press", help="Also preflight the PDF/X-4 printer's files build --press would write.")] = False,
     explain: Annotated[bool, typer.Option(
         "--explain", help="Lay out every composition of each layout and say how each scored and why one won.")] = False,
     no_tags: NoTagsOpt = False,
@@ -498,7 +516,7 @@ def check(
                             shard=_shard(shard), jobs=jobs, composition=composition, explain=explain,
                             tags=not no_tags)
         proj = _load(project, example)
-        results = run_check(proj, opts)
+        results = run_check(proj, _with_press(opts, proj, press))
     except PamphletError as exc:
         if as_json:
             print(json.dumps({"ok": False, "error": str(exc), "hint": exc.hint, "editions": []}, ensure_ascii=False))

@@ -220,6 +220,8 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
     for suffix, (data, sheets) in layout.companions(pdf, spec.paper, rtl=prepared.facts.rtl, lang=spec.lang,
                                                    title=plain_text(prepared.context["meta"]["title"])).items():
         cout = folder / f"{edition_name(project, spec, suffix)}.pdf"  # a poster's tiles and its proof copy
+        if opts.press is not None and suffix == layout.printer_file:  # the tiles as PDF/X-4 too
+            data = press_companion(data, opts, prepared, date)
         atomic_write(cout, data)
         result.companions.append(str(cout))
         if suffix == layout.printer_file:  # the tiles go to an office printer
@@ -230,10 +232,13 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
         result.print_path, result.sheets, result.sides = str(pout), len(plan.sheets), plan.sides_per_sheet
     elif not result.print_path:
         result.sheets, result.sides = 1, min(laid.pages, 2)
-    if plan is None and press_pdf is not None and not result.print_path:
+    if plan is None and press_pdf is not None:  # a leaflet's pages, a poster at full size: for the press
         pout = folder / f"{edition_name(project, spec, '-press')}.pdf"
         atomic_write(pout, press_pdf)
-        result.print_path = str(pout)
+        if result.print_path:  # a poster's tiles go to the office printer; its -press.pdf to a large-format one
+            result.companions.append(str(pout))
+        else:
+            result.print_path = str(pout)
     result.printing = layout.printing(laid.pages, plan)
     result.cups_sides = layout.cups_sides(laid.pages, plan)
 
@@ -252,6 +257,17 @@ def press_file(project: Project, spec: EditionSpec, opts: BuildOptions, prepared
                                   images=press.image_names(laid.fetched, project.root))
     except ValueError as exc:
         raise ImpositionError(f"{spec.name}: imposition failed: {exc}") from None
+
+
+def press_companion(data: bytes, opts: BuildOptions, prepared: Prepared, date: int) -> bytes:
+    """A printer's file a layout makes beside its reading PDF (a poster's tiles) as PDF/X-4."""
+    from pamphlet.sheets import press
+    from pamphlet.text.typeset import plain
+
+    assert opts.press is not None
+    converted, _ = press.to_press(data, opts.press, title=plain(prepared.context["meta"]["title"]),
+                                  date=_pdf_date(date))  # its pictures were named for the poster's pages
+    return press.verified(converted, f"{prepared.layout.printer_file} file")
 
 
 def _reference(project: Project, lang: str, resource: str | None) -> Location | None:

@@ -421,3 +421,34 @@ def test_the_converted_pages_pass_and_are_reproducible() -> None:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             ids.append(pdf.Root.Metadata.read_bytes().split(b"DocumentID>")[1])
     assert ids[0] != ids[1]  # derived from the content, not random and not fixed
+
+
+@pytest.mark.slow
+def test_a_poster_gets_its_full_size_and_its_tiles_as_pdfx4(tmp_path: Path) -> None:
+    """The poster at full size (for a large-format printer) beside its reading PDF, and its tiles, whose
+    labels were set in a standard font no press has (Helvetica): embedded as Noto Sans."""
+    project = _project(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("build", project, "--press", "-l", "poster", "-L", "en", "-o", out, "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    (edition,) = json.loads(result.stdout)["editions"]
+    assert edition["print_path"].endswith("solidarity-en-poster-tiles.pdf")
+    assert str(out / "solidarity-en-poster-press.pdf") in edition["companions"]
+    for name in ("solidarity-en-poster-press.pdf", "solidarity-en-poster-tiles.pdf"):
+        assert preflight((out / name).read_bytes()) == [], name
+    with pikepdf.open(out / "solidarity-en-poster-tiles.pdf") as pdf:
+        fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+        assert "/Helvetica-Bold" not in fonts and "/NotoSans-Bold" in fonts
+    checked = run_cli("check", project, "--press", "-l", "poster", "-L", "en")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_press_file_that_would_fail_the_preflight_is_not_written() -> None:
+    """Nothing claims PDF/X-4 that isn't: build --press refuses a file its own preflight fails."""
+    from pamphlet.errors import RenderError
+
+    with pytest.raises(RenderError) as info:
+        press.verified(_broken("font"), "sheets")
+    assert str(info.value).startswith("the press sheets would not be PDF/X-4: page 1: font /")

@@ -253,9 +253,20 @@ def press_findings(project: Project, spec: EditionSpec, opts: BuildOptions, outc
         data, warnings = press_file(project, spec, opts, prepared, laid, pdf, plan, edition_date(project, spec))
     except PamphletError as exc:
         return [Finding("error", f"{name}: {exc}", exc.hint)]
+    files = {name: data}
+    layout = prepared.layout
+    if layout.printer_file:  # a poster's tiles: the office printer's file, as PDF/X-4 too
+        from pamphlet.pipeline import press_companion
+        from pamphlet.text.typeset import plain
+
+        made = layout.companions(pdf, spec.paper, rtl=prepared.facts.rtl, lang=spec.lang,
+                                 title=plain(prepared.context["meta"]["title"]))
+        if layout.printer_file in made:
+            files[edition_name(project, spec, layout.printer_file) + ".pdf"] = press_companion(
+                made[layout.printer_file][0], opts, prepared, edition_date(project, spec))
     found = [Finding("warning", w) for w in warnings]
-    found += [Finding("error", f"{name}: {line}", "this is a bug in pamphlet's press output; report it")
-              for line in preflight(data)]
+    found += [Finding("error", f"{file}: {line}", "this is a bug in pamphlet's press output; report it")
+              for file, pdf_bytes in files.items() for line in preflight(pdf_bytes)]
     return found
 
 

@@ -543,6 +543,70 @@ def _dec(v: float) -> Any:
     return Decimal(text if text not in ("", "-0") else "0")
 
 
+#: The standard 14 fonts a PDF may name without embedding them: a press has none of its own (PDF/X needs every
+#: font embedded). Their text is set in the bundled Noto Sans instead (labels and marks, never the body).
+_STANDARD_FONTS = {f"/{family}{style}" for family in ("Helvetica", "Arial", "Times", "Courier")
+                   for style in ("", "-Bold", "-Oblique", "-BoldOblique", "-Roman", "-Italic", "-BoldItalic")}
+
+
+@lru_cache(maxsize=2)
+def _ascii_font(bold: bool) -> tuple[bytes, list[int], tuple[int, int, int, int], int, int]:
+    """Noto Sans (bold or regular) cut down to printable ASCII: the font file, widths of 32–126 in
+    thousandths of an em, its bounding box, ascent and descent."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from pamphlet.resources import fonts_dir
+
+    path = fonts_dir() / "noto" / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+    font = TTFont(path, recalcTimestamp=False)  # a stamp of today would change the bytes of every build
+    options = subset.Options()
+    options.name_IDs, options.notdef_outline, options.recalc_timestamp = ["*"], True, False
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=range(32, 127))
+    sub.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
+    widths = [round(metrics[cmap[c]][0] * scale) if c in cmap else 0 for c in range(32, 127)]
+    head = font["head"]
+    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    return (buffer.getvalue(), widths, bbox, round(font["hhea"].ascent * scale),  # type: ignore[return-value]
+            round(font["hhea"].descent * scale))
+
+
+def _embed_standard_fonts(pdf: pikepdf.Pdf, resources: Any, seen: set[tuple[int, int]]) -> None:
+    """Standard fonts named but not embedded (a tile's label in Helvetica) become embedded Noto Sans."""
+    if not isinstance(resources, Dictionary):
+        return
+    fonts = resources.get("/Font")
+    if not isinstance(fonts, Dictionary):
+        fonts = Dictionary()
+    for key in list(fonts.keys()):
+        font = fonts[key]
+        if (font.get("/Subtype") == Name.Type1 and str(font.get("/BaseFont", "")) in _STANDARD_FONTS
+                and "/FontDescriptor" not in font):
+            bold = "Bold" in str(font.BaseFont)
+            data, widths, bbox, ascent, descent = _ascii_font(bold)
+            name = Name("/NotoSans-Bold" if bold else "/NotoSans-Regular")
+            file = pikepdf.Stream(pdf, data)
+            file.Length1 = len(data)
+            descriptor = Dictionary(Type=Name.FontDescriptor, FontName=name, Flags=32, FontBBox=Array(list(bbox)),
+                                    ItalicAngle=0, Ascent=ascent, Descent=descent, CapHeight=ascent,
+                                    StemV=120 if bold else 80, FontFile2=pdf.make_indirect(file))
+            fonts[key] = pdf.make_indirect(Dictionary(
+                Type=Name.Font, Subtype=Name.TrueType, BaseFont=name, FirstChar=32, LastChar=126,
+                Widths=Array(widths), Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor)))
+    for _, xobject in sorted((resources.get("/XObject") or {}).items()):
+        if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+            if xobject.is_indirect and xobject.objgen in seen:
+                continue
+            if xobject.is_indirect:
+                seen.add(xobject.objgen)
+            _embed_standard_fonts(pdf, xobject.get("/Resources"), seen)
+
+
 def to_press(reading_pdf: bytes, press: PressSettings, *, title: str, date: str | None,
              images: dict[tuple[int, int], str] | None = None) -> tuple[bytes, list[str]]:
     """The reading PDF as PDF/X-4 pages in the shop's CMYK, and a warning per picture whose colours move.
@@ -552,6 +616,7 @@ def to_press(reading_pdf: bytes, press: PressSettings, *, title: str, date: str 
     col = colours(press.profile)
     with pikepdf.open(io.BytesIO(reading_pdf)) as pdf:
         conv = _Converter(pdf, col, images or {})
+        fonts_seen: set[tuple[int, int]] = set()
         for number, page in enumerate(pdf.pages, start=1):
             conv.page = number
             resources = page.obj.get("/Resources")
@@ -561,6 +626,7 @@ def to_press(reading_pdf: bytes, press: PressSettings, *, title: str, date: str 
             contents.write(conv.content(contents, resources))
             conv.group(page.obj)
             conv.resources(resources)
+            _embed_standard_fonts(pdf, resources, fonts_seen)
             if "/Annots" in page.obj:
                 del page.obj["/Annots"]  # links: no annotation may sit inside the bleed box
             _boxes(page)
@@ -698,12 +764,26 @@ def printer_file(reading_pdf: bytes, plan: Plan | None, press: PressSettings, *,
     is printed, as PDF/X-4; and the warnings about pictures whose colours move."""
     pages, warnings = to_press(reading_pdf, press, title=title, date=date, images=images)
     if plan is None:
-        return pages, warnings
+        return verified(pages, "pages"), warnings
     from pamphlet.sheets.impose import impose
 
     sheets = impose(pages, plan, guides=True, title=title, lang=lang, date=date, bleed=bleed,
                     crop_marks=crop_marks, boxes=True)
-    return finish(sheets, title=title, date=date), warnings
+    return verified(finish(sheets, title=title, date=date), "sheets"), warnings
+
+
+def verified(pdf_bytes: bytes, what: str) -> bytes:
+    """``pdf_bytes`` if it passes the preflight (:mod:`pamphlet.sheets.preflight`), else a RenderError: a file
+    that says PDF/X-4 is one, or it is not written."""
+    from pamphlet.errors import RenderError, plural
+    from pamphlet.sheets.preflight import preflight
+
+    problems = preflight(pdf_bytes)
+    if problems:
+        more = f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
+        raise RenderError(f"the press {what} would not be PDF/X-4: {problems[0]}{more}",
+                          "this is a bug in pamphlet's press output; report it, and build without --press meanwhile")
+    return pdf_bytes
 
 
 def image_names(fetched: list[Path], root: Path) -> dict[tuple[int, int], str]:
