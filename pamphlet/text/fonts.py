@@ -286,11 +286,9 @@ def _install_hint(lang: str, chars: list[str]) -> str:
             continue
         name, package, family, row = hint
         row = script_of(lang) if script_of(lang) in ("cjk", "other") else row
-        here = installed_covering(ch)
-        found = f" (installed here: {', '.join(here)})" if here else ""
-        return (f"pamphlet bundles no {name} font: install one (Debian: apt install {package}){found} and add "
-                f"`fonts: {{{row}: {{body: [{here[0] if here else family}]}}}}` to pamphlet.yaml, or put a font "
-                "file in the project's fonts/ folder and name its family there")
+        return (f"pamphlet bundles no {name} font: install one (Debian: apt install {package}) and add "
+                f"`fonts: {{{row}: {{body: [{family}]}}}}` to pamphlet.yaml, or put a font file in the "
+                "project's fonts/ folder and name its family there")
     return generic
 
 
@@ -305,7 +303,7 @@ def _install_hint(lang: str, chars: list[str]) -> str:
 #: What to install for the scripts pamphlet bundles no font for: ISO 15924 code → (the script's name,
 #: the Debian package, a family it installs, the row of ``fonts:`` it goes under).
 INSTALL_HINTS: dict[str, tuple[str, str, str, str]] = {
-    "Thai": ("Thai", "fonts-thai-tlwg (or fonts-noto-core)", "Loma", "other"),
+    "Thai": ("Thai", "fonts-thai-tlwg", "Loma", "other"),
     "Hani": ("Chinese", "fonts-noto-cjk", "Noto Sans CJK SC", "cjk"),
     "Hira": ("Japanese", "fonts-noto-cjk", "Noto Sans CJK JP", "cjk"),
     "Kana": ("Japanese", "fonts-noto-cjk", "Noto Sans CJK JP", "cjk"),
@@ -354,14 +352,6 @@ def installed_files(family: str) -> list[Path]:
         if index.strip() == "0" and Path(path).suffix.lower() in FONT_SUFFIXES | {".ttc", ".otc"}:
             files.append(Path(path))
     return sorted(set(files))
-
-
-def installed_covering(ch: str) -> list[str]:
-    """Installed families that have ``ch`` (for a refusal's hint: named, never used unasked)."""
-    families = set()
-    for line in _fc_list(f":charset={ord(ch):x}", "%{family[0]}\n"):
-        families.add(line.strip())
-    return sorted(families)[:4]
 
 
 def installed_digest(families: list[str]) -> str:
