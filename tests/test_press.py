@@ -452,3 +452,21 @@ def test_a_press_file_that_would_fail_the_preflight_is_not_written() -> None:
     with pytest.raises(RenderError) as info:
         press.verified(_broken("font"), "sheets")
     assert str(info.value).startswith("the press sheets would not be PDF/X-4: page 1: font /")
+
+
+def test_gradients_transparency_lab_and_svg_are_converted_too() -> None:
+    """What WeasyPrint draws besides flat colours: a half-transparent box (a transparency group in RGB), linear
+    and radial gradients (RGB shadings in patterns), a Lab colour and an SVG's fill-opacity."""
+    from pamphlet.pages._weasy import HTML
+
+    html = ("<style>@page { size: 100mm 100mm; margin: 5mm } .a { opacity: .5; background: #3366cc; height: 20mm }"
+            " .b { background: linear-gradient(90deg, #ff0000, #0000ff); height: 20mm } .c { color: lab(50% 40 30) }"
+            " .d { background: radial-gradient(#fff, #0a0); height: 10mm }</style><div class=a>half</div>"
+            "<div class=b>gradient</div><p class=c>lab</p><div class=d></div>"
+            "<svg width=40 height=20><rect width=40 height=20 fill='#0c0' fill-opacity='.4'/></svg>")
+    source = HTML(string=html).write_pdf(pdf_identifier=False)
+    before = preflight(source)
+    assert any("transparency group blends in /DeviceRGB" in line for line in before)
+    assert any("shading /s0: in /DeviceRGB" in line for line in before)
+    converted, warnings = press.to_press(source, _settings(), title="Effects", date=None)
+    assert preflight(converted) == [] and warnings == []
