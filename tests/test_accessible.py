@@ -8,6 +8,7 @@ built once for this module.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import shutil
@@ -116,7 +117,9 @@ def rich(tmp_path_factory) -> Path:
 
 
 def _reading_pdfs(folder: Path) -> list[Path]:
-    found = sorted(p for p in folder.rglob("*.pdf") if not p.name.endswith("-print.pdf"))
+    """The reading PDFs of a build, as its ``--json`` summary names them (not the printer's or proof files)."""
+    editions = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["editions"]
+    found = sorted(Path(e["path"]) for e in editions if e.get("path"))
     assert found, f"no reading PDF in {folder}"
     return found
 
