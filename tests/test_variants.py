@@ -435,3 +435,64 @@ def test_a_variant_sets_its_own_colours(tmp_path):
 
     assert masthead("green") == (0x1D, 0x6B, 0x3A)
     assert masthead("plain") == (0xB3, 0x12, 0x2E)  # the default accent
+
+
+def _strings_project(tmp_path: Path, table: str, name: str = "variants.csv") -> Path:
+    project = _table(tmp_path, table, name)
+    (project / "en.md").write_text("---\ntitle: T\nplace: Town Hall\nstrings:\n  time: Hours\n---\n\nText.\n",
+                                   encoding="utf-8")
+    (project / "fr.md").write_text("---\ntitle: T\nplace: Mairie\n---\n\nTexte.\n", encoding="utf-8")
+    (project / "pamphlet.yaml").write_text("slug: t\nevent:\n  date: 2026-05-01\n  start: '10:00'\n", encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("name, table", [
+    ("variants.csv", "id,strings.where,strings.where@fr\nown,Meet at,Rendez-vous\nplain,,\n"),
+    ("variants.yaml", "- id: own\n  strings: {where: Meet at}\n  strings@fr: {where: Rendez-vous}\n- id: plain\n"),
+])
+def test_a_row_sets_ui_strings_on_top_of_the_front_matter(tmp_path, name, table):
+    """``strings.where`` (every language) and ``strings.where@fr`` (one, winning), merged key by key into the
+    front matter's own ``strings:``; an empty cell keeps what was there."""
+    project = _load(_strings_project(tmp_path, table, name))
+    own = project.variant("own")
+    assert own.strings == {"": {"where": "Meet at"}, "fr": {"where": "Rendez-vous"}}
+    assert project.for_variant("own").languages["en"].meta["strings"] == {"time": "Hours", "where": "Meet at"}
+    assert project.for_variant("own").languages["fr"].meta["strings"] == {"where": "Rendez-vous"}
+    assert project.for_variant("plain").languages["en"].meta["strings"] == {"time": "Hours"}
+    assert project.for_variant("plain").languages["fr"].meta["strings"] == {}
+    assert own.digest() != project.variant("plain").digest()
+
+
+@pytest.mark.slow
+def test_a_variant_prints_its_own_ui_strings(tmp_path):
+    project = _strings_project(tmp_path, "id,strings.where,strings.where@fr\nown,Meet at,Rendez-vous\nplain,,\n")
+    result = run_cli("build", project, "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+
+    def text(variant: str, lang: str) -> str:  # the labels print in capitals (CSS), the text as written
+        return " ".join(page_texts(tmp_path / "out" / variant / f"t-{variant}-{lang}-leaflet.pdf")).upper()
+
+    assert "MEET AT" in text("own", "en") and "WHERE" not in text("own", "en")
+    assert "HOURS" in text("own", "en")  # en.md's own strings: stay
+    assert "RENDEZ-VOUS" in text("own", "fr") and "MEET AT" not in text("own", "fr")
+    assert "WHERE" in text("plain", "en") and "MEET AT" not in text("plain", "en")
+    assert "HOURS" in text("plain", "en")
+
+
+def test_a_strings_column_is_checked_like_the_front_matter(tmp_path):
+    project = _strings_project(tmp_path, "id,strings.Where,strings.where@xx,strings.where\na,x,y," + "z" * 201 + "\n")
+    result = run_cli("check", project)
+    assert result.exit_code == 1
+    assert "variants.csv:1: strings.Where: 'Where' is not a UI string name (lower case letters and _)" in result.stderr
+    assert "variants.csv:1: strings.where@xx: unknown language 'xx'" in result.stderr
+    assert "variants.csv:2: strings.where:" in result.stderr and "200" in result.stderr
+
+
+def test_a_changed_strings_cell_rebuilds_its_variant_only(tmp_path):
+    project = _strings_project(tmp_path, "id,strings.where\na,Meet at\nb,Meet at\n")
+    out = tmp_path / "out"
+    assert run_cli("build", project, "-L", "en", "-l", "handbill", "-o", out).exit_code == 0
+    (project / "variants.csv").write_text("id,strings.where\na,Meet at\nb,Gather at\n", encoding="utf-8")
+    result = run_cli("build", project, "-L", "en", "-l", "handbill", "-o", out, "--json")
+    assert {e["variant"]: e["status"] for e in json.loads(result.stdout)["editions"]} == {"a": "up-to-date",
+                                                                                         "b": "built"}

@@ -119,6 +119,7 @@ class Variant:
     table: Path | None = field(default=None, compare=False)       # for messages: where the cells are
     meta_lines: dict[str, dict[str, int]] = field(default_factory=dict, hash=False, compare=False)
     theme: dict[str, str] = field(default_factory=dict, hash=False)     # accent / ink / paper / highlight
+    strings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)  # lang ("" = all) → UI string key → text
 
     def meta_for(self, lang: str) -> dict[str, str]:
         """The front-matter fields this variant sets in ``lang``: ``place@ar`` beats ``place``."""
@@ -139,6 +140,8 @@ class Variant:
         """
         data = {"id": self.id, "languages": list(self.languages), "event": self.event, "contact": self.contact,
                 "qr": self.qr, "meta": self.meta, "theme": self.theme}
+        if self.strings:  # only when set: the tables written before strings columns keep their digests
+            data["strings"] = self.strings
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=_iso).encode()).hexdigest()
 
 
@@ -160,7 +163,10 @@ def apply(project: Project, variant: Variant) -> Project:
     config = replace(cfg, event=event, contact=contact, qr=variant.qr or cfg.qr, theme=theme)
     languages = {}
     for code, language in project.languages.items():
-        own = variant.meta_for(code)
+        own: dict[str, Any] = dict(variant.meta_for(code))
+        labels = {**variant.strings.get("", {}), **variant.strings.get(code, {})}  # strings.where@ar beats strings.where
+        if labels:  # on top of the front matter's own strings:, key by key
+            own["strings"] = {**language.meta.get("strings", {}), **labels}
         languages[code] = replace(language, meta={**language.meta, **own},
                                   meta_where={**language.meta_where, **variant.meta_where(code)}) if own else language
     return replace(project, config=config, languages=languages)

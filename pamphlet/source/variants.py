@@ -5,8 +5,8 @@ with its own date, meeting point, contact and QR link. Rather than hundreds of
 copies of the project folder, ``variants.csv`` (or ``variants.yaml``) beside
 ``pamphlet.yaml`` holds one row per local edition::
 
-    id,event.date,event.start,place,place@ar,contact.email,qr,theme.accent,languages
-    leeds,2026-05-01,14:00,Park Square,ساحة بارك,leeds@example.org,https://example.org/leeds,#1d6b3a,en ar
+    id,event.date,event.start,place,place@ar,contact.email,qr,theme.accent,strings.where,languages
+    leeds,2026-05-01,14:00,Park Square,ساحة بارك,leeds@example.org,https://example.org/leeds,#1d6b3a,Meet at,en ar
 
 The table only *overrides*: an empty cell keeps the value from ``pamphlet.yaml``
 or the language's front matter. Every cell is checked with the same options as
@@ -23,7 +23,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pamphlet.errors import ConfigError, Location, Problem
 from pamphlet.source import yamlsrc
@@ -34,6 +34,7 @@ from pamphlet.source.config import (
     VARIANT_FIELDS,
     Checker,
     Config,
+    DictOf,
     Invalid,
     Str,
     _type_name,
@@ -60,6 +61,9 @@ HINT = ("fix the cells named above; an empty cell keeps the value from pamphlet.
 _VALUE_OPTIONS = variant_options()
 #: Front-matter fields a row may set (for every language, or for one as ``field@lang``).
 META_FIELDS = VARIANT_FIELDS
+#: The UI strings a row may set (``strings.join_us``, ``strings.where@ar``): checked by the front matter's own
+#: ``strings:`` option (its key rule and its value), so a label is the same thing in a table as in a file.
+_STRINGS = cast(DictOf, FRONT_MATTER.fields["strings"])
 
 
 def _columns_help() -> str:
@@ -78,7 +82,8 @@ _ID = Str(required=True, pattern=SLUG_RE,
 
 @dataclass(frozen=True)
 class Column:
-    """What a header cell names: ``kind`` is id, languages, value (event.*, contact.*, qr) or meta."""
+    """What a header cell names: ``kind`` is id, languages, value (event.*, contact.*, theme.*, qr), meta (a
+    front-matter field) or strings (a UI string: ``strings.where``, ``strings.where@ar``)."""
 
     name: str
     kind: str
@@ -93,19 +98,20 @@ def parse_column(name: str, languages: list[str]) -> Column:
     if name in _VALUE_OPTIONS:
         return Column(name, "value", name)
     fname, at, lang = name.partition("@")
-    if fname in META_FIELDS:
-        if not at:
-            return Column(name, "meta", fname)
+    if at:
         if not re.fullmatch(LANG_RE, lang):
             raise Invalid(f"'{lang}' after @ is not a language code like en, ar, pt-BR")
         if lang not in languages:
             raise Invalid(f"unknown language '{lang}': the project has no {lang}.md (it has: {', '.join(languages)})")
+    if fname in META_FIELDS:
         return Column(name, "meta", fname, lang)
+    if fname.startswith("strings."):
+        return Column(name, "strings", _STRINGS.key_check(fname.removeprefix("strings.")), lang)
     known = ["id", "languages", *_VALUE_OPTIONS, *META_FIELDS, *(f"{f}@{c}" for f in META_FIELDS for c in languages)]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     raise Invalid("unknown column" + (f" (did you mean '{close[0]}'?)" if close else
-                                      f" (columns: id, languages, {_columns_help()}, and front-matter fields such as "
-                                      "place or place@ar)"))
+                                      f" (columns: id, languages, {_columns_help()}, front-matter fields such as "
+                                      "place or place@ar, and UI strings such as strings.where or strings.where@ar)"))
 
 
 # --- one variant ---------------------------------------------------------------------------
@@ -263,9 +269,11 @@ def _yaml_rows(path: Path, text: str, problems: list[Problem]) -> list[_Row]:
             continue
         row = _Row(source.line(key), {})
         for name, value in item.items():
-            if name in ("event", "contact", "theme") and isinstance(value, dict):
-                for sub, v in value.items():
-                    row.cells[f"{name}.{sub}"] = _Cell(v, source.line((*key, name, sub)))
+            group, at, lang = str(name).partition("@")
+            if group in ("event", "contact", "theme", "strings") and isinstance(value, dict) and (
+                    not at or group == "strings"):
+                for sub, v in value.items():  # strings@ar: {where: …} is the column strings.where@ar
+                    row.cells[f"{group}.{sub}{at}{lang}"] = _Cell(v, source.line((*key, name, sub)))
             else:
                 row.cells[str(name)] = _Cell(value, source.line((*key, name)))
         rows.append(row)
@@ -296,6 +304,7 @@ def _check(path: Path, rows: list[_Row], config: Config, languages: list[str], p
         qr = None
         meta: dict[str, dict[str, str]] = {}
         meta_lines: dict[str, dict[str, int]] = {}
+        strings: dict[str, dict[str, str]] = {}
         for name, cell in row.cells.items():
             if name not in columns:
                 try:
@@ -328,6 +337,8 @@ def _check(path: Path, rows: list[_Row], config: Config, languages: list[str], p
                         theme[key] = checked
                     else:
                         qr = checked
+                elif col.kind == "strings":
+                    strings.setdefault(col.lang, {})[col.key] = _STRINGS.value.check(value, (name,), ctx)
                 else:
                     text = FRONT_MATTER.fields[col.key].check(value, (name,), ctx)
                     meta.setdefault(col.lang, {})[col.key] = text
@@ -348,7 +359,7 @@ def _check(path: Path, rows: list[_Row], config: Config, languages: list[str], p
             report(row.cells[f"event.{first}"], f"event.{first}",
                    "needs an event.date: pamphlet.yaml has no event, so this row must give the date")
         if not bad and vid:
-            out.append(Variant(vid, row.line, langs, event, contact, qr, meta, path, meta_lines, theme))
+            out.append(Variant(vid, row.line, langs, event, contact, qr, meta, path, meta_lines, theme, strings))
     return out
 
 
