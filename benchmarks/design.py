@@ -18,7 +18,6 @@ layout passes per edition.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -48,11 +47,16 @@ def _judge_modules(source: Path) -> types.ModuleType:
     weasy.boxes = boxes  # type: ignore[attr-defined]
     sys.modules["_judge._weasy"] = weasy
     for name in ("measure", "score"):
-        spec = importlib.util.spec_from_file_location(f"_judge.{name}", source / f"{name}.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
+        # Today's imports point into today's package; the pages being judged may come from an older one.
+        code = (source / f"{name}.py").read_text(encoding="utf-8")
+        code = code.replace("from pamphlet.pages._weasy import", "from _judge._weasy import")
+        code = code.replace("from pamphlet.pages.measure import", "from _judge.measure import")
+        code = code.replace("from pamphlet.pages import measure", "from _judge import measure")
+        module = types.ModuleType(f"_judge.{name}")
+        module.__file__ = str(source / f"{name}.py")
         sys.modules[f"_judge.{name}"] = module
-        spec.loader.exec_module(module)
+        setattr(package, name, module)
+        exec(compile(code, module.__file__, "exec"), module.__dict__)
     return sys.modules["_judge.score"]
 
 
@@ -143,7 +147,7 @@ def editions() -> list[tuple[str, str, str, str]]:
 
 def run(code: Path, jobs: int) -> list[dict]:
     """Every corpus edition laid out by the pamphlet at ``code`` (a checkout), judged by today's rules."""
-    env = {**os.environ, "PYTHONPATH": str(code), "DESIGN_JUDGE": str(ROOT / "pamphlet"), "PAMPHLET_JOBS": "1",
+    env = {**os.environ, "PYTHONPATH": str(code), "DESIGN_JUDGE": str(ROOT / "pamphlet" / "pages"), "PAMPHLET_JOBS": "1",
            "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="design-cache-")}
     proc = subprocess.run([sys.executable, __file__, "--worker", str(jobs)], env=env, capture_output=True, text=True,
                           check=False)

@@ -279,8 +279,9 @@ def test_one_side(text, min_scale, pages, scale, passes):
 
 
 @pytest.mark.parametrize(("text", "target", "top", "pages", "scale", "passes"), [
-    # Grows as predicted: one pass, and its last page is then nearly full.
-    (Text(start=0.2, length=0.4, tail=0.1), 1, 1.6, 1, (1.28, 1.3), 1),
+    # Grows as predicted: one pass, and its last page is then nearly full (2 % below the prediction: an
+    # overshoot costs a pass and falls back to full size).
+    (Text(start=0.2, length=0.4, tail=0.1), 1, 1.6, 1, (1.27, 1.3), 1),
     # Grows slower than predicted (headlines that do not grow): one more step from the two measurements.
     (Text(start=0.2, length=0.3, exponent=1.0, tail=0.1), 1, 2.5, 1, (2.2, 2.25), 2),
     # Grows faster: the guess spills onto a second page; one corrected guess, which fits.
@@ -489,7 +490,7 @@ def test_a_trifold_a_panel_short_is_enlarged_to_fill_it():
     text = Text(start=1.0, length=2.5, exponent=1.3, tail=1.0, back=True, role_pages=(0, 0, 0))
     assert text.first().pages == 5
     fitted = _fit(TRIFOLD, text)
-    assert fitted.laid.pages == 6 and fitted.blanks == 0 and fitted.roles == 3 and 1.24 <= fitted.scale <= 1.25
+    assert fitted.laid.pages == 6 and fitted.blanks == 0 and fitted.roles == 3 and 1.23 <= fitted.scale <= 1.25
     assert text.passes == 5  # full size, role levels 1 to 3 (none adds a panel), then one enlargement
 
 

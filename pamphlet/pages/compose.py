@@ -75,7 +75,7 @@ def _snapshot(prepared: Prepared) -> dict[str, Any]:
             "printed_body": prepared.printed_body, "whole": [set(w) for w in prepared.whole],
             "headline": (prepared.headline, prepared.headline_cap), "digest_lines": list(prepared.digest_lines),
             "composition": prepared.composition, "digest_budget": prepared.digest_budget,
-            "event": (prepared.event_fit, prepared.event_wrap)}
+            "event": (prepared.event_fit, prepared.event_wrap, prepared.last_event_fit)}
 
 
 def _restore(prepared: Prepared, state: dict[str, Any]) -> None:
@@ -87,7 +87,7 @@ def _restore(prepared: Prepared, state: dict[str, Any]) -> None:
     (prepared.headline, prepared.headline_cap), prepared.composition = state["headline"], state["composition"]
     prepared.digest_lines[:] = state["digest_lines"]
     prepared.digest_budget = state["digest_budget"]
-    prepared.event_fit, prepared.event_wrap = state["event"]
+    prepared.event_fit, prepared.event_wrap, prepared.last_event_fit = state["event"]
 
 
 def _apply(prepared: Prepared, composition: Composition) -> None:
@@ -143,60 +143,69 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
 
 def _lay_function(project: Project, prepared: Prepared) -> Any:
     """``lay(scale, blanks, roles, spread)``: one layout pass of the edition as it stands (counted)."""
-    from pamphlet.pages import measure, render
+    from pamphlet.pages import render
     from pamphlet.text.edition import font_book  # the installed fonts `fonts:` names (found by prepare)
 
     roots = [project.root, data_root(), *font_book(project.root).installed_paths()]
     # Compositions often lay out the same HTML (one-side and tight at full size): each page once.
     seen: dict[str, LaidOut] = {}
 
-    def lay_html(html: str) -> LaidOut:
-        if html not in seen:
-            prepared.passes += 1
-            if len(seen) > 8:
-                seen.clear()
-            seen[html] = render.lay_out(html, project.root, roots)
-        return seen[html]
-
     def lay(scale: float, blanks: int = 0, roles: int = 0, spread: float = 0.0) -> LaidOut:
-        last_event = 1.0
-        for _ in range(4):
-            laid = lay_html(prepared.html(scale, blanks, roles, spread))
-            # A headline word wider than its box (it is never hyphenated) would run past the panel's edge:
-            # shrink the headline to fit and lay out again. It happens on the first pass (at full size), and
-            # holds for later ones but where enlarged text makes the headline grow past its box.
-            # A cover whose headline and subtitle run into its foot: the headline is set smaller (never
-            # below half its size: what does not fit then is the fit's to shrink, or to refuse).
-            word, cover = measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5
-            if cover < 1.0 and scale <= 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
-                cover = 1.0  # the headline is as small as a cover lets it go: the rest is the fit's to shrink
-            ratio = min(word, cover if scale > 1.0 else max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
-            # A date or time range wider than its line (they never break inside: "10:00 AM – 1:00 PM" on
-            # a handbill) gets smaller type in the event box, never below the body's; then, if it still does
-            # not fit, the date may break after its weekday and the time range after its dash.
-            event = 1.0 if prepared.event_wrap else measure.event_fit(laid)
-            if ratio >= 1.0 and event >= 1.0:
-                break
-            if ratio < 1.0 and scale > 1.0:
-                # Enlarged text: the headline grows less, down to not at all; what still does not fit is the
-                # enlargement's fault (the fit rejects that scale), not the headline's.
-                grown = min(scale, prepared.headline_cap)
-                if grown <= 1.0:
-                    break
-                prepared.headline_cap = max(1.0, math.floor(grown * ratio * 0.98 * 1000) / 1000)
-            elif ratio < 1.0 and prepared.headline > 0.4:
-                prepared.headline = max(0.4, math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000)
-            elif ratio < 1.0 and event >= 1.0:
-                break  # the headline is as small as it may be: what does not fit is the fit's to shrink
-            if event < 1.0:
-                if event >= last_event - 0.005 or prepared.event_fit < 0.5:
-                    prepared.event_wrap = True  # smaller type did not help: the box is at the body's size
-                else:
-                    prepared.event_fit = math.floor(prepared.event_fit * event * 0.98 * 1000) / 1000
-                last_event = event
+        """One pass. Display type that does not fit (a headline word wider than its box, a cover its headline
+        overruns, a date wider than its line) is set smaller for the *next* pass: a pass the fit measures on
+        its way (a trial scale) carries the correction along, and the composition kept is settled once at
+        the end (:func:`_settle`) — laying the same scale out again at once cost a pass in a third of the
+        editions. The same HTML is laid out once (compositions often share a page: one-side and tight at
+        full size) and corrects nothing the second time."""
+        html = prepared.html(scale, blanks, roles, spread)
+        if html in seen:
+            seen[html] = seen.pop(html)  # the most recent last
+            return seen[html]
+        prepared.passes += 1
+        if len(seen) >= 12:
+            del seen[next(iter(seen))]
+        laid = seen[html] = render.lay_out(html, project.root, roots)
+        lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
         return laid
 
+    lay.pending = False  # type: ignore[attr-defined]
     return lay
+
+
+def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:
+    """Correct the headline and the event box for the next pass from what this one shows.
+
+    A headline word wider than its box (it is never hyphenated) would run past the panel's edge: the headline
+    is set smaller. A cover whose headline and subtitle run into its foot: smaller too (never below
+    :data:`COVER_HEADLINE_FLOOR`: what does not fit then is the fit's to shrink, or to refuse). Enlarged text:
+    the headline grows less, down to not at all. A date or time range wider than its line (they never break
+    inside: "10:00 AM – 1:00 PM" on a handbill) gets smaller type in the event box, never below the body's;
+    then, if that did not help, the date may break after its weekday and the time range after its dash.
+    True when a correction may change the page count: the event box (it stands in the text's flow) or a
+    cover overrun; a headline word too wide for its box changes the cover only."""
+    from pamphlet.pages import measure
+
+    before = (prepared.event_fit, prepared.event_wrap)
+
+    word, cover = measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5
+    if cover < 1.0 and scale <= 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
+        cover = 1.0  # the headline is as small as a cover lets it go: the rest is the fit's to shrink
+    ratio = min(word, cover if scale > 1.0 else max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
+    event = 1.0 if prepared.event_wrap else measure.event_fit(laid)
+    if ratio < 1.0 and scale > 1.0:
+        grown = min(scale, prepared.headline_cap)
+        if grown > 1.0:
+            prepared.headline_cap = max(1.0, math.floor(grown * ratio * 0.98 * 1000) / 1000)
+    elif ratio < 1.0 and prepared.headline > 0.4:
+        prepared.headline = max(0.4, math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000)
+    if event < 1.0:
+        last = prepared.last_event_fit
+        if (last is not None and event >= last - 0.005) or prepared.event_fit < 0.5:
+            prepared.event_wrap = True  # smaller type did not help: the box is at the body's size
+        else:
+            prepared.event_fit = math.floor(prepared.event_fit * event * 0.98 * 1000) / 1000
+        prepared.last_event_fit = event
+    return before != (prepared.event_fit, prepared.event_wrap) or (ratio < 1.0 and cover < word)
 
 
 def candidates(prepared: Prepared, pinned: str | None, fit: bool = True) -> list[Composition]:
@@ -271,8 +280,8 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
     _restore(prepared, best.state)
     prepared.candidates = tried
     assert best.fitted is not None
-    # Hyphenation discipline for the one kept only (it costs a pass, and never changes the page count).
-    best.fitted = _discipline(prepared, lay, best.fitted)
+    # Display type and hyphenation settled for the one kept only.
+    best.fitted = _settle(prepared, lay, best.fitted)
     best.score = judge(prepared, best.fitted)
     best.fitted.score, best.fitted.candidates = best.score, tried
     return best.fitted
@@ -393,6 +402,7 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
              fitted.laid.pages, decided.pages)
     _restore(prepared, before)
     prepared.headline, prepared.headline_cap, prepared.event_fit, prepared.event_wrap = 1.0, 1.25, 1.0, False
+    prepared.last_event_fit = None
     return None
 
 
@@ -428,26 +438,43 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
     return True
 
 
-def _discipline(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
-    """No word hyphenated across a page or column end, no three hyphenated lines in a row: keep those
-    words whole and lay out once more at the same scale, if the pages still come out the same."""
-    from pamphlet.pages import proof
+def _settle(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
+    """The composition kept, laid out again only where its last pass left something to correct: display type
+    (:func:`_display_fit`) and hyphenation discipline — no word hyphenated across a page or column end, no
+    three hyphenated lines in a row: those words are kept whole, at the same scale, if the pages still come
+    out the same (once: keeping one word whole can push another into a bad place, which a second round
+    caught in one edition in twelve, for a pass). Both corrections ride on one pass; nothing to correct
+    costs none (the pass kept is remembered)."""
+    from pamphlet.pages import fit, proof
 
-    if fitted.blanks and not prepared.layout.blanks_in_html:
-        return fitted  # blank pages were added after layout; leave such editions as they are
-    for _ in range(2):  # keeping one word whole can push another into a bad place: at most twice
-        words = proof.hyphen_offenders(fitted.laid)
-        if not words:
-            break
-        before: dict[str, Any] = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes", "digest")
-                  if k in prepared.context}
-        prepared.keep_whole(words)
-        again = lay(fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
-        if again.pages != fitted.laid.pages:
-            prepared.context.update(before)
+    layout = prepared.layout
+    padded = bool(fitted.blanks) and not layout.blanks_in_html  # blank pages added after layout
+    args = (fitted.scale, 0 if padded else fitted.blanks, fitted.roles, fitted.spread)
+    pages = fitted.laid.pages - (fitted.blanks if padded else 0)
+    last: LaidOut | None = None
+    undo: dict[str, Any] | None = None
+    rounds = 0
+    for _ in range(5):
+        laid = lay(*args)
+        if laid.pages != pages:
+            if undo is None:
+                log.info("%s: settling its display type changed its page count; kept as fitted", prepared.spec.name)
+                break
+            prepared.context.update(undo)  # the words kept whole moved the pages: not those
             prepared.whole.pop()
-            break
-        fitted.laid = again
+            undo, rounds = None, 1
+            continue
+        fitted.laid = fit.pad(layout, laid, fitted.scale, fitted.blanks, fitted.roles, fitted.spread).laid \
+            if padded else laid
+        if laid is last:
+            break  # laid out before: nothing changed since
+        last, undo = laid, None
+        words = proof.hyphen_offenders(laid) if not padded and rounds < 1 else set()
+        if words:
+            undo = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes", "digest")
+                    if k in prepared.context}
+            prepared.keep_whole(words)
+            rounds += 1
     return fitted
 
 
@@ -475,7 +502,10 @@ def _beyond_a_side(prepared: Prepared, min_scale: float) -> bool:
     from pamphlet.text import markdown
 
     g = prepared.layout.geometry(prepared.spec.paper)
-    room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, prepared.layout.base_size * min_scale)
+    # The script's own size and line height count (Arabic is set 15 % larger than Latin at the same size).
+    facts = prepared.facts
+    size = prepared.layout.base_size * min_scale * facts.size_factor * math.sqrt(facts.line_factor)
+    room = markdown.side_capacity(g.width, g.height, SAFE_MARGIN, size)
     return prepared.chars > room
 
 

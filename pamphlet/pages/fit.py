@@ -62,15 +62,22 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if page_cap:
         limit = min(limit or page_cap, page_cap)
     laid, scale, roles = lay(1.0, 0, 0), 1.0, 0
+    for _ in range(3):
+        if not (limit and laid.pages > limit and getattr(lay, "pending", False)):
+            break
+        # Over, with display type set smaller for the next pass (an event box or a headline too wide for its
+        # line): that alone may bring it within the pages. Other passes carry the correction along.
+        laid = lay(1.0, 0, 0)
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
+        too_large: list[float] = []  # scales shown not to fit: growing back stays below them
         laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back,
-                                    exponent=layout.shrink_exponent, hopeful=not page_cap)
+                                    exponent=layout.shrink_exponent, hopeful=not page_cap, failed=too_large)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
         if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
-            laid, scale = _grow_back(lay, laid, scale, limit, layout)
+            laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=min(too_large, default=1.0))
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
@@ -211,12 +218,14 @@ def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: i
                     "more words", "write more, or try -l leaflet or -l handbill")
 
 
-def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layout) -> tuple[LaidOut, float]:
+def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layout, *,
+               ceiling: float = 1.0) -> tuple[LaidOut, float]:
     """A shrink that undershot (the German zine at 85 % with its last text page 44 % full, where 89 % fits):
-    one larger scale, predicted from where the body ends now, kept if the pages still come out the same."""
+    one larger scale, predicted from where the body ends now, kept if the pages still come out the same.
+    ``ceiling``: the smallest scale the shrink saw not fit (the guess stays a step below it)."""
     now = measure.extent(laid)
-    guess = round(min(0.995, scale + 0.04, _predict(now, scale, limit, layout.shrink_exponent,
-                                                   layout.pads_before_back) * 0.99), 4)
+    guess = round(min(0.995, scale + 0.04, ceiling - 0.01, _predict(now, scale, limit, layout.shrink_exponent,
+                                                                    layout.pads_before_back) * 0.99), 4)
     if guess <= scale + 0.01:
         return laid, scale
     trial = lay(guess)
@@ -224,7 +233,8 @@ def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layo
 
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
-            back_page: bool = False, exponent: float = 2.0, hopeful: bool = True) -> tuple[LaidOut, float, bool]:
+            back_page: bool = False, exponent: float = 2.0, hopeful: bool = True,
+            failed: list[float] | None = None) -> tuple[LaidOut, float, bool]:
     """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
     The body's length in pages grows with the type scale (ideally its square, in
@@ -245,6 +255,8 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     trial = lay(scale, 0, roles)
     if trial.pages <= limit:
         return trial, scale, True
+    if failed is not None:
+        failed.append(scale)
     if scale <= min_scale:
         return trial, min_scale, False  # the guess was the minimum already: shown not to fit
     second = measure.extent(trial)
@@ -257,6 +269,8 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     trial = lay(again, 0, roles)
     if trial.pages <= limit:
         return trial, again, True
+    if failed is not None:
+        failed.append(again)
     if again > min_scale:
         trial = lay(min_scale, 0, roles)
         if trial.pages <= limit:
@@ -297,7 +311,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     if sections:
         return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
     span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
-    guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.99), 4)
+    guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.97), 4)
     if guess <= MIN_FILL:
         return laid, 1.0, 0.0  # a few per cent more type is not worth a layout pass
     last = guess >= top_scale - 0.005  # no enlarging beyond it: nothing is measured after this trial

@@ -52,6 +52,7 @@ class Prepared:
     digest_budget: int = 0  # characters the digest was given
     event_fit: float = 1.0  # the event box's size factor: below 1 when a date or time range is wider than its line
     event_wrap: bool = False  # a date may break after its weekday, a time range after its dash (the box at body size)
+    last_event_fit: float | None = None  # how well the event box fitted the pass before (did smaller type help?)
     candidates: list[Any] = field(default_factory=list)  # the compositions laid out (compose.py), refused ones too
 
     def keep_whole(self, words: set[str]) -> None:
