@@ -19,7 +19,12 @@ Three measurements, each printed as a Markdown table:
 ``crash``
     A build killed with SIGKILL half-way, then run again: how many editions the rerun builds.
 
-Usage: ``python benchmarks/scale.py [synthetic|real|crash|all] [--editions N] [--workers W]``.
+``watch`` (default 200 rebuilds)
+    One ``pamphlet watch`` process, en.md saved 200 times with a new text each time: its resident memory
+    after the 10th rebuild and after the last (goal: ≤ 20 MB growth).
+
+Usage: ``python benchmarks/scale.py [synthetic|real|crash|watch|all] [--editions N] [--workers W]``
+(``--editions`` is the number of rebuilds for ``watch``).
 The client of each build runs in a process of its own (``_client``), which reports its CPU and peak RSS.
 """
 
@@ -144,6 +149,13 @@ class Cluster:
             client.wait_for_workers(self.workers, timeout=60)
         return self
 
+    def worker_rss(self) -> list[float]:
+        """Resident memory (MB) of each worker process (the leaves under `dask worker`: not its nannies)."""
+        import psutil
+
+        leaves = [p for p in psutil.Process(self.worker.pid).children(recursive=True) if not p.children()]
+        return sorted(p.memory_info().rss / 2**20 for p in leaves)
+
     def cpu(self) -> tuple[float, float]:
         """CPU seconds so far: the scheduler's, the workers' (nannies included)."""
         return _cpu(self.scheduler.pid), _cpu(self.worker.pid)
@@ -263,9 +275,11 @@ def real(editions: int, workers: int, tmp: Path) -> None:
     variants = max(1, editions // 4)
     project = make_project(tmp, variants)
     with Cluster(workers, tmp / "cluster.log") as cl:
+        idle = cl.worker_rss()
         s0, w0 = cl.cpu()
         build = run_client(project, tmp / "out", cl.address, "--force")
         s1, w1 = cl.cpu()
+        after = cl.worker_rss()
     n = build["editions"]
     print(f"\nReal: {n} editions ({variants} variants × 2 languages × leaflet + handbill of tests/fixtures/variants), "
           f"{workers} Dask worker processes (cold: each imports and warms up during the run); {_machine()}\n")
@@ -274,10 +288,13 @@ def real(editions: int, workers: int, tmp: Path) -> None:
     print(f"| editions | {build['statuses']} |")
     print(f"| wall | {build['wall']:.0f} s |")
     print(f"| editions/s | {n / build['build']:.2f} |")
-    print(f"| client CPU per edition | {1000 * build['cpu'] / n:.2f} ms |")
-    print(f"| scheduler CPU per edition | {1000 * (s1 - s0) / n:.2f} ms |")
+    print(f"| client CPU per edition (whole process: start, load, connect, build) | {1000 * build['cpu'] / n:.2f} ms |")
+    print(f"| client CPU per edition, the build alone | {1000 * build['cpu_build'] / n:.2f} ms |")
+    print(f"| scheduler CPU per edition (its upkeep over the run included) | {1000 * (s1 - s0) / n:.2f} ms |")
     print(f"| worker CPU per edition | {(w1 - w0) / n:.3f} s |")
     print(f"| client peak RSS | {build['maxrss_mb']:.0f} MB |")
+    print(f"| each worker's resident memory: started / after {n // workers} editions each | "
+          f"{', '.join(f'{mb:.0f}' for mb in idle)} MB / {', '.join(f'{mb:.0f}' for mb in after)} MB |")
 
 
 def crash(editions: int, tmp: Path) -> None:
@@ -304,6 +321,68 @@ def crash(editions: int, tmp: Path) -> None:
           f"disk); the rerun built {built} and found {total - built} up to date.")
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def watch(rebuilds: int, tmp: Path) -> None:
+    """One `pamphlet watch` process, ``rebuilds`` saves of en.md, each a new text (a number in a sentence
+    changes, so every round lays out afresh): its resident memory after the 10th round and after the last."""
+    import queue
+    import threading
+
+    project = tmp / "example"
+    shutil.copytree(ROOT / "content", project)
+    out = tmp / "out"
+    proc = subprocess.Popen([str(BIN / "pamphlet"), "watch", str(project), "-L", "en", "-l", "leaflet", "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+
+    def rebuilt() -> None:
+        while "rebuilt" not in lines.get(timeout=300):
+            pass
+
+    en = project / "en.md"
+    text = en.read_text(encoding="utf-8")
+    if "people across the globe." not in text:
+        sys.exit("the example's en.md changed: pick another sentence to edit")
+    samples: list[tuple[int, float]] = []
+    started = time.perf_counter()
+    try:
+        rebuilt()
+        samples.append((0, _rss_mb(proc.pid)))
+        for i in range(1, rebuilds + 1):
+            en.write_text(text.replace("people across the globe.", f"people across the globe ({i})."), encoding="utf-8")
+            rebuilt()
+            if i in (10, 50, 100, 150) or i == rebuilds:
+                samples.append((i, _rss_mb(proc.pid)))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    wall = time.perf_counter() - started
+    base = dict(samples)[10] if rebuilds >= 10 else samples[0][1]
+    print(f"\nWatch: {rebuilds} rebuilds of the example's English leaflet, each text new (one number changes), "
+          f"in {wall:.0f} s; {_machine()}\n")
+    print("| after rebuild | resident memory (VmRSS) |")
+    print("|---|---|")
+    for i, mb in samples:
+        print(f"| {i} | {mb:.0f} MB |")
+    growth = samples[-1][1] - base
+    print(f"\nGrowth from the 10th to the {rebuilds}th rebuild: {growth:+.1f} MB "
+          f"({'✓' if growth <= 20 else '✗'} goal ≤ 20 MB)")
+
+
 def _machine() -> str:
     return (f"measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
             f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
@@ -314,7 +393,7 @@ def main() -> None:
         client_main(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", nargs="?", default="synthetic", choices=["synthetic", "real", "crash", "all"])
+    parser.add_argument("what", nargs="?", default="synthetic", choices=["synthetic", "real", "crash", "watch", "all"])
     parser.add_argument("--editions", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -325,6 +404,8 @@ def main() -> None:
             real(args.editions or 1_000, args.workers, Path(tmp) / "real")
         if args.what in ("crash", "all"):
             crash(args.editions or 40, Path(tmp) / "crash")
+        if args.what in ("watch", "all"):
+            watch(args.editions or 200, Path(tmp) / "watch")
 
 
 if __name__ == "__main__":

@@ -319,3 +319,29 @@ def test_the_fork_server_preloads_everything_an_edition_imports(tmp_path):
              "pamphlet.pages.compose", "pamphlet.pages.fit", "pamphlet.text.edition", "pamphlet.sheets")
     late = [m for m in data["new"] if m.startswith(heavy)]
     assert late == [], late
+
+
+# --- check, in parallel for variants too ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_check_of_variants_runs_in_worker_processes_like_build(tmp_path, monkeypatch):
+    """`check -V … -j 2` lays out the variants' editions in two worker processes (fresh ones every
+    RECYCLE_AFTER editions each) and says exactly what `-j 1` says."""
+    monkeypatch.setattr(batch, "RECYCLE_AFTER", 1)  # 3 editions: two pools, so a recycled run is checked too
+    args = ["check", PROJECT, "-V", "leeds", "-V", "york", "-V", "london", "-L", "en", "-l", "handbill", "--json"]
+    pools: list[int] = []
+    real_pool = batch.worker_pool
+
+    def counted(workers: int, langs: set[str]) -> Executor:
+        pools.append(workers)
+        return real_pool(workers, langs)
+
+    monkeypatch.setattr("pamphlet.commands.check.worker_pool", counted)
+    parallel = run_cli(*args, "-j", "2")
+    serial = run_cli(*args, "-j", "1")
+    assert pools == [2, 1]  # 2 editions in a pool of two fresh workers, then the third in a fresh one
+    assert parallel.exit_code == serial.exit_code == 0, parallel.output
+    one, two = json.loads(serial.stdout)["editions"], json.loads(parallel.stdout)["editions"]
+    assert [e["variant"] for e in two] == ["leeds", "york", "london"]
+    assert one == two
