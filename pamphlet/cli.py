@@ -565,6 +565,18 @@ def _explain(results: list) -> None:
             faults = "; ".join(c["score"]["faults"]) or "no faults"
             out.print(f"  {mark} {c['composition']}: score {c['score']['total']:.2f} ({escape(faults)})",
                       highlight=False)
+        other = r.other_paper
+        if other:
+            name = {"a4": "A4", "letter": "Letter"}.get(other["paper"], other["paper"])
+            if other["error"]:
+                out.print(f"  on {name}: refused: {escape(other['error'])}", highlight=False)
+            elif other["same"]:
+                out.print(f"  on {name}: the same ({escape(other['composition'] or '—')}, "
+                          f"{plural(other['pages'], 'page')}, type {round(other['scale'] * 100)} %)", highlight=False)
+            else:
+                out.print(f"  on {name}: differs: {escape(other['composition'] or '—')}, {plural(other['pages'], 'page')}"
+                          f", type {round(other['scale'] * 100)} % (here: {escape(r.composition or '—')}, "
+                          f"{plural(r.pages, 'page')}, type {round(r.scale * 100)} %)", highlight=False)
 
 
 @app.command(cls=_Command, short_help="Picture every page and printer sheet as PNG files.")
@@ -578,6 +590,8 @@ def preview(
     output: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="Folder for the PNG pictures.")] = Path("preview"),
     dist: Annotated[Path, typer.Option("--dist", metavar="DIR",
                                        help="Folder for the PDFs (built there first; up-to-date ones are reused).")] = Path("dist"),
+    poster_size: PosterSizeOpt = None,
+    overlap: OverlapOpt = None,
     jobs: JobsOpt = None,
 ) -> None:
     """PNG pictures of every page and both sides of every printer sheet, and a contact sheet per edition."""
@@ -589,7 +603,8 @@ def preview(
 
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=dist,
-                            jobs=jobs, variants=tuple(variant or ()))
+                            jobs=jobs, variants=tuple(variant or ()), poster_size=_poster_size(poster_size),
+                            overlap=overlap)
         proj = _load(project, example)
         _say_building(proj)
         _warn_texts(proj, opts)
@@ -646,6 +661,8 @@ def watch(
     serve: Annotated[bool, typer.Option("--serve", help="Also show the pages and sheets on a live page at http://127.0.0.1:8000/ (--serve PORT for another port, 0 for any free one).")] = False,
     port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535,
                                       help="Port of the live page (same as --serve PORT).")] = 8000,
+    poster_size: PosterSizeOpt = None,
+    overlap: OverlapOpt = None,
     no_tags: NoTagsOpt = False,
 ) -> None:
     """Rebuild on every save in one warm process; with --serve, a live page that updates itself."""
@@ -662,7 +679,8 @@ def watch(
     server = None
     try:
         opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=_paper(paper), out=output,
-                            variants=tuple(variant or ()), tags=not no_tags)
+                            variants=tuple(variant or ()), tags=not no_tags, poster_size=_poster_size(poster_size),
+                            overlap=overlap)
         live = LiveState() if serve else None
         watcher = Watcher(project, opts, live=live)
         if live is not None:
@@ -791,6 +809,8 @@ def print_cmd(
     manual_duplex: Annotated[bool, typer.Option("--manual-duplex", help="Print the fronts, wait while you turn the stack, then the backs (automatic when the printer cannot print two-sided).")] = False,
     swap_edges: Annotated[bool, typer.Option("--swap-edges", help="Ask for the other duplex edge, for printers that flip the wrong way (see --test-sheet).")] = False,
     test_sheet: Annotated[bool, typer.Option("--test-sheet", help="Print one duplex test sheet instead (on --paper, default a4): it shows which edge the printer flips on.")] = False,
+    poster_size: PosterSizeOpt = None,
+    overlap: OverlapOpt = None,
     output: OutOpt = Path("dist"),
     jobs: JobsOpt = None,
 ) -> None:
@@ -806,9 +826,10 @@ def print_cmd(
         if test_sheet:
             steps = printing.test_sheet_steps(printing.write_test_sheet(output, paper or "a4"), target, copies)
         else:
-            files = printing.print_files(_build_for_print(project, layout, lang, paper, output, jobs, variant))
+            files = printing.print_files(_build_for_print(project, layout, lang, paper, output, jobs, variant,
+                                                          _poster_size(poster_size), overlap))
             steps = printing.plan(files, target.printer, copies, manual_duplex=manual_duplex,
-                                  supported=target.supported, swap_edges=swap_edges)
+                                  supported=target.supported, swap_edges=swap_edges, media=target.media)
         if dry_run:
             for line in printing.dry_run_lines(steps):
                 typer.echo(line)
@@ -819,14 +840,15 @@ def print_cmd(
 
 
 def _build_for_print(project: Path | None, layout: list[str] | None, lang: list[str] | None, paper: str | None,
-                     output: Path, jobs: int | None, variant: list[str] | None = None) -> list:
+                     output: Path, jobs: int | None, variant: list[str] | None = None, poster_size: str | None = None,
+                     overlap: float | None = None) -> list:
     """Build (or find up to date) every edition first: if one fails, nothing is sent."""
     from pamphlet.editions import batch
     from pamphlet.errors import PrinterError
     from pamphlet.pipeline import BuildOptions
 
     opts = BuildOptions(layouts=tuple(layout or ()), langs=tuple(lang or ()), paper=paper, out=output, jobs=jobs,
-                        variants=tuple(variant or ()))
+                        variants=tuple(variant or ()), poster_size=poster_size, overlap=overlap)
     proj = batch.load(project)
     _say_building(proj)
     _warn_texts(proj, opts)
@@ -859,12 +881,8 @@ def layouts_cmd() -> None:
     for col in ("layout", "pages", "page on A4", "page on Letter", "sheet") + (("description",) if wide else ()):
         table.add_column(col)
     for lay in layouts.CATALOGUE.values():
-        plan = lay.imposition(lay.fixed_pages or lay.max_pages or 8, "a4", rtl=False)
-        sides = plan.sides_per_sheet if plan else (lay.fixed_pages or 1)
-        w, h = lay.sheet_size("a4")
-        sheet = f"{'landscape' if w > h else 'portrait'}, {plural(sides, 'side')}"
-        table.add_row(lay.name, lay.page_rule, lay.geometry("a4").label, lay.geometry("letter").label, sheet,
-                      *((lay.description,) if wide else ()))
+        table.add_row(lay.name, lay.page_rule, lay.geometry("a4").label, lay.geometry("letter").label,
+                      lay.sheet_about("a4"), *((lay.description,) if wide else ()))
     out.print(table)
     out.print("How to print and fold:")
     for lay in layouts.CATALOGUE.values():

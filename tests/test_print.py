@@ -152,7 +152,8 @@ def _which_pages(printed: Path, source: Path) -> list[int]:
 @needs_cups
 def test_each_layout_is_sent_with_its_sides_media_and_no_scaling(cups_env, built):
     out = built["en"]
-    result = run_cli("print", *EN, "-l", "all", "-o", out, "-P", "test-pdf")
+    # the poster and the placards: tests/test_street.py (a poster goes full size or as tiles, by the printer's paper)
+    result = run_cli("print", *EN, *(f"-l{layout}" for layout in EXPECTED), "-o", out, "-P", "test-pdf")
     assert result.exit_code == 0, result.output
     jobs = _jobs(result.stdout)
     assert sorted(j["name"] for j in jobs) == sorted(f"en/{layout}" for layout in EXPECTED)

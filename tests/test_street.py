@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -261,3 +262,317 @@ def test_placard_without_slogans_uses_headline_and_call_to_action(tmp_path: Path
 def test_unknown_poster_size_is_a_usage_error() -> None:
     result = run_cli("build", EXAMPLE, "-l", "poster", "--poster-size", "a0")
     assert result.exit_code == 2 and "--poster-size" in result.output and "a3" in result.output
+
+
+# --- printing: the full size to a printer that has its paper, else the tiles ------------------------------
+
+
+def _result(path: Path, print_path: Path | None, pages: int, sides: str, sheets: int | None = None) -> Any:
+    from pamphlet.pipeline import EditionResult
+
+    return EditionResult("en", "poster", path=str(path), print_path=str(print_path) if print_path else None,
+                         pages=pages, sheets=sheets, sides=1, cups_sides=sides, paper="a4")
+
+
+def test_the_printers_own_name_for_a_paper_comes_from_its_media_list() -> None:
+    from pamphlet import printing
+
+    a2, a3, big = (next(m for m in printing.SIZES if m.label == n) for n in ("A2", "A3", "18×24 in"))
+    ipp = frozenset({"iso_a4_210x297mm", "na_letter_8.5x11in", "iso_a3_297x420mm", "na_arch-c_18x24in",
+                     "custom_min_0.5x0.5in", "custom_max_35277.78x35277.78mm"})
+    assert printing.printer_media(a3, ipp) == "iso_a3_297x420mm"
+    assert printing.printer_media(big, ipp) == "na_arch-c_18x24in"
+    assert printing.printer_media(a2, ipp) is None  # a custom range is not paper in a tray
+    assert printing.printer_media(a2, frozenset({"A4", "A2", "Letter"})) == "A2"  # a PPD's names (lpoptions -l)
+    assert printing.printer_media(a2, None) == "A2"  # the printer did not say: the legacy name
+    assert printing.media_of((420.0, 594.0), "a4") == a2 and printing.media_of((297.0, 210.0), "a4").label == "A4"
+    assert printing.media_of((100.0, 100.0), "a4") is None
+
+
+@pytest.mark.slow
+def test_a_poster_is_planned_at_full_size_only_where_the_printer_lists_its_paper(street) -> None:
+    from pamphlet import printing
+
+    e = street[("en", "poster")]
+    (f,) = printing.print_files([_result(Path(e["path"]), Path(e["print_path"]), 1, "one-sided", 9)])
+    assert f.path.name.endswith("-tiles.pdf") and (f.sheets, f.pages, f.media_label) == (9, 9, "A4")
+    assert f.full_size is not None and f.full_size.path == Path(e["path"]) and f.full_size.media_label == "A2"
+    office = frozenset({"iso_a4_210x297mm", "na_letter_8.5x11in"})
+    large = office | {"iso_a3_297x420mm", "iso_a2_420x594mm"}
+    (tiles,) = printing.plan([f], "office", media=office)
+    (full,) = printing.plan([f], "large", media=large)
+    (unknown,) = printing.plan([f], "any", media=None)  # a printer that would not say: tiles fit every printer
+    assert (tiles.file.path, tiles.file.media_name, tiles.sides) == (f.path, "A4", "one-sided")
+    assert unknown.file.path == f.path
+    assert (full.file.path, full.file.media_name, full.file.sheets) == (Path(e["path"]), "iso_a2_420x594mm", 1)
+    assert full.describe() == "1 sheet, one-sided, A2"
+    # A3 placards are A3 on any printer that has it, and refused by one that has not.
+    p = street[("en", "placard")]
+    (boards,) = printing.print_files([_result(Path(p["path"]), None, 4, "one-sided", 1)])
+    assert (boards.sheets, boards.media_label, boards.full_size) == (4, "A4", None)
+
+
+@pytest.fixture(scope="module")
+def cups():
+    """A private cupsd (tests/cups_server.py) with a printer that has every size up to A0, and an office
+    printer with only A4 and Letter."""
+    from tests.conftest import missing_service
+    from tests.cups_server import CupsServer, unavailable
+
+    why = unavailable()
+    if why is not None:
+        missing_service(f"no private cupsd: {why}")
+    server = CupsServer().start()
+    try:
+        server.add_queue("test-large", duplex=False)
+        server.add_queue("test-office", duplex=False, sizes=("A4", "Letter"))
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def cups_env(cups, monkeypatch):
+    for name, value in cups.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("LPDEST", raising=False)
+    monkeypatch.delenv("PRINTER", raising=False)
+    return cups
+
+
+_JOB = re.compile(r"^(?P<name>\S+) → (?P<printer>\S+) job (?P<id>\d+): (?P<sheets>\d+) sheets?, (?P<sides>\S+), "
+                  r"(?P<media>.+)$")
+
+
+def _jobs(stdout: str) -> dict[str, dict[str, str]]:
+    return {m["name"]: m.groupdict() for m in map(_JOB.match, stdout.splitlines()) if m}
+
+
+def test_print_sends_the_poster_full_size_or_its_tiles_and_the_placards_one_sided(cups_env, street) -> None:
+    out = street.out
+    poster, tiles = Path(street[("en", "poster")]["path"]), Path(street[("en", "poster")]["print_path"])
+    placards = Path(street[("en", "placard")]["path"])
+    large = run_cli("print", EXAMPLE, "-L", "en", "-l", "poster", "-l", "placard", "-o", out, "-P", "test-large")
+    assert large.exit_code == 0, large.output
+    office = run_cli("print", EXAMPLE, "-L", "en", "-l", "poster", "-l", "placard", "-o", out, "-P", "test-office")
+    assert office.exit_code == 0, office.output
+    jobs_large, jobs_office = _jobs(large.stdout), _jobs(office.stdout)
+    assert {k: (j["sheets"], j["sides"], j["media"]) for k, j in jobs_large.items()} == {
+        "en/poster": ("1", "one-sided", "A2"), "en/placard": ("4", "one-sided", "A4")}
+    assert {k: (j["sheets"], j["sides"], j["media"]) for k, j in jobs_office.items()} == {
+        "en/poster": ("9", "one-sided", "A4"), "en/placard": ("4", "one-sided", "A4")}
+    sent = {("large", "poster"): (jobs_large["en/poster"]["id"], poster, "iso_a2_420x594mm"),
+            ("office", "poster"): (jobs_office["en/poster"]["id"], tiles, "A4"),
+            ("large", "placard"): (jobs_large["en/placard"]["id"], placards, "A4"),
+            ("office", "placard"): (jobs_office["en/placard"]["id"], placards, "A4")}
+    for (printer, layout), (job, source, media) in sent.items():
+        attrs = cups_env.wait_job(job)
+        assert attrs["job-state"] == "completed", (printer, layout, attrs)
+        assert (attrs["job-name"], attrs["media"], attrs["sides"], attrs["print-scaling"]) == \
+            (source.stem, media, "one-sided", "none"), (printer, layout)
+        printed = page_sizes_mm(cups_env.output(job))
+        assert len(printed) == {"poster": 1 if printer == "large" else 9, "placard": 4}[layout]
+        if (printer, layout) == ("large", "poster"):  # the whole poster on one A2 sheet, at 100 %
+            assert sorted(printed[0]) == pytest.approx([420.0, 594.0], abs=1.0)
+        else:  # office paper, the tiles as the plan turned them and the boards landscape
+            assert all(sorted(s) == pytest.approx([210.0, 297.0], abs=1.0) for s in printed), printed
+
+
+def test_print_dry_run_shows_which_file_and_paper_each_printer_gets(cups_env, street, tmp_path) -> None:
+    out = street.out
+    poster, tiles = Path(street[("en", "poster")]["path"]), Path(street[("en", "poster")]["print_path"])
+    before = cups_env.jobs()
+    lines = {}
+    for printer in ("test-large", "test-office"):
+        result = run_cli("print", EXAMPLE, "-L", "en", "-l", "poster", "-o", out, "-P", printer, "--dry-run")
+        assert result.exit_code == 0, result.output
+        lines[printer] = result.stdout.splitlines()
+    assert lines["test-large"] == [f"lp -d test-large -n 1 -o sides=one-sided -o media=iso_a2_420x594mm "
+                                   f"-o print-scaling=none -t {poster.stem} {poster}"]
+    assert lines["test-office"] == [f"lp -d test-office -n 1 -o sides=one-sided -o media=A4 -o print-scaling=none "
+                                    f"-t {tiles.stem} {tiles}"]
+    # A3 placards: A3 paper where the printer has it; refused, before anything is sent, where it has not.
+    a3 = tmp_path / "a3"
+    result = run_cli("print", EXAMPLE, "-L", "en", "-l", "placard", "--poster-size", "a3", "-o", a3,
+                     "-P", "test-large", "--dry-run")
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert " -o media=iso_a3_297x420mm " in line and line.endswith("solidarity-en-placard.pdf")
+    assert page_sizes_mm(a3 / "solidarity-en-placard.pdf") == [(420.0, 297.0)] * 4
+    result = run_cli("print", EXAMPLE, "-L", "en", "-l", "placard", "--poster-size", "a3", "-o", a3,
+                     "-P", "test-office")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "error: test-office has no A3 paper for en/placard" in result.stderr
+    assert "hint: choose a printer that lists A3 with -P" in result.stderr
+    assert cups_env.jobs() == before
+
+
+# --- slogans: checked like every other field --------------------------------------------------------------
+
+
+def _with_slogan(tmp_path: Path, old: str, new: str) -> Path:
+    project = copy_project(EXAMPLE, tmp_path / "p")
+    en = project / "en.md"
+    text = en.read_text(encoding="utf-8")
+    assert f"  - {old}\n" in text
+    en.write_text(text.replace(f"  - {old}\n", f"  - {new}\n"), encoding="utf-8")
+    return project
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_a_slogans_letter_no_font_has_names_its_file_and_line(tmp_path: Path) -> None:
+    project = _with_slogan(tmp_path, "People over profits", "People over profits ა")  # Georgian: no bundled font
+    result = run_cli("build", project, "-L", "en", "-l", "placard", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    line = _line_of(project / "en.md", "People over profits")
+    assert f"'ა' U+10D0 at {project / 'en.md'}:{line}" in result.stderr
+    assert "hint: pamphlet bundles no Georgian font" in result.stderr
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_slogan_of_more_than_twelve_words_names_its_file_and_line(tmp_path: Path) -> None:
+    long = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    project = _with_slogan(tmp_path, "Solidarity", long)
+    result = run_cli("check", project, "-L", "en", "-l", "placard")
+    assert result.exit_code == 1
+    line = _line_of(project / "en.md", long)
+    assert (f"{project / 'en.md'}:{line}: slogans[0]: 'one two three four five six seven eight …' has 13 words, "
+            "at most 12 allowed (a placard is read while it moves)") in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --- pamphlet layouts, preview, watch --serve -------------------------------------------------------------
+
+
+def test_layouts_says_what_a_poster_and_a_placard_are() -> None:
+    poster, placard = CATALOGUE["poster"], CATALOGUE["placard"]
+    assert (poster.page_rule, placard.page_rule) == ("one page", "one per slogan")
+    assert poster.sheet_about("a4") == "A2, 1 side; or 8 A4 tiles and a map, 1 side each"
+    assert poster.sheet_about("letter") == "18×24 in, 1 side; or 8 Letter tiles and a map, 1 side each"
+    assert placard.sheet_about("a4") == "landscape, 1 side"
+    result = run_cli("layouts")
+    assert result.exit_code == 0
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") > 3}
+    assert "one page" in rows["poster"] and "one per" in rows["placard"]
+    assert "1–1" not in result.stdout
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.size
+
+
+def _px(mm: float, dpi: int) -> Any:
+    """Pixels for ``mm`` at ``dpi``, as pdfium renders them (it rounds the page's points up: ±2 px)."""
+    return pytest.approx(mm / 25.4 * dpi, abs=2)
+
+
+@pytest.mark.slow
+def test_preview_pictures_the_poster_each_tile_sheet_and_each_placard(street, tmp_path: Path) -> None:
+    from pamphlet.commands.preview import PAGE_DPI, SHEET_DPI
+
+    out = tmp_path / "preview"
+    result = run_cli("preview", EXAMPLE, "-L", "en", "-l", "poster", "-l", "placard", "--dist", street.out, "-o", out)
+    assert result.exit_code == 0, result.output
+    poster = out / "solidarity-en-poster"
+    assert sorted(p.name for p in poster.iterdir()) == [
+        "page-01.png", "sheet-1-map.png", "sheet-2-a1.png", "sheet-3-a2.png", "sheet-4-b1.png", "sheet-5-b2.png",
+        "sheet-6-c1.png", "sheet-7-c2.png", "sheet-8-d1.png", "sheet-9-d2.png"]
+    assert _png_size(poster / "page-01.png") == (_px(420, PAGE_DPI), _px(594, PAGE_DPI))
+    for sheet in poster.glob("sheet-*.png"):
+        assert sorted(_png_size(sheet)) == [_px(210, SHEET_DPI), _px(297, SHEET_DPI)], sheet.name
+    placard = out / "solidarity-en-placard"
+    assert sorted(p.name for p in placard.iterdir()) == [f"page-0{i}.png" for i in range(1, 5)] + [
+        f"sheet-{i}.png" for i in range(1, 5)]  # one-sided: a board a sheet, no backs
+    assert all(_png_size(p) == (_px(297, PAGE_DPI), _px(210, PAGE_DPI)) for p in placard.glob("page-*.png"))
+    assert all(_png_size(p) == (_px(297, SHEET_DPI), _px(210, SHEET_DPI)) for p in placard.glob("sheet-*.png"))
+    for stem in ("solidarity-en-poster", "solidarity-en-placard"):
+        assert _png_size(out / f"{stem}-contact.png")[0] >= 900
+
+
+@pytest.mark.slow
+@pytest.mark.expect_warnings("en/poster: prints a digest of the facts")
+def test_the_live_page_shows_the_tiles_and_links_every_file(tmp_path: Path) -> None:
+    from pamphlet.commands.watch import LiveState, Watcher
+    from pamphlet.pipeline import BuildOptions
+
+    project = copy_project(EXAMPLE, tmp_path / "p")
+    live = LiveState()
+    watcher = Watcher(project, BuildOptions(layouts=("poster", "placard"), langs=("en",), out=tmp_path / "dist"),
+                      live=live)
+    rnd = watcher.rebuild()
+    assert rnd.error is None and not rnd.failed
+    state = {e["edition"]: e for e in live.snapshot()["editions"]}
+    poster, placard = state["en/poster"], state["en/placard"]
+    assert [p["label"] for p in poster["sheets"]] == ["sheet 1 · map"] + [
+        f"sheet {i} · tile {label}" for i, label in enumerate(["A1", "A2", "B1", "B2", "C1", "C2", "D1", "D2"], 2)]
+    assert [f["name"] for f in poster["files"]] == ["solidarity-en-poster.pdf", "solidarity-en-poster-tiles.pdf",
+                                                    "solidarity-en-poster-proof.pdf"]
+    assert len(poster["pages"]) == 1 and poster["pages"][0]["width"] < poster["pages"][0]["height"]
+    assert [p["label"] for p in placard["sheets"]] == [f"sheet {i}" for i in range(1, 5)]
+    assert len(placard["pages"]) == 4 and [f["name"] for f in placard["files"]] == ["solidarity-en-placard.pdf"]
+    key = f"{poster['stem']}/solidarity-en-poster-tiles.pdf"
+    assert live.pdf(key) == tmp_path / "dist" / "solidarity-en-poster-tiles.pdf"
+
+
+# --- a Dask cluster: the tiles and the proof come back ---------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.expect_warnings("en/poster: prints a digest of the facts")
+def test_the_cluster_path_carries_the_tiles_and_proof_back_under_their_names(street, tmp_path: Path) -> None:
+    """The cluster client (editions/cluster.py) on a thread pool: the worker's files as bytes, landed by name."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pamphlet.editions import batch
+    from pamphlet.pipeline import BuildOptions
+
+    out = tmp_path / "out"
+    project = batch.load(EXAMPLE)
+    with ThreadPoolExecutor(1) as pool:
+        (r,) = batch.build(project, BuildOptions(layouts=("poster",), langs=("en",), out=out), executor=pool)
+    assert r.status == "built", r.error
+    assert Path(r.print_path) == out / "solidarity-en-poster-tiles.pdf"
+    assert sorted(Path(c).name for c in r.companions) == ["solidarity-en-poster-proof.pdf",
+                                                          "solidarity-en-poster-tiles.pdf"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["solidarity-en-poster-proof.pdf",
+                                                         "solidarity-en-poster-tiles.pdf", "solidarity-en-poster.pdf"]
+    local = street[("en", "poster")]
+    for name in ("solidarity-en-poster.pdf", "solidarity-en-poster-tiles.pdf", "solidarity-en-poster-proof.pdf"):
+        assert (out / name).read_bytes() == (Path(local["path"]).parent / name).read_bytes(), name
+
+
+def test_a_shipped_poster_lands_its_companions_and_names_the_printer_file_right(tmp_path: Path) -> None:
+    from pamphlet.editions import batch, cluster
+    from pamphlet.pipeline import BuildOptions, EditionResult
+
+    project = batch.load(EXAMPLE)
+    opts = BuildOptions(layouts=("poster",), langs=("en",), out=tmp_path)
+    (spec,) = batch.editions(project, opts)
+    w = "/worker/out"
+    result = EditionResult("en", "poster", path=f"{w}/solidarity-en-poster.pdf",
+                           print_path=f"{w}/solidarity-en-poster-tiles.pdf",
+                           companions=[f"{w}/solidarity-en-poster-tiles.pdf", f"{w}/solidarity-en-poster-proof.pdf"])
+    shipped = cluster.Shipped(result, "/worker/copy", {"path": b"poster", "companion:solidarity-en-poster-tiles.pdf": b"tiles",
+                                                       "companion:solidarity-en-poster-proof.pdf": b"proof"})
+    landed = cluster.land(project, opts, spec, shipped).result
+    assert Path(landed.path).read_bytes() == b"poster"
+    assert Path(landed.print_path) == tmp_path / "solidarity-en-poster-tiles.pdf"
+    assert Path(landed.print_path).read_bytes() == b"tiles"
+    assert [Path(c).read_bytes() for c in landed.companions] == [b"tiles", b"proof"]
+    assert not (tmp_path / "solidarity-en-poster-print.pdf").exists()
+
+
+@pytest.mark.slow
+def test_the_tiles_labels_are_in_an_embedded_bundled_face(street) -> None:
+    with pikepdf.open(street[("en", "poster")]["print_path"]) as pdf:
+        fonts = {(str(f.BaseFont), str(f.Subtype), "/FontFile2" in f.FontDescriptor, f.objgen)
+                 for page in pdf.pages for f in page.Resources.Font.values()}
+    assert len(fonts) == 1  # one font object, embedded once, shared by the map and every tile
+    (name, subtype, embedded, _), = fonts
+    assert (name, subtype, embedded) == ("/NotoSans-Bold", "/TrueType", True)

@@ -94,7 +94,28 @@ def side_labels(count: int, sides: int) -> list[str]:
 
 
 def _side_file(label: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", label).strip("-") + ".png"
+    return re.sub(r"[^a-z0-9]+", "-", label.lower().replace("tile ", "")).strip("-") + ".png"
+
+
+def _sides(result: EditionResult) -> int:
+    """Sides each printer sheet prints: 1 for a file printed one-sided (a zine, tiles, placards), else 2."""
+    return 1 if result.cups_sides == "one-sided" or (result.sides or 1) < 2 else 2
+
+
+def printer_labels(path: Path, count: int, sides: int) -> list[str]:
+    """Labels for a printer file's pages: a poster's tiles say what each sheet is (``sheet 1 · map``,
+    ``sheet 2 · tile A1``: the page labels its file carries); other files :func:`side_labels`."""
+    named = side_labels(count, sides)
+    if sides >= 2:
+        return named
+    pdf = _open(path)
+    try:
+        labels = [pdf.get_page_label(i) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    if len(labels) != count or not all(labels) or labels == [str(i) for i in range(1, count + 1)]:
+        return named
+    return [f"{n} · {'map' if lab == 'map' else 'tile ' + lab}" for n, lab in zip(named, labels, strict=True)]
 
 
 def _open(path: Path) -> Any:
@@ -145,7 +166,7 @@ def render_edition(result: EditionResult, *, page_dpi: float = PAGE_DPI, sheet_d
     for i, image in enumerate(_render(reading, dpi=page_dpi), start=1):
         pictures.pages.append(_picture(f"page-{i:02d}.png", f"page {i}", image, fast))
     sides = list(_render(printer, dpi=sheet_dpi))
-    for label, image in zip(side_labels(len(sides), result.sides or 1), sides, strict=True):
+    for label, image in zip(printer_labels(printer, len(sides), _sides(result)), sides, strict=True):
         pictures.sheets.append(_picture(_side_file(label), label, image, fast))
     if contact:
         pictures.contact = _picture(f"{reading.stem}-contact.png", f"{result.name} contact sheet",
@@ -193,12 +214,14 @@ def contact_sheet(result: EditionResult, reading: Path, printer: Path) -> PILIma
     pages = [_framed(im) for im in _render(reading, height=THUMB_HEIGHT)]
     page_labels = [str(i) for i in range(1, len(pages) + 1)]
     sides = [_framed(im) for im in _render(printer, height=SHEET_THUMB_HEIGHT)]
-    side_names = side_labels(len(sides), result.sides or 1)
-    per_sheet = 2 if (result.sides or 1) >= 2 else 1
+    side_names = [name.removeprefix("sheet ") if "tile" in name or "map" in name else name
+                  for name in printer_labels(printer, len(sides), _sides(result))]
+    per_sheet = _sides(result)
     sections = [
         (f"Pages in reading order ({len(pages)})" + (", right to left" if result.direction == "rtl" else ""),
          _rows(pages, page_labels, _PAGES_PER_ROW)),
-        (f"Printer sheets ({result.sheets or len(sides) // per_sheet}): fold and cut on the dashed lines",
+        (f"Printer sheets ({len(sides) // per_sheet if per_sheet == 1 else result.sheets or len(sides) // 2}): "
+         + ("trim along the cut ticks" if any("tile" in n for n in side_names) else "fold and cut on the dashed lines"),
          _rows(sides, side_names, per_sheet)),
     ]
     title_font, head_font, label_font = _font(26, bold=True), _font(18, bold=True), _font(16)
@@ -255,7 +278,8 @@ def write_pictures(pictures: EditionPictures, out: Path) -> EditionPreview:
         atomic_write(folder / pic.name, pic.png)
     if folder.is_dir():
         for old in folder.glob("*.png"):
-            if old.name not in written and re.fullmatch(r"(page-\d+|sheet-\d+(-front|-back)?)\.png", old.name):
+            if old.name not in written and re.fullmatch(r"(page-\d+|sheet-\d+(-front|-back|-map|-[a-z]+\d+)?)\.png",
+                                                        old.name):
                 old.unlink(missing_ok=True)
     assert pictures.contact is not None
     contact = out / pictures.contact.name

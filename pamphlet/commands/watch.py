@@ -147,7 +147,8 @@ class Watcher:
                     errors.append({"edition": r.name, "error": str(exc), "hint": exc.hint})
                     continue
                 self._pictures[r.name] = cached
-            shown.append((cached[1], [Path(p) for p in (r.path, r.print_path) if p]))
+            # Its PDFs: the reading one, the printer's, and the files beside them (a poster's tiles and proof copy).
+            shown.append((cached[1], [Path(p) for p in dict.fromkeys((r.path, r.print_path, *r.companions)) if p]))
         warnings = [{"message": f.message, "hint": f.hint or ""} for found in rnd.warnings.values() for f in found]
         self.live.publish(name, time.strftime("%H:%M:%S", time.localtime(rnd.when)),
                           shown if rnd.error is None else self.live.last_shown(), errors, warnings)

@@ -140,7 +140,7 @@ class Shipped:
 
     result: EditionResult
     root: str                                             # the worker's copy of the project folder
-    files: dict[str, bytes] = field(default_factory=dict)  # "path" | "print_path" | "html" → bytes
+    files: dict[str, bytes] = field(default_factory=dict)  # "path" | "print_path" | "html" | "companion:NAME" → bytes
     fetched: list[str] = field(default_factory=list)       # files read, relative to the project folder
 
 
@@ -182,8 +182,10 @@ def build_remote(bundle: ProjectBundle, spec: EditionSpec, opts: BuildOptions, d
             result = outcome.result
             shipped = Shipped(result, str(project.root))
             for key, name in (("path", result.path), ("print_path", result.print_path)):
-                if name:
+                if name and name not in result.companions:  # a poster's tiles travel once, as a companion
                     shipped.files[key] = Path(name).read_bytes()
+            for name in result.companions:  # files beside the PDF: a poster's tiles and proof, its -press.pdf
+                shipped.files[f"companion:{Path(name).name}"] = Path(name).read_bytes()
             if opts.html and result.status == "built":
                 html = edition_dir(replace(opts, out=out), spec) / f"{edition_name(project, spec)}.html"
                 shipped.files["html"] = html.read_bytes()
@@ -304,17 +306,25 @@ def land(project: Project, opts: BuildOptions, spec: EditionSpec, shipped: Shipp
     result.hint = here(result.hint) if result.hint else result.hint
     result.warnings = [here(w) for w in result.warnings]
     folder = edition_dir(opts, spec)
-    names = {"path": f"{edition_name(project, spec)}.pdf", "print_path": f"{edition_name(project, spec, '-print')}.pdf",
+    # The printer's file keeps the name the worker gave it (-print.pdf, a poster's -tiles.pdf, a -press.pdf):
+    # the worker names files as the client would, from the same project.
+    printer = Path(result.print_path).name if result.print_path else f"{edition_name(project, spec, '-print')}.pdf"
+    names = {"path": f"{edition_name(project, spec)}.pdf", "print_path": printer,
              "html": f"{edition_name(project, spec)}.html"}
+    companions = [Path(c).name for c in result.companions]
     try:
         for key, data in shipped.files.items():
-            target = folder / names[key]
+            target = folder / (key.partition(":")[2] if key.startswith("companion:") else names[key])
             atomic_write(target, data)
-            if key != "html":
-                setattr(result, key, str(target))
+        if "path" in shipped.files:
+            result.path = str(folder / names["path"])
+        if result.print_path:
+            result.print_path = str(folder / printer)
+        result.companions = [str(folder / name) for name in companions]
     except PamphletError as exc:
         result.status, result.error, result.hint = "failed", str(exc), exc.hint
         result.path = result.print_path = None
+        result.companions = []
     shipped.files.clear()
     return Outcome(result, fetched=[str(project.root / rel) for rel in shipped.fetched])
 

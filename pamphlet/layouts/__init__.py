@@ -146,6 +146,15 @@ class Layout:
         w, h = PAPERS[paper].size
         return (h, w) if self.landscape_sheet else (w, h)
 
+    def sheet_about(self, paper: str) -> str:
+        """The printer sheet for ``pamphlet layouts``: ``landscape, 2 sides``."""
+        from pamphlet.errors import plural
+
+        plan = self.imposition(self.fixed_pages or self.max_pages or 8, paper, rtl=False)
+        sides = plan.sides_per_sheet if plan else (self.fixed_pages or 1)
+        w, h = self.sheet_size(paper)
+        return f"{'landscape' if w > h else 'portrait'}, {plural(sides, 'side')}"
+
     @property
     def page_rule(self) -> str:
         if self.fixed_pages:

@@ -96,6 +96,15 @@ class Poster(Layout):
         return lay
 
     @property
+    def page_rule(self) -> str:
+        return "one page"
+
+    def sheet_about(self, paper: str) -> str:
+        tiles = self.tile_plan(paper, rtl=False)
+        return (f"{self.geometry(paper).label.split(' (')[0]}, 1 side; or {len(tiles.tiles)} {PAPERS[paper].label} "
+                "tiles and a map, 1 side each")
+
+    @property
     def k(self) -> float:
         """How much smaller than A2 the poster is (the viewing distance shrinks with it)."""
         return min(self.size.width / 420.0, self.size.height / 594.0)
@@ -155,6 +164,7 @@ class Poster(Layout):
 PLACARD_MIN_PT = 60.0
 #: A one-word slogan is set at most this large (it still fits the board: see slogan_size).
 PLACARD_MAX_PT = 520.0
+#: A slogan of more words is refused where the front matter is read (source.config.FrontMatter.slogans).
 SLOGAN_MAX_WORDS = 12
 
 
@@ -192,13 +202,16 @@ class Placard(Layout):
         g = self.geometry(paper)
         return g.width, g.height
 
+    @property
+    def page_rule(self) -> str:
+        return "one per slogan"
+
     def duplex(self, pages: int, plan: Plan | None) -> str:
         return "none"
 
     def adapt(self, prepared: Prepared, meta: dict[str, Any]) -> None:
         """One slogan a board, each set as large as its board allows; the slogans are the text the proof
         reads back, board by board. Without ``slogans:``, the headline and the call to action."""
-        from pamphlet.errors import ContentError
         from pamphlet.text import markdown
 
         raw = meta.get("slogans")
@@ -208,10 +221,8 @@ class Placard(Layout):
             prepared.warnings.append(
                 f"{prepared.spec.name}: no `slogans:` in the front matter; the placards carry the headline and the "
                 "call to action (add `slogans:`, a list of short lines, one a board)")
-        for s in slogans if isinstance(raw, list) and raw else ():  # the headline and call to action may be longer
-            if len(s.split()) > SLOGAN_MAX_WORDS:
-                raise ContentError(f"{prepared.spec.name}: slogans: '{s[:40]}…' has {len(s.split())} words; a "
-                                   "placard is read while it moves", f"keep each slogan to {SLOGAN_MAX_WORDS} words or fewer")
+        # A slogan of more than SLOGAN_MAX_WORDS words is refused when the front matter is read (its file and line:
+        # source.config.FrontMatter), and its letters are checked against the fonts like every other field's.
         self.fixed_pages = len(slogans)
         g = self.geometry(prepared.spec.paper)
         margin = 14.0

@@ -26,24 +26,30 @@ from pamphlet.printing.jobs import (
     ONE_SIDED,
     SHORT_EDGE,
     SIDES,
+    SIZES,
     Job,
+    Media,
     Pause,
     PrintFile,
     Step,
     Target,
     dry_run_lines,
     job_line,
+    media_of,
     needs_manual,
+    on_paper,
     plan,
     print_files,
+    printer_media,
     swap_edge,
     turn_instructions,
 )
 from pamphlet.printing.testsheet import test_sheet_pdf, test_sheet_steps, write_test_sheet
 
 __all__ = [
-    "LONG_EDGE", "MEDIA", "ONE_SIDED", "SHORT_EDGE", "SIDES", "TIMEOUT",
-    "Cups", "Job", "Pause", "PrintFile", "Step", "Target",
-    "connect", "dry_run_lines", "job_line", "needs_manual", "plan", "print_files", "send", "swap_edge",
+    "LONG_EDGE", "MEDIA", "ONE_SIDED", "SHORT_EDGE", "SIDES", "SIZES", "TIMEOUT",
+    "Cups", "Job", "Media", "Pause", "PrintFile", "Step", "Target",
+    "connect", "dry_run_lines", "job_line", "media_of", "needs_manual", "on_paper", "plan", "print_files",
+    "printer_media", "send", "swap_edge",
     "test_sheet_pdf", "test_sheet_steps", "turn_instructions", "write_test_sheet",
 ]

@@ -40,6 +40,7 @@ class Cups:
         self.env = {**(os.environ if env is None else env), "LC_ALL": "C", "LANG": "C", "LANGUAGE": "C"}
         self.timeout = timeout
         self._server: str | None = None
+        self._ipp: dict[str, str | None] = {}  # printer → ipptool's answer about it (asked once)
 
     def run(self, *argv: str) -> subprocess.CompletedProcess[str]:
         tool = shutil.which(argv[0], path=self.env.get("PATH"))
@@ -144,15 +145,41 @@ class Cups:
                         "use --manual-duplex if it has no duplexer", printer)
         return found
 
-    def _sides_ipptool(self, printer: str) -> frozenset[str] | None:
-        if shutil.which("ipptool", path=self.env.get("PATH")) is None:
-            return None
-        with tempfile.TemporaryDirectory(prefix="pamphlet-ipp-") as tmp:
-            test = Path(tmp) / "sides.test"
-            test.write_text(_IPP_SIDES_TEST, encoding="utf-8")
-            res = self.run("ipptool", "-T", str(int(self.timeout)), "-tv", self.printer_uri(printer), str(test))
-        m = re.search(r"^\s*sides-supported \([^)]*\) = (.+)$", res.stdout, re.M)
+    def _ipp_attributes(self, printer: str) -> str | None:
+        """What the scheduler says about the printer (ipptool's verbose answer), asked once; None without ipptool."""
+        if printer not in self._ipp:
+            if shutil.which("ipptool", path=self.env.get("PATH")) is None:
+                self._ipp[printer] = None
+            else:
+                with tempfile.TemporaryDirectory(prefix="pamphlet-ipp-") as tmp:
+                    test = Path(tmp) / "sides.test"
+                    test.write_text(_IPP_SIDES_TEST, encoding="utf-8")
+                    res = self.run("ipptool", "-T", str(int(self.timeout)), "-tv", self.printer_uri(printer), str(test))
+                self._ipp[printer] = res.stdout
+        return self._ipp[printer]
+
+    def _ipp_values(self, printer: str, attribute: str) -> frozenset[str] | None:
+        answer = self._ipp_attributes(printer)
+        m = re.search(rf"^\s*{attribute} \([^)]*\) = (.+)$", answer or "", re.M)
         return frozenset(v.strip() for v in m.group(1).split(",")) if m else None
+
+    def _sides_ipptool(self, printer: str) -> frozenset[str] | None:
+        return self._ipp_values(printer, "sides-supported")
+
+    def media_supported(self, printer: str) -> frozenset[str] | None:
+        """The paper sizes the printer lists (IPP ``media-supported``: ``iso_a4_210x297mm``, …); None if it won't say.
+
+        Without ``ipptool``, the queue's PPD page sizes (``lpoptions -l``: ``A4``, ``A3``, …) say the same.
+        It decides whether a poster goes at full size (a printer that has its paper) or as tiles.
+        """
+        found = self._ipp_values(printer, "media-supported")
+        if found is None and shutil.which("lpoptions", path=self.env.get("PATH")) is not None:
+            res = self.run("lpoptions", "-p", printer, "-l")
+            for line in res.stdout.splitlines() if res.returncode == 0 else ():
+                key, _, values = line.partition(":")
+                if key.split("/")[0].strip() == "PageSize":
+                    found = frozenset(v.lstrip("*") for v in values.split() if not v.startswith("Custom."))
+        return found
 
     def _sides_lpoptions(self, printer: str) -> frozenset[str] | None:
         if shutil.which("lpoptions", path=self.env.get("PATH")) is None:
@@ -199,7 +226,7 @@ _IPP_SIDES_TEST = """{
   ATTR charset attributes-charset utf-8
   ATTR naturalLanguage attributes-natural-language en
   ATTR uri printer-uri $uri
-  ATTR keyword requested-attributes sides-supported,printer-state,printer-is-accepting-jobs
+  ATTR keyword requested-attributes sides-supported,media-supported,printer-state,printer-is-accepting-jobs
   STATUS successful-ok
 }
 """
@@ -261,7 +288,7 @@ def connect(cups: Cups, printer: str | None, *, dry_run: bool = False) -> Target
             log.warning("%s", exc.message)
     else:
         cups.require_ready(name)
-    return Target(name, cups.sides_supported(name))
+    return Target(name, cups.sides_supported(name), cups.media_supported(name))
 
 
 def send(steps: Sequence[Step], cups: Cups, *, report: Callable[[str], None],

@@ -174,14 +174,32 @@ def _n(v: float) -> str:
 
 
 def _text(x: float, y: float, size: float, s: str, *, font: str = "/F1") -> str:
-    """ASCII text at (x, y) in points (PDF coordinates), in Helvetica Bold."""
+    """ASCII text at (x, y) in points (PDF coordinates), in the labels' face (bundled Noto Sans Bold)."""
     safe = s.encode("ascii", "replace").decode().replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     return f"BT {font} {_n(size)} Tf {_n(x)} {_n(y)} Td ({safe}) Tj ET\n"
 
 
 def _width(s: str, size: float) -> float:
-    """Helvetica Bold's width of ``s`` at ``size`` pt, near enough for placing a label (0.61 em a character)."""
-    return 0.61 * size * len(s)
+    """The width of ``s`` at ``size`` pt in the labels' face, from its advance widths."""
+    from pamphlet.sheets.press import _ascii_font
+
+    widths = _ascii_font(True)[1]  # thousandths of an em, characters 32–126
+    return size * sum(widths[ord(ch) - 32] if 32 <= ord(ch) < 127 else widths[31] for ch in s) / 1000
+
+
+def _label_font(pdf: object) -> object:
+    """The labels' face, embedded once per file: the bundled Noto Sans Bold cut to ASCII, as the press files
+    embed a standard font (:func:`pamphlet.sheets.press._embed_standard_fonts`), so that a tiles file needs no
+    font of the printer's and looks the same in every viewer."""
+    from pikepdf import Dictionary, Name
+
+    from pamphlet.sheets.press import _embed_standard_fonts
+
+    resources = Dictionary(Font=Dictionary(F1=Dictionary(Type=Name.Font, Subtype=Name.Type1,
+                                                         BaseFont=Name("/Helvetica-Bold"),
+                                                         Encoding=Name.WinAnsiEncoding)))
+    _embed_standard_fonts(pdf, resources, set())  # type: ignore[arg-type]
+    return resources.Font.F1
 
 
 def _poster_form(pdf: object, src: object) -> object:
@@ -196,13 +214,12 @@ def _poster_form(pdf: object, src: object) -> object:
     return pdf.copy_foreign(formx)  # type: ignore[attr-defined]
 
 
-def _new_page(pdf: object, w_mm: float, h_mm: float, content: str, form: object | None) -> None:
+def _new_page(pdf: object, w_mm: float, h_mm: float, content: str, form: object | None,
+              font: object | None = None) -> None:
     import pikepdf
     from pikepdf import Dictionary, Name
 
-    font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/Helvetica-Bold"),
-                      Encoding=Name.WinAnsiEncoding)
-    resources = Dictionary(Font=Dictionary(F1=font))
+    resources = Dictionary(Font=Dictionary(F1=font)) if font is not None else Dictionary()
     if form is not None:
         resources.XObject = Dictionary(P=form)
     page = Dictionary(Type=Name.Page, MediaBox=[0, 0, round(_pt(w_mm), 4), round(_pt(h_mm), 4)],
@@ -236,7 +253,7 @@ def _map_content(plan: TilePlan, title: str) -> str:
         out.append(f"q 1 g {_n(cx - lw / 2 - 4)} {_n(cy - size * 0.45)} {_n(lw + 8)} {_n(size * 1.15)} re f Q\n")
         out.append(f"q 0 G 1.2 w {_n(x)} {_n(y)} {_n(w)} {_n(h)} re S Q\n")
         out.append("0 g " + _text(cx - lw / 2, cy - size * 0.3, size, t.label))
-    lines = [f"{title}: {len(plan.tiles)} tiles, {plan.rows} rows x {plan.columns} columns, "
+    lines = [f"{_ascii(title) or 'Poster'}: {len(plan.tiles)} tiles, {plan.rows} rows x {plan.columns} columns, "
              f"{plan.overlap:g} mm overlap",
              "Trim each tile along its black cut ticks; glue it over its neighbours' overlap strips (up to the grey glue ticks); "
              + ("start at A1, top right." if plan.rtl else "start at A1, top left.")]
@@ -248,6 +265,15 @@ def _map_content(plan: TilePlan, title: str) -> str:
         out.append("0 g " + _text(m, y, size, line))
         y -= 14
     return "".join(out)
+
+
+def _ascii(text: str) -> str:
+    """``text`` in the labels' ASCII face: accents dropped (é → e); empty when other letters would be lost
+    (an Arabic title: the map then says "Poster" rather than a row of question marks)."""
+    import unicodedata
+
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return plain if plain.isascii() else ""
 
 
 def _tick(x1: float, y1: float, x2: float, y2: float) -> str:
@@ -311,9 +337,16 @@ def tiles_pdf(poster_pdf: bytes, plan: TilePlan, *, title: str = "Poster", lang:
     with pikepdf.open(io.BytesIO(poster_pdf)) as src:
         out = pikepdf.new()
         form = _poster_form(out, src)
-        _new_page(out, *plan.sheet, _map_content(plan, title), form)
+        font = _label_font(out)
+        _new_page(out, *plan.sheet, _map_content(plan, title), form, font)
         for tile in plan.tiles:
-            _new_page(out, *plan.sheet, _tile_content(plan, tile), form)
+            _new_page(out, *plan.sheet, _tile_content(plan, tile), form, font)
+        # Page labels, as a viewer's page box and `pamphlet preview` show them: "map", then each tile's "B2".
+        labels = ["map", *(t.label for t in plan.tiles)]
+        nums: list[object] = []
+        for i, label in enumerate(labels):
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(label))]
+        out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
         return _save(out, src, title, lang)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from pamphlet.errors import ConfigError, Problem, plural
 from pamphlet.layouts import LAYOUT_NAMES, PAPERS
+from pamphlet.layouts.street import SLOGAN_MAX_WORDS
 from pamphlet.source.yamlsrc import PathKey, Source, format_key
 from pamphlet.text import languages
 
@@ -76,6 +77,21 @@ class Str(Option):
             raise Invalid(f"is {len(value)} characters long, at most {self.max_len} allowed")
         if self.pattern and not self.pattern.fullmatch(value):
             raise Invalid(f"'{value}' is not valid: {self.pattern_help}")
+        return value
+
+
+class Words(Str):
+    """Text of at most ``max_words`` words (a placard's slogan is read while it moves)."""
+
+    def __init__(self, *, max_words: int, max_len: int = 2000, why: str = ""):
+        super().__init__(max_len=max_len)
+        self.max_words, self.why = max_words, why
+
+    def check(self, value: Any, key: PathKey, ctx: Checker) -> Any:
+        value = super().check(value, key, ctx)
+        words = len(value.split())
+        if words > self.max_words:
+            raise Invalid(f"'{value[:40]}…' has {words} words, at most {self.max_words} allowed{self.why}")
         return value
 
 
@@ -547,7 +563,9 @@ class FrontMatter:
                                       variant=True)
     handbill: str | None = setting(Str(max_len=3000), "a shorter Markdown text the handbill prints instead of the "
                                                       "whole body", variant=True)
-    slogans: list[str] | None = setting(ListOf(Str(max_len=120)), "the placards' slogans, one a board: short "
+    slogans: list[str] | None = setting(ListOf(Words(max_words=SLOGAN_MAX_WORDS, max_len=120,
+                                              why=" (a placard is read while it moves)")),
+                                        "the placards' slogans, one a board: short "
                                         "lines of twelve words at most ([Posters](posters.md))")
     composition: str | None = setting(Str(max_len=40), "pin a layout's composition, like `tight` "
                                                        "([Layouts](layouts.md#compositions-the-one-that-suits-the-"

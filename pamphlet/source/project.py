@@ -233,6 +233,8 @@ def _load_language(code: str, files: list[Path], problems: list[Problem]) -> Lan
             meta, probs = parse_front_matter(src)
             problems.extend(probs)
             meta_lines = {key: src.line((key,)) for key in meta}
+            meta_lines.update({f"{key}[{i}]": src.line((key, i)) for key, value in meta.items()
+                               if isinstance(value, list) for i in range(len(value))})  # a slogan's own line
         elif fm is not None:
             problems.append(Problem(Location(path, 1), "", f"only the first file of {code}/ may have front matter"))
         parts.append((path, joined_line, body_line))

@@ -168,6 +168,9 @@ def prepare(project: Project, spec: EditionSpec, created: int = 0) -> Prepared:
     sources += own_texts
     front = [TextSource(value, lang.meta_where.get(key) or Location(lang.path, lang.meta_lines.get(key, 1)))
              for key, value in meta.items() if isinstance(value, str)]
+    front += [TextSource(item, Location(lang.path, lang.meta_lines.get(f"{key}[{i}]", lang.meta_lines.get(key, 1))))
+              for key, value in meta.items() if isinstance(value, list)  # the placards' slogans, each at its line
+              for i, item in enumerate(value) if isinstance(item, str)]
     sources = sorted(front, key=lambda src: src.location.line or 0) + sources
     if event:
         sources.append(TextSource(f"{event['date']} {event['time'] or ''}", Location(cfg.path, _cfg_line(project, ("event",)))))
