@@ -230,8 +230,9 @@ def _write(project: Project, spec: EditionSpec, opts: BuildOptions, prepared: Pr
         pout = folder / f"{edition_name(project, spec, '-print')}.pdf"
         atomic_write(pout, print_pdf)
         result.print_path, result.sheets, result.sides = str(pout), len(plan.sheets), plan.sides_per_sheet
-    elif not result.print_path:
-        result.sheets, result.sides = 1, min(laid.pages, 2)
+    elif not result.print_path:  # the reading PDF is printed: on both sides, or a sheet a page (placards)
+        one_sided = layout.cups_sides(laid.pages, plan) == "one-sided"
+        result.sheets, result.sides = (laid.pages, 1) if one_sided else (1, min(laid.pages, 2))
     if plan is None and press_pdf is not None:  # a leaflet's pages, a poster at full size: for the press
         pout = folder / f"{edition_name(project, spec, '-press')}.pdf"
         atomic_write(pout, press_pdf)
