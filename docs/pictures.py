@@ -1,4 +1,7 @@
-"""Regenerate the README pictures from the bundled example: .venv/bin/python docs/pictures.py"""
+"""Regenerate the README pictures from the bundled example: .venv/bin/python docs/pictures.py
+
+``docs/pictures.py street`` makes only docs/posters.md's (the poster, its tiles, the placards).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +37,23 @@ def side_by_side(images: list[Image.Image], gap: int = 24) -> Image.Image:
     return out
 
 
+def street(out: Path) -> None:
+    """docs/posters.md: the English and Arabic posters, the tiles' assembly map beside tile A1, two placards."""
+    side_by_side([page(out / f"solidarity-{lang}-poster.pdf", 0, 420) for lang in ("en", "ar")]
+                 ).save(DOCS / "poster-en-ar.png", optimize=True)
+    tiles = out / "solidarity-en-poster-tiles.pdf"
+    side_by_side([page(tiles, 0, 480), page(tiles, 1, 480)]).save(DOCS / "poster-tiles.png", optimize=True)
+    placards = out / "solidarity-en-placard.pdf"
+    side_by_side([page(placards, 0, 520), page(placards, 3, 520)]).save(DOCS / "placard-en.png", optimize=True)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["street"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([sys.executable, "-m", "pamphlet", "build", "--example", "-L", "en", "-L", "ar",
+                            "-l", "poster", "-l", "placard", "-o", tmp, "-j", "2"], check=True, capture_output=True)
+            street(Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         subprocess.run([sys.executable, "-m", "pamphlet", "build", "--example", "-L", "en", "-L", "ar",
@@ -56,6 +75,7 @@ def main() -> None:
         side_by_side([page(out / "notice" / "notice-en-leaflet.pdf", 0, 420),
                       page(out / "notice" / "notice-en-handbill-print.pdf", 0, 420)]
                      ).save(DOCS / "short-notice.png", optimize=True)
+        street(out)  # -l all built the posters and placards too
 
 
 if __name__ == "__main__":

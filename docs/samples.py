@@ -114,6 +114,13 @@ def edit(path: str, old: str, new_text: str) -> Setup:
     return step
 
 
+def example(dest: str) -> Setup:
+    """The bundled example (content/) as a project of one's own (docs/posters.md)."""
+    def step(box: Path, env: dict[str, str]) -> None:
+        shutil.copytree(ROOT / "content", box / dest)
+    return step
+
+
 def write(path: str, text: str) -> Setup:
     def step(box: Path, env: dict[str, str]) -> None:
         (box / path).write_text(text, encoding="utf-8")
@@ -220,6 +227,21 @@ SCENES: tuple[Scene, ...] = (
     ), samples=(
         Sample("press-build", ("build", "--press", "--bleed", "3", "--marks"), cwd="my-action"),
         Sample("press-check", ("check", "--press"), cwd="my-action"),
+    )),
+    # docs/posters.md
+    Scene("street", setup=(example("solidarity"),), samples=(
+        Sample("street-build", ("build", "solidarity", "-L", "en", "-l", "poster", "-l", "placard")),
+        Sample("street-print-office", ("print", "solidarity", "-L", "en", "-l", "poster", "-l", "placard",
+                                       "-P", "Office", "--dry-run"), service="print"),
+        Sample("street-print-plotter", ("print", "solidarity", "-L", "en", "-l", "poster", "-P", "Plotter",
+                                        "--dry-run"), service="print"),
+    )),
+    Scene("street-slogan", setup=(
+        example("solidarity"),
+        edit("solidarity/en.md", "  - People over profits\n",
+             "  - People over profits, every day and every night, in every street of this city\n"),
+    ), samples=(
+        Sample("street-long-slogan", ("check", "solidarity", "-L", "en", "-l", "placard")),
     )),
     # docs/printing.md
     Scene("printing", setup=(new("my-action", "-L", "en", "-l", "leaflet", "-l", "booklet", "-l", "zine"),),
@@ -376,7 +398,8 @@ def run_sample(sample: Sample, box: Path, env: dict[str, str]) -> Result:
 
 @contextlib.contextmanager
 def cups_service(env: dict[str, str]) -> Iterator[None]:
-    """A private cupsd (tests/cups_server.py) with two cups-pdf queues: Office (duplex) and Basement (not)."""
+    """A private cupsd (tests/cups_server.py) with three cups-pdf queues: Office (duplex, A4 and Letter),
+    Basement (no duplex) and Plotter (no duplex, paper up to A0: a poster's full size)."""
     sys.path.insert(0, str(ROOT))
     try:
         from tests.cups_server import CupsServer, unavailable
@@ -387,8 +410,9 @@ def cups_service(env: dict[str, str]) -> Iterator[None]:
         raise ServiceUnavailable(f"CUPS: {why}")
     server = CupsServer().start()
     try:
-        server.add_queue("Office", duplex=True)
+        server.add_queue("Office", duplex=True, sizes=("A4", "Letter"))
         server.add_queue("Basement", duplex=False)
+        server.add_queue("Plotter", duplex=False)
         env["CUPS_SERVER"] = server.server
         yield
     finally:

@@ -222,23 +222,22 @@ SystemGroup root
         path.write_text(text.replace("*CloseGroup: General", DUPLEX_UI), encoding="latin-1")
         return path
 
-    def sizes_ppd(self, sizes: tuple[str, ...]) -> Path:
-        """cups-pdf's PPD offering only the page sizes ``sizes`` (``("A4", "Letter")``: an office printer), so
-        the queue's media-supported lists those and no A3 or A2."""
+    def sizes_ppd(self, sizes: tuple[str, ...], *, duplex: bool = False) -> Path:
+        """cups-pdf's PPD (with a Duplex option if asked) offering only the page sizes ``sizes`` (``("A4",
+        "Letter")``: an office printer), so the queue's media-supported lists those and no A3 or A2."""
         keep = []
-        for line in CUPS_PDF_PPD.read_text(encoding="latin-1").splitlines():
+        for line in (self.duplex_ppd() if duplex else CUPS_PDF_PPD).read_text(encoding="latin-1").splitlines():
             m = re.match(r"\*(PageSize|PageRegion|ImageableArea|PaperDimension) ([^/:\s]+)", line)
             if m is None or m.group(2) in sizes:
                 keep.append(line)
-        path = self.root / "ppd" / f"cups-pdf-{'-'.join(sizes).lower()}.ppd"
+        path = self.root / "ppd" / f"cups-pdf-{'-'.join(sizes).lower()}{'-duplex' if duplex else ''}.ppd"
         path.write_text("\n".join(keep) + "\n", encoding="latin-1")
         return path
 
     def add_queue(self, name: str, *, duplex: bool, options: tuple[str, ...] = (),
                   sizes: tuple[str, ...] | None = None) -> None:
         """A cups-pdf queue; ``sizes``: only these page sizes (default: cups-pdf's, A0 to A5 and the US ones)."""
-        assert not (duplex and sizes), "a duplex queue with fewer sizes is not needed yet"
-        ppd = self.sizes_ppd(sizes) if sizes else self.duplex_ppd() if duplex else CUPS_PDF_PPD
+        ppd = self.sizes_ppd(sizes, duplex=duplex) if sizes else self.duplex_ppd() if duplex else CUPS_PDF_PPD
         # abort-job: a job whose filter fails ends (and the test says why) instead of stopping the queue
         self.run("lpadmin", "-h", self.server, "-p", name, "-E", "-v", f"cups-pdf:/{self.instance}",
                  "-P", str(ppd), "-o", "printer-error-policy=abort-job", *options)
