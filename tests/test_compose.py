@@ -170,6 +170,12 @@ def test_check_explain_lists_every_composition_and_the_one_kept(tmp_path):
     [ed] = data["editions"]
     assert {c["composition"] for c in ed["candidates"]} >= {"two-columns", "tight", "three-columns"}
     assert ed["composition"] in ("tight", "three-columns") and ed["score"]["total"] >= 0
+    # The same edition on the other paper, and whether it decided the same (a group printing A4 and Letter).
+    other = ed["other_paper"]
+    assert other["paper"] == "letter" and other["same"] == (other["composition"] == ed["composition"]
+                                                             and other["pages"] == ed["pages"])
+    said = "the same" if other["same"] else "differs"
+    assert re.search(rf"^  on Letter: {said}", out, re.M), out
 
 
 def test_a_composition_pinned_in_the_front_matter_and_an_unknown_one(tmp_path):
@@ -238,3 +244,68 @@ def test_an_image_that_is_not_a_path_in_the_project_is_refused_with_its_line(tmp
     result = run_cli("build", proj, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "pamphlet.yaml:" in result.stderr and "image" in result.stderr and "a path inside the project" in result.stderr
+
+
+def _short_zine(tmp_path: Path) -> Path:
+    """A 90-word meeting notice with a photo and a short agenda, as a tenants' association writes it."""
+    from PIL import Image
+
+    proj = copy_project(NOTICE, tmp_path / "zine")
+    (proj / "images").mkdir()
+    Image.new("RGB", (1200, 800), (90, 120, 160)).save(proj / "images" / "court.jpg", quality=80)
+    (proj / "pamphlet.yaml").write_text(
+        "slug: court\nevent:\n  date: 2027-01-14\n  start: \"18:30\"\n  end: \"20:00\"\n"
+        "qr: https://example.org/court\n"
+        "contact:\n  email: court@example.org\n  phone: \"07700 900417\"\n", encoding="utf-8")
+    (proj / "en.md").write_text(
+        "---\ntitle: Court tenants' meeting\nsubtitle: Damp, broken lifts and a rent rise.\n"
+        "place: Community room, Court Road\ncall_to_action: Come, and knock on your neighbour's door.\n"
+        "organiser: Court Tenants' Association\n---\n\n"
+        "The landlord has ignored our letters about damp and the lifts since March. Now it wants more rent. "
+        "Come and decide, together, what we do next.\n\n![The court from the road](images/court.jpg)\n\n"
+        "## Agenda\n\n1. Repairs\n2. The rent rise\n3. Electing a committee\n\n"
+        "The community room is step-free, with an accessible toilet. Tea and a crèche.\n", encoding="utf-8")
+    return proj
+
+
+def test_a_short_zine_prints_its_date_once_and_its_call_to_action_as_a_poster(tmp_path):
+    """A zine is one side of one sheet: with a page of its own for the event, the cover does not print the
+    date again; a page holding only the call to action sets it large in the middle of the page."""
+    proj = _short_zine(tmp_path)
+    eds = _build(proj, tmp_path / "out", "-l", "zine")
+    ed = eds["en/zine"]
+    assert ed["status"] == "built", ed
+    faults = ed["score"]["faults"]
+    assert not [f for f in faults if "printed twice" in f or "only the call to action" in f], faults
+    pdf = tmp_path / "out" / "court-en-zine.pdf"
+    texts = page_texts(pdf)
+    dated = [n for n, text in enumerate(texts, start=1) if "Jan" in text and "14" in text]
+    assert len(dated) == 1, texts  # the event's own page, not the cover too
+    cta = [n for n, text in enumerate(texts) if "neighbour" in text]
+    assert len(cta) == 1
+    lines = _lines(pdf, cta[0])
+    doc = pdfium.PdfDocument(str(pdf))
+    height = doc[cta[0]].get_height()
+    doc.close()
+    ys = [y for y, text in lines if text and not text.isdigit()]
+    middle = (max(ys) + min(ys)) / 2
+    assert 0.3 * height < middle < 0.7 * height, (ys, height)  # in the middle of its page, not at its top
+    assert max(_sizes(pdf, cta[0], "neighbour")) > 1.3 * max(_sizes(pdf, 3 if cta[0] != 3 else 4, "e"), default=1)
+
+
+def test_a_short_zines_picture_takes_a_page_of_its_own(tmp_path):
+    """Lists and boxes apart (a short zine), a picture on its own fills a page, cropped to its frame."""
+    proj = _short_zine(tmp_path)
+    _build(proj, tmp_path / "out", "-l", "zine")
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "court-en-zine.pdf"))
+    try:
+        placed = []
+        for n, page in enumerate(doc):
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                left, bottom, right, top = obj.get_bounds()
+                placed.append((n, (top - bottom) / page.get_height(), (right - left) / page.get_width()))
+        [(number, tall, wide)] = [p for p in placed if p[1] > 0.3]  # the QR code is the other picture
+        assert tall > 0.75 and wide > 0.8, placed  # the page inside its margins (cropped: it may be drawn wider)
+        assert not page_texts(tmp_path / "out" / "court-en-zine.pdf")[number].strip().strip("0123456789")
+    finally:
+        doc.close()

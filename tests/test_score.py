@@ -99,10 +99,25 @@ def test_event_twice_on_one_side_and_a_page_of_only_the_call_to_action():
     s = score.Score()
     score.repeats(pages, s, sides=[[1, 2], [3]])
     assert s.faults == ["pages 1, 2: the event is printed twice on one side of the sheet",
-                        "page 3 holds only the call to action"]
+                        "page 3 holds only the call to action's box"]
     s = score.Score()
     score.repeats(pages[:2], s, sides=[[1], [2]])
     assert s.faults == []
+    # The call to action set as a poster (large, in the middle of its page: no band of white over 40 %) is a
+    # designed page; a box at the top of a white page is not.
+    s = score.Score()
+    score.repeats(pages, s, sides=[[1], [2], [3]], gaps=[0.2, 0.2, 0.3])
+    assert s.faults == []
+    s = score.Score()
+    score.repeats(pages, s, sides=[[1], [2], [3]], gaps=[0.2, 0.2, 0.7])
+    assert s.faults == ["page 3 holds only the call to action's box"]
+
+
+def test_a_date_on_a_cover_counts_for_the_event_printed_twice():
+    cover_date = text(0, 14, "cover-date")
+    s = score.Score()
+    score.repeats([[cover_date], [text(0, 14, *DATE)]], s, sides=[[1, 2]])
+    assert s.faults == ["pages 1, 2: the event is printed twice on one side of the sheet"]
 
 
 def test_scale_and_excerpt_cost_and_the_total_weighs_parts():

@@ -45,6 +45,8 @@ class EditionCheck:
     composition: str | None = None
     score: dict[str, Any] | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)  # with --explain: each composition laid out
+    # With --explain: the same edition laid out on the other paper (A4 ↔ Letter), and what it chose there.
+    other_paper: dict[str, Any] | None = None
 
     @property
     def status(self) -> str:
@@ -61,6 +63,8 @@ class EditionCheck:
              "findings": [asdict(f) for f in self.findings]}
         if self.candidates:
             d["candidates"] = self.candidates
+        if self.other_paper:
+            d["other_paper"] = self.other_paper
         if self.variant:
             d["variant"] = self.variant
         return d
@@ -185,6 +189,7 @@ def check(project: Project, opts: BuildOptions) -> list[EditionCheck]:
         res.findings.extend(own.findings)
         res.pages, res.scale = own.pages, own.scale
         res.composition, res.score, res.candidates = own.composition, own.score, own.candidates
+        res.other_paper = own.other_paper
         qr = project.for_variant(spec.variant).config.qr
         if qr:
             qr_first.setdefault(qr, res)
@@ -215,6 +220,7 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
     prepared = getattr(outcome, "prepared", None)
     if prepared is not None and opts.explain:
         res.candidates = [c.as_json() for c in prepared.candidates]
+        res.other_paper = other_paper(project, spec, opts, result)
     if result.status == "failed":  # every problem of the edition (a text's refused links: one line each)
         problems = str(result.error).split("\n")
         res.findings.extend(Finding("error", line, result.hint if i == 0 else None) for i, line in enumerate(problems))
@@ -230,6 +236,23 @@ def check_edition(project: Project, spec: EditionSpec, opts: BuildOptions) -> Ed
                     "warning", f"{spec.name}: image {img.src} on page {img.page} prints at {img.dpi:.0f} dpi "
                                f"(under {MIN_DPI})", "use a larger image or place it smaller"))
     return res
+
+
+def other_paper(project: Project, spec: EditionSpec, opts: BuildOptions, here: Any) -> dict[str, Any] | None:
+    """The edition laid out on the other paper (A4 ↔ Letter) and whether it decided the same: a group printing
+    both (a German section on A4, its US partner on Letter) should get the same composition where the text
+    allows, and be told where it does not."""
+    from dataclasses import replace
+
+    from pamphlet.layouts import PAPER_NAMES
+
+    others = [p for p in ("a4", "letter") if p in PAPER_NAMES and p != spec.paper]
+    if not others or here.status == "failed":
+        return None
+    there = run_edition(project, replace(spec, paper=others[0]), opts, edition_date(project, spec), write=False).result
+    same = there.status != "failed" and there.composition == here.composition and there.pages == here.pages
+    return {"paper": others[0], "composition": there.composition, "pages": there.pages,
+            "scale": there.scale, "same": same, "error": there.error if there.status == "failed" else None}
 
 
 def press_findings(project: Project, spec: EditionSpec, opts: BuildOptions, outcome: Any) -> list[Finding]:

@@ -438,13 +438,15 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
     return True
 
 
+ROUNDS = 3  # of hyphenation discipline, at most
+
+
 def _settle(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     """The composition kept, laid out again only where its last pass left something to correct: display type
     (:func:`_display_fit`) and hyphenation discipline — no word hyphenated across a page or column end, no
     three hyphenated lines in a row: those words are kept whole, at the same scale, if the pages still come
-    out the same (once: keeping one word whole can push another into a bad place, which a second round
-    caught in one edition in twelve, for a pass). Both corrections ride on one pass; nothing to correct
-    costs none (the pass kept is remembered)."""
+    out the same (at most three rounds: keeping one word whole can push another into a bad place). Both
+    corrections ride on one pass; nothing to correct costs none (the pass kept is remembered)."""
     from pamphlet.pages import fit, proof
 
     layout = prepared.layout
@@ -454,7 +456,7 @@ def _settle(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     last: LaidOut | None = None
     undo: dict[str, Any] | None = None
     rounds = 0
-    for _ in range(5):
+    for _ in range(7):
         laid = lay(*args)
         if laid.pages != pages:
             if undo is None:
@@ -462,14 +464,14 @@ def _settle(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
                 break
             prepared.context.update(undo)  # the words kept whole moved the pages: not those
             prepared.whole.pop()
-            undo, rounds = None, 1
+            undo, rounds = None, ROUNDS
             continue
         fitted.laid = fit.pad(layout, laid, fitted.scale, fitted.blanks, fitted.roles, fitted.spread).laid \
             if padded else laid
         if laid is last:
             break  # laid out before: nothing changed since
         last, undo = laid, None
-        words = proof.hyphen_offenders(laid) if not padded and rounds < 1 else set()
+        words = proof.hyphen_offenders(laid) if not padded and rounds < ROUNDS else set()
         if words:
             undo = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes", "digest")
                     if k in prepared.context}

@@ -311,8 +311,9 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     if sections:
         return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
     span = not back_page and (now.end - now.body_end) > (now.body_end - now.body_start)
-    guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.97), 4)
-    if guess <= MIN_FILL:
+    guess = round(min(top_scale, _predict(_whole(now) if span else now, 1.0, target, 2.0, back_page) * 0.98), 4)
+    nearly_empty = now.body_end - math.floor(now.body_end - 1e-6) < 0.35  # its last text page (a white fault)
+    if guess <= MIN_FILL and not (nearly_empty and guess > 1.005):
         return laid, 1.0, 0.0  # a few per cent more type is not worth a layout pass
     last = guess >= top_scale - 0.005  # no enlarging beyond it: nothing is measured after this trial
     trial = lay(guess, 0, roles, spread if last else 0.0)

@@ -342,25 +342,31 @@ def hyphen_offenders(laid: LaidOut) -> set[str]:
     to the next on the same page is usual practice (newspapers, and every two-column leaflet a designer
     sets); keeping such words whole cost a layout pass in a third of the editions."""
     bad: set[str] = set()
-    for page in laid.document.pages:
+    pages = laid.document.pages
+    for number, page in enumerate(pages):
         lines = _lines(page)
         run = 0
+
+        def word_at(i: int, lines: list[tuple[float, str]] = lines, number: int = number) -> str:
+            """The word hyphenated at the end of line ``i``, both fragments joined."""
+            text = lines[i][1].rstrip()[:-1].split()
+            head = text[-1] if text else ""
+            if i + 1 < len(lines):
+                tail = lines[i + 1][1].split()[0] if lines[i + 1][1].split() else ""
+            else:  # the word goes on at the top of the next page
+                rest = _lines(pages[number + 1]) if number + 1 < len(pages) else []
+                tail = rest[0][1].split()[0] if rest and rest[0][1].split() else ""
+            return "".join(ch for ch in head + tail if ch.isalpha())
+
         for i, (_x, text) in enumerate(lines):
-            hyphenated = text.rstrip().endswith(HYPHEN)
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
-            run = run + 1 if hyphenated else 0
-            if hyphenated and (nxt is None or run >= 3):
-                head = text.rstrip()[:-1].split()[-1] if text.rstrip()[:-1].split() else ""
-                tail = ""
-                if nxt is not None:
-                    tail = nxt[1].split()[0] if nxt[1].split() else ""
-                else:  # the word goes on at the top of the next page
-                    following = laid.document.pages.index(page) + 1
-                    if following < len(laid.document.pages):
-                        rest = _lines(laid.document.pages[following])
-                        tail = rest[0][1].split()[0] if rest and rest[0][1].split() else ""
-                word = "".join(ch for ch in head + tail if ch.isalpha())
+            run = run + 1 if text.rstrip().endswith(HYPHEN) else 0
+            if not run or (i + 1 < len(lines) and run < 3):
+                continue
+            # A page end; or the third hyphen in a row, where the second is kept whole too (keeping the
+            # third alone let the lines after it make a new run of three).
+            for at in ((i - 1, i) if run >= 3 else (i,)):
+                word = word_at(at)
                 if len(word) >= 6:
                     bad.add(word)
-                run = 0 if run >= 3 else run
+            run = 0 if run >= 3 else run
     return bad

@@ -57,7 +57,9 @@ class Score:
 
 
 def _is_date(m: Mark) -> bool:
-    return m.kind == "text" and m.within("event") and m.within("value") and m.within("when")
+    """The event's date: in the event box, or on a cover (a zine's)."""
+    return m.kind == "text" and ((m.within("event") and m.within("value") and m.within("when"))
+                                 or m.within("cover-date"))
 
 
 def _is_fact(m: Mark) -> bool:
@@ -161,8 +163,14 @@ def short_lists(lists: list[tuple[int, set[tuple[int, int]]]], score: Score) -> 
             score.add("breaks", 0.5, f"{where}: a list of {items} items is split")
 
 
-def repeats(pages: list[list[Mark]], score: Score, sides: list[list[int]] | None = None) -> None:
-    """The event printed twice on one side of the sheet; a page with nothing but the call to action."""
+POSTER_GAP = 0.4  # a page holding only the call to action, set as a poster: no white band taller than this
+
+
+def repeats(pages: list[list[Mark]], score: Score, sides: list[list[int]] | None = None,
+            gaps: list[float] | None = None) -> None:
+    """The event printed twice on one side of the sheet; a page with nothing but the call to action's box
+    (set as a poster, large in the middle of its page, it is a designed page: ``gaps``, each page's tallest
+    band without ink, tell)."""
     for side in sides or []:
         with_event = [n for n in side if any(_is_date(m) for m in pages[n - 1])]
         if len(with_event) > 1:
@@ -170,8 +178,9 @@ def repeats(pages: list[list[Mark]], score: Score, sides: list[list[int]] | None
                                       "one side of the sheet")
     for number, found in enumerate(pages, start=1):
         text = [m for m in found if m.kind == "text"]
-        if text and all(m.within("cta") for m in text):
-            score.add("repeats", 0.5, f"page {number} holds only the call to action")
+        poster = gaps is not None and gaps[number - 1] <= POSTER_GAP
+        if text and all(m.within("cta") for m in text) and not poster:
+            score.add("repeats", 0.5, f"page {number} holds only the call to action's box")
 
 
 def _short(text: str, most: int = 30) -> str:
@@ -209,8 +218,8 @@ def judge(layout: Any, *, scale_used: float, quiet: Iterable[int] = (), left_out
     pages = [measure.marks(p) for p in layout.document.pages]
     facts(pages, score)
     blank = tuple(blank)
-    white([measure.largest_gap(p, found) for p, found in zip(layout.document.pages, pages, strict=True)],
-          set(quiet) | set(blank), score, noun)
+    gaps = [measure.largest_gap(p, found) for p, found in zip(layout.document.pages, pages, strict=True)]
+    white(gaps, set(quiet) | set(blank), score, noun)
     blanks(blank, score)
     excerpt(left_out, total_words, score)
     scale(scale_used, score)
@@ -220,5 +229,5 @@ def judge(layout: Any, *, scale_used: float, quiet: Iterable[int] = (), left_out
     column_tops(pages, score, widths)  # type: ignore[arg-type]
     lede_split(pages, score)
     short_lists(list_places(layout), score)
-    repeats(pages, score, sides)
+    repeats(pages, score, sides, gaps)
     return score

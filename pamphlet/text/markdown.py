@@ -165,11 +165,16 @@ def _classes(state: StateCore) -> None:
     if (first is not None and tokens[first].type == "paragraph_open" and first + 1 < len(tokens)
             and tokens[first + 1].type == "inline" and count_words(tokens[first + 1].content) <= limit):
         tokens[first].attrSet("class", "lede")
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if tok.type == "blockquote_open":
             tok.attrSet("class", "pull-quote")
         elif tok.type == "table_open":
             tok.attrSet("class", "table")
+        elif tok.type == "paragraph_open" and tok.level == 0 and not tok.attrGet("class") and i + 1 < len(tokens):
+            # A picture on its own (a paragraph of one image): a layout may give it a page of its own.
+            inline = tokens[i + 1].children or []
+            if [c.type for c in inline if c.type != "softbreak"] == ["image"]:
+                tok.attrSet("class", "picture")
 
 
 # Only where a word starts (after a space or an opening bracket or quote), and with possessive
