@@ -224,7 +224,10 @@ def test_a_picture_goes_on_the_front_of_every_layout_cropped_to_its_frame(tmp_pa
     Image.new("RGB", (1800, 1200), (40, 110, 70)).save(proj / "images" / "street.jpg", quality=80)
     cfg = proj / "pamphlet.yaml"
     cfg.write_text(cfg.read_text() + "image: images/street.jpg\nimage_alt: Our street\nimage_focus: 50% 30%\n")
-    eds = _build(proj, tmp_path / "out", "-l", "all", "-L", "en")
+    # every layout with a front page: a poster and a placard carry no picture (tests/test_street.py)
+    eds = _build(proj, tmp_path / "out", *(f"-l{name}" for name in ("leaflet", "booklet", "zine", "trifold", "handbill")),
+                 "-L", "en")
+    assert len(eds) == 5
     for name, ed in eds.items():
         assert ed["status"] == "built", (name, ed.get("error"))
         with pikepdf.open(ed["path"]) as pdf:
@@ -309,3 +312,26 @@ def test_a_short_zines_picture_takes_a_page_of_its_own(tmp_path):
         assert not page_texts(tmp_path / "out" / "court-en-zine.pdf")[number].strip().strip("0123456789")
     finally:
         doc.close()
+
+
+TENANTS = FIXTURES / "tenants"
+
+
+def test_a_booklet_whose_last_lines_spill_onto_a_page_pulls_them_back(tmp_path):
+    """Two lines on a page of their own (93 % white) are pulled back at 90 % type, and that page becomes
+    the call to action's and the event's poster page; a picture in the text counts as ink (its page is not
+    'mostly white')."""
+    eds = _build(TENANTS, tmp_path, "-l", "booklet")
+    ed = eds["en/booklet"]
+    assert ed["status"] == "built" and ed["composition"] == "pulled-back", ed
+    assert ed["pages"] == 4 and 0.9 <= ed["scale"] < 1.0 and not ed["blank_pages"]
+    assert not [f for f in ed["score"]["faults"] if "empty" in f], ed["score"]["faults"]
+    pdf = tmp_path / "alder-court-en-booklet.pdf"
+    texts = page_texts(pdf)
+    assert "any other business" in texts[1].lower() and "welcome too" in texts[1]  # the text ends on page 2
+    assert "neighbour" in texts[2] and "January 14, 2027" in texts[2]  # page 3: the call and the event
+    ys = [y for y, text in _lines(pdf, 2) if text and not text.isdigit()]
+    doc = pdfium.PdfDocument(str(pdf))
+    height = doc[2].get_height()
+    doc.close()
+    assert 0.3 * height < (max(ys) + min(ys)) / 2 < 0.7 * height, (ys, height)

@@ -350,7 +350,7 @@ def test_a_group_that_prints_no_contact_gets_no_blank_panel(tmp_path):
             md.write_text(re.sub(r"(?m)^organiser:.*\n", "", md.read_text(encoding="utf-8")), encoding="utf-8")
     result = run_cli("build", long, "-L", "en", "-l", "all", "-o", tmp_path / "out", "--json")
     eds = {e["layout"]: e for e in json.loads(result.stdout)["editions"]}
-    assert {k: e["status"] for k, e in eds.items()} == dict.fromkeys(LAYOUTS, "built"), eds
+    assert {k: e["status"] for k, e in eds.items()} == dict.fromkeys([*LAYOUTS, "poster", "placard"], "built"), eds
     back = " ".join(page_texts(Path(eds["trifold"]["path"]))[5].split())  # the date may break after its weekday
     assert "Saturday, December 12, 2026" in back and "Market Square" in back
     result = run_cli("build", short, "-l", "booklet", "-o", tmp_path / "out-short", "--json")
