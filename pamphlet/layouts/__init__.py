@@ -76,6 +76,9 @@ class Composition:
     #: (type under ~90 %), ``enlarged`` (over ~135 %), ``white`` (a mostly white page), ``blank`` (blank pages).
     cures: tuple[str, ...] = ("refused",)
     needs: str | None = None  # an HTML tag the body must have for this composition to differ ("h2")
+    #: The text pulled back one page at slightly smaller type (down to ``PULL_BACK_SCALE``), that page given to
+    #: the layout's roles: the booklet whose text spills two lines onto a page of its own.
+    pull_back: bool = False
 
 
 STANDARD = Composition("standard", "the layout as designed")
@@ -242,6 +245,9 @@ class Booklet(Layout):
                     "forces them"),
         Composition("fewer-pages", "one sheet fewer at slightly smaller type, rather than blank pages",
                     rescue=True, save_sheet_at=1, cures=("blank",)),
+        Composition("pulled-back", "the text a few lines shorter at slightly smaller type, so that it does not "
+                    "spill onto a page of its own; that page for the call to action and the event",
+                    rescue=True, cures=("white",), pull_back=True),
     )
 
     def quiet_pages(self, pages: int) -> tuple[int, ...]:

@@ -254,7 +254,7 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
                     cand.refused = "the whole text cannot fit one side at a readable size"
                     tried.append(cand)
                     continue  # straight to the digest: no layout of a text that cannot fit
-                fitted = _fit_whole(prepared, opts, lay, min_scale, composition)
+                fitted = _fit_whole(prepared, opts, lay, min_scale, composition, _pulled_back(composition, tried))
         except FitError as exc:
             cand.refused = str(exc)
             cand.state = {"error": exc}
@@ -323,16 +323,37 @@ def _worth_trying(composition: Composition, tried: list[Candidate]) -> bool:
     return bool(found & set(composition.cures))
 
 
-def _fit_whole(prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, composition: Composition) -> Fitted:
+#: How small a pulled-back composition may set the type to keep a text's last lines off a page of their own.
+PULL_BACK_SCALE = 0.9
+
+
+def _pulled_back(composition: Composition, tried: list[Candidate]) -> int | None:
+    """The page cap of a pulled-back composition: one page fewer than the best laid out so far, not counting
+    the blank pages it was padded with (None for other compositions)."""
+    if not composition.pull_back:
+        return None
+    done = [c for c in tried if c.fitted is not None and c.score is not None]
+    if not done:
+        raise FitError("nothing laid out to pull back", "")
+    best = min(done, key=lambda c: c.score.total if c.score else math.inf).fitted
+    assert best is not None
+    return best.laid.pages - best.blanks - 1
+
+
+def _fit_whole(prepared: Prepared, opts: BuildOptions, lay: Any, min_scale: float, composition: Composition,
+               cap: int | None = None) -> Fitted:
     from pamphlet.pages import fit
 
     too_long = _far_too_long(prepared, min_scale, opts)
     if too_long:
         raise too_long
-    return (fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words,
-                                              fit=opts.fit, min_scale=min_scale, pages_wanted=opts.pages,
-                                              save_sheet_at=composition.save_sheet_at,
-                                              page_cap=composition.page_cap))
+    if cap is not None:  # pulled back: a page fewer, at type no smaller than PULL_BACK_SCALE
+        return fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
+                       min_scale=max(min_scale, PULL_BACK_SCALE), pages_wanted=opts.pages, page_cap=cap,
+                       pull_back=True)
+    return fit.fit(prepared.layout, lay, name=prepared.spec.name, words=prepared.words, fit=opts.fit,
+                   min_scale=min_scale, pages_wanted=opts.pages, save_sheet_at=composition.save_sheet_at,
+                   page_cap=composition.page_cap)
 
 
 def _fit_digest(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any) -> Fitted:

@@ -46,7 +46,8 @@ class Fitted:
 
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
-        pages_wanted: int | None = None, save_sheet_at: int = 3, page_cap: int | None = None) -> Fitted:
+        pages_wanted: int | None = None, save_sheet_at: int = 3, page_cap: int | None = None,
+        pull_back: bool = False) -> Fitted:
     """Lay out the edition and fit it to its layout's page rule.
 
     Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
@@ -88,8 +89,8 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                                              back_page=layout.pads_before_back, exponent=layout.shrink_exponent)
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
-    if fit and scale == 1.0 and layout.roles and laid.pages < target:
-        laid, roles = _roles(lay, laid, target, layout.roles)
+    if fit and (scale == 1.0 or pull_back) and layout.roles and laid.pages < target:
+        laid, roles = _roles(lay, laid, target, layout.roles, scale)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
             measure.content_bottom(laid.document.pages[-1]) < 0.4:
         # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
@@ -168,7 +169,7 @@ def _one_side(lay: LayFn, laid: LaidOut, min_scale: float) -> tuple[LaidOut, flo
     return (trial, guess) if trial.pages == 1 else (laid, 1.0)
 
 
-def _roles(lay: LayFn, laid: LaidOut, target: int, top: int) -> tuple[LaidOut, int]:
+def _roles(lay: LayFn, laid: LaidOut, target: int, top: int, scale: float = 1.0) -> tuple[LaidOut, int]:
     """The role level a text short of its pages gets: the lowest whose pages reach ``target``, else the
     highest that stays within it — what trying each level in turn gives, as more roles never mean fewer
     pages. A level gives a page or more, so the search starts at the level the pages missing point to (a
@@ -178,7 +179,7 @@ def _roles(lay: LayFn, laid: LaidOut, target: int, top: int) -> tuple[LaidOut, i
 
     def at(level: int) -> LaidOut:
         if level not in tried:
-            tried[level] = lay(1.0, 0, level)
+            tried[level] = lay(scale, 0, level)
         return tried[level]
 
     level = min(top, target - laid.pages)

@@ -390,6 +390,11 @@ def marks(page: Any) -> list[Mark]:
 
     for box, path in walk(page_box(page), (), enter):
         if isinstance(box, LineBox):
+            # A picture in the text's flow (Markdown's image: inline, in a line of its own) is ink too.
+            for pic, _ in walk(box):
+                if isinstance(pic, ReplacedBox) and pic.width and pic.height:
+                    found.append(Mark("picture", pic.position_y, pic.position_y + pic.height, pic.position_x,
+                                      pic.position_x + pic.width, 0.0, "", path + tuple(classes(box))))
             runs = [b for b, _ in walk(box) if isinstance(b, TextBox) and b.text.strip()]
             if not runs:
                 continue
