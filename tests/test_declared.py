@@ -69,7 +69,8 @@ def test_front_matter_field_lists_are_derived():
     assert config.PRINTED_FIELDS == printed == ("title", "subtitle", "place", "call_to_action", "organiser",
                                                 "contact", "description")
     assert variants.META_FIELDS == config.VARIANT_FIELDS
-    assert set(config.VARIANT_FIELDS) == {f.name for f in declared(FrontMatter)} - {"strings"}
+    # a variants table's cell is one text: not the placards' list of slogans
+    assert set(config.VARIANT_FIELDS) == {f.name for f in declared(FrontMatter)} - {"strings", "slogans"}
     assert set(variants._VALUE_OPTIONS) == {"event.date", "event.start", "event.end", "contact.email", "contact.web",
                                             "contact.phone", "contact.social", "theme.accent", "theme.ink",
                                             "theme.paper", "theme.highlight", "qr"}
