@@ -335,3 +335,14 @@ def test_a_booklet_whose_last_lines_spill_onto_a_page_pulls_them_back(tmp_path):
     height = doc[2].get_height()
     doc.close()
     assert 0.3 * height < (max(ys) + min(ys)) / 2 < 0.7 * height, (ys, height)
+
+
+def test_an_enlarged_cover_sets_its_headline_smaller_rather_than_overprint_its_event(tmp_path):
+    """The Spanish tri-fold, enlarged to fill its panels, had its subtitle run under the cover's event box
+    (refused by the proof): its headline no longer grows, and then is set smaller."""
+    eds = _build(TENANTS, tmp_path, "-l", "trifold", "-L", "es")
+    ed = eds["es/trifold"]
+    assert ed["status"] == "built", ed
+    assert ed["scale"] > 1.0  # enlarged: the case that overprinted
+    cover = page_texts(tmp_path / "alder-court-es-trifold.pdf")[0]
+    assert "Ya basta." in cover and "enero" in cover

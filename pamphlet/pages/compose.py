@@ -192,11 +192,12 @@ def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:
         cover = 1.0  # the headline is as small as a cover lets it go: the rest is the fit's to shrink
     ratio = min(word, cover if scale > 1.0 else max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
     event = 1.0 if prepared.event_wrap else measure.event_fit(laid)
-    if ratio < 1.0 and scale > 1.0:
+    if ratio < 1.0 and scale > 1.0 and min(scale, prepared.headline_cap) > 1.0:
         grown = min(scale, prepared.headline_cap)
-        if grown > 1.0:
-            prepared.headline_cap = max(1.0, math.floor(grown * ratio * 0.98 * 1000) / 1000)
+        prepared.headline_cap = max(1.0, math.floor(grown * ratio * 0.98 * 1000) / 1000)
     elif ratio < 1.0 and prepared.headline > 0.4:
+        # Shrunk, at full size, or enlarged with a headline that no longer grows (a Spanish subtitle that
+        # runs into the cover's event box at 117 %): a smaller headline.
         prepared.headline = max(0.4, math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000)
     if event < 1.0:
         last = prepared.last_event_fit
