@@ -303,6 +303,7 @@ def build(
         else:
             _say_building(proj)
             notes = _warn_texts(proj, opts)
+        installed = _installed_fonts(proj, quiet=as_json)
         address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
         if address:
             from pamphlet.editions import cluster
@@ -325,6 +326,7 @@ def build(
     if as_json:
         print(json.dumps({"project": str(proj.root), "example": proj.is_example, "out": str(output),
                           "ok": not failed, "warnings": [{"message": f.message, "hint": f.hint} for f in notes],
+                          "installed_fonts": {name: [str(f) for f in files] for name, files in installed.items()},
                           "editions": [r.as_json() for r in results]}, ensure_ascii=False, indent=2))
     else:
         _summary(results)
@@ -371,6 +373,19 @@ def _load(project: Path | None, example: bool = False):  # noqa: ANN202 - a Proj
         raise UsageError(f"give a PROJECT folder or --example, not both ({project})",
                          "leave out --example to build the folder, or the folder to build the example")
     return batch.load(project, example=example)
+
+
+def _installed_fonts(proj: Any, *, quiet: bool) -> dict[str, list[Path]]:
+    """The installed system fonts the project's ``fonts:`` asks for, said once: another machine (a Dask
+    worker) without them refuses those editions rather than print in another face."""
+    from pamphlet.text.fonts import installed_used
+
+    found = installed_used(proj.root, proj.config.fonts) if proj.config.fonts else {}
+    if found and not quiet:
+        names = ", ".join(f"{name} ({', '.join(str(f) for f in files)})" for name, files in found.items())
+        err.print(f"note: installed fonts used: {names}; a machine or Dask worker without them refuses the "
+                  "editions that need them", highlight=False, markup=False)
+    return found
 
 
 def _say_building(proj: Any, verb: str = "Building") -> None:

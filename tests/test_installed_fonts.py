@@ -62,6 +62,10 @@ def test_a_thai_leaflet_builds_in_the_installed_font_it_names(tmp_path, loma):
     out = tmp_path / "out"
     result = run_cli("build", proj, "-o", out, "--json")
     assert result.exit_code == 0, result.output
+    # The build names the installed fonts it used (a Dask worker without them refuses the edition).
+    assert {Path(f).name for f in json.loads(result.stdout)["installed_fonts"]["Loma"]} >= {"Loma.ttf"}
+    said = run_cli("build", proj, "-o", out).stderr
+    assert "note: installed fonts used: Loma (" in said and "Dask worker without them" in said, said
     pdf = out / "th-th-leaflet.pdf"
     assert any(name.endswith(("+Loma", "+Loma-Bold")) and embedded for name, embedded in fonts_in(pdf).items())
     printed = "".join("".join(page_texts(pdf)).split())  # Thai lines break between words, not at spaces

@@ -373,3 +373,16 @@ def installed_digest(families: list[str]) -> str:
 def project_families(fonts: dict[str, dict[str, list[str] | None]]) -> list[str]:
     """Every family name a project's ``fonts:`` setting names."""
     return sorted({name for roles in fonts.values() for names in roles.values() for name in names or []})
+
+
+def installed_used(root: Path, fonts: dict[str, dict[str, list[str] | None]]) -> dict[str, list[Path]]:
+    """The installed fonts a project's ``fonts:`` names and neither pamphlet nor the project's ``fonts/`` has:
+    family → the files fontconfig resolves it to on this machine ({} when it names none). The build names
+    them, so a machine (a Dask worker) without them is expected to refuse those editions."""
+    names = project_families(fonts)
+    if not names:
+        return {}
+    folder = root / "fonts"
+    book = FontBook(folder if folder.is_dir() else None)
+    book.add_installed(names)
+    return {name: list(files) for name, files in sorted(book.installed.items())}
