@@ -754,7 +754,7 @@ class _RoundReporter:
             _report_result(r)
 
 
-@app.command(cls=_Command, short_help="A web page, calendar entry, cards and a message per language, for sharing.")
+@app.command(cls=_Command, short_help="A web page, calendar entry, cards and a message per language.")
 def share(
     project: ProjectArg = None,
     example: ExampleOpt = False,

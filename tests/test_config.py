@@ -27,7 +27,7 @@ def test_bad_config_reports_every_problem_with_file_line_and_field(monkeypatch):
         "pamphlet.yaml:5: layouts[1]: unknown layout 'bookelt' (did you mean 'booklet'?)",
         "pamphlet.yaml:7: theme.accent: '12' is not a colour; use #rgb, #rrggbb or a CSS colour name",
         "pamphlet.yaml:8: colour: unknown field (choose from: contact, default_lang, digits, event, fit, fonts, "
-        "image, image_alt, image_focus, languages, layouts, lede, paper, qr, slug, strings, theme, title)",
+        "image, image_alt, image_focus, languages, layouts, lede, paper, press, qr, share, slug, strings, theme, title)",
         "pamphlet.yaml:10: event.date: 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-12",
         "pamphlet.yaml:11: event.start: '2pm' is not a time of day; write it as \"HH:MM\" in quotes, e.g. \"14:00\"",
     ]

@@ -336,7 +336,7 @@ def test_check_example(tmp_path):
 # --- --help ----------------------------------------------------------------------------------------------
 
 
-COMMANDS = ["new", "build", "check", "preview", "watch", "print", "layouts"]
+COMMANDS = ["new", "build", "check", "preview", "watch", "share", "print", "layouts"]
 
 
 def test_help_lists_the_commands_in_the_order_a_user_meets_them_in_full():
@@ -349,6 +349,7 @@ def test_help_lists_the_commands_in_the_order_a_user_meets_them_in_full():
         "  check    Check every edition for what build would refuse or warn about.",
         "  preview  Picture every page and printer sheet as PNG files.",
         "  watch    Rebuild on every save; with --serve, show a live page.",
+        "  share    A web page, calendar entry, cards and a message per language.",
         "  print    Build, then send the printer files to a CUPS printer.",
         "  layouts  List the layouts and how to print and fold each.",
     ]
