@@ -498,3 +498,18 @@ if given is not None:
     def test_keep_together_and_breakable_address_commute_hypothesis(text: str) -> None:
         first = t.breakable_address(t.keep_together(text))
         assert t.keep_together(t.breakable_address(text)) == first, (show(text), show(first))
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # A Montréal number in a French text (read with France's rules it is no number of France's).
+    ("Amina (514) 555-0147 ; Jean-François (514) 555-0183.", ["(514)\u00a0555-\u20600147", "(514)\u00a0555-\u20600183"]),
+    ("Ring 0341 / 555 0142 today", ["0341\u00a0/\u00a0555\u00a00142"]),
+])
+def test_digit_groups_written_as_a_phone_number_are_kept_whole_whatever_the_region(text, kept):
+    out = t.keep_together(text, "FR")
+    for unit in kept:
+        assert unit in out, repr(out)
+
+
+def test_a_year_or_a_short_number_is_no_phone_number():
+    assert t.keep_together("In 2003 and 2004 we had 12 groups.", "FR") == "In 2003 and 2004 we had 12 groups."

@@ -289,7 +289,22 @@ def keep_together(text: str, region: str | None = None) -> str:
                     edits.set(k, " ", NBSP)
                 elif view[k] == "-":
                     edits.insert(k, WJ)
+        # Written the way phone numbers are, though not one of the region's (a Montréal number in a French
+        # text read as France's: "(514) 555-0147" broke after "(514)"): kept whole all the same.
+        for m in _PHONE_SHAPE.finditer(view):
+            if sum(ch.isdigit() for ch in m.group(0)) < _PHONE_DIGITS:
+                continue
+            for k in range(m.start(), m.end()):
+                if view[k] == " ":
+                    edits.set(k, " ", NBSP)
+                elif view[k] == "-":
+                    edits.insert(k, WJ)
     return edits.apply()
+
+
+#: Digit groups joined as a phone number's are: an area code in brackets or a leading group, then two to
+#: four groups after a space, dot, hyphen or slash (``(514) 555-0147``, ``0341 / 555 0142``).
+_PHONE_SHAPE = re.compile(r"(?<![\w.,:])(?:\(\d{2,5}\)|\+?\d{1,5})(?:(?: ?[./-] ?| )\d{2,5}){1,4}(?![\w:])")
 
 
 # --- direction --------------------------------------------------------------------------------
