@@ -79,7 +79,10 @@ def _facts_in(text: str) -> set[str]:
 def _edition(args: tuple[str, str, str, str]) -> dict:
     """One edition laid out and judged (run in a worker process)."""
     project_dir, lang, layout, paper = args
-    from pamphlet.editions import batch
+    try:
+        from pamphlet.editions import batch
+    except ImportError:  # an older checkout: the modules were flat
+        from pamphlet import batch  # type: ignore[no-redef,attr-defined]
     from pamphlet.pipeline import BuildOptions, run_edition
 
     judge = _judge_modules(Path(os.environ["DESIGN_JUDGE"]))
