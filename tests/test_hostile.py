@@ -409,7 +409,8 @@ def test_a_150_character_url_wraps_inside_a_narrow_page(tmp_path, form):
            "&utm_campaign=solidarity_action_day_and_more&ref=abcdefghijklmnop")
     body = {"bare": f"See {url} now.", "autolink": f"See <{url}> now.", "link-text": f"See [{url}]({url}) now."}[form]
     css = "<style>@page { size: 60mm 120mm; margin: 5mm } body { font: 10pt serif }</style>"
-    pdf = render.write_pdf(render.lay_out(css + markdown.to_html(body).html, tmp_path, [tmp_path]))
+    html = f'<html lang="en">{css}{markdown.to_html(body).html}</html>'  # a language, as tagged PDFs need
+    pdf = render.write_pdf(render.lay_out(html, tmp_path, [tmp_path]))
     page = pdfium.PdfDocument(pdf)[0]
     text = page.get_textpage()
     right = max(text.get_charbox(i)[2] for i in range(text.count_chars()))
