@@ -45,10 +45,11 @@ class Terminal:
         os.close(slave)
         self.shown = b""
 
-    def read_until(self, text: str, timeout: float = 90) -> str:
-        """Read the terminal until ``text`` appears (or the child ends, or time runs out)."""
+    def read_until(self, text: str, timeout: float = 90, *, after: int = 0) -> str:
+        """Read the terminal until ``text`` appears (after the first ``after`` bytes shown; or the child
+        ends, or time runs out)."""
         deadline = time.monotonic() + timeout
-        while text.encode() not in self.shown and time.monotonic() < deadline:
+        while text.encode() not in self.shown[after:] and time.monotonic() < deadline:
             ready, _, _ = select.select([self.master], [], [], 0.2)
             if ready:
                 try:
@@ -67,6 +68,10 @@ class Terminal:
         code = self.proc.wait(timeout=10)
         os.close(self.master)
         return code
+
+    def type(self, keys: str) -> None:
+        """Keys typed at the terminal (answering a question)."""
+        os.write(self.master, keys.encode())
 
     def interrupt(self) -> None:
         """Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group."""
@@ -162,10 +167,21 @@ def test_check_preview_and_print_dry_run_in_a_terminal(project: Path) -> None:
 
 
 def test_new_and_layouts_in_a_terminal(tmp_path: Path) -> None:
+    """`pamphlet new` at a terminal asks for the country (a script or pipe is not asked): a code it does not
+    know is asked again, GB names the text en-GB.md."""
     term = Terminal(["new", "my-action"], tmp_path)
+    term.read_until("Which country")
+    assert "Which country is the group in?" in term.text, term.text
+    asked = len(term.shown)
+    term.type("XQ\r")
+    term.read_until("Which country", timeout=30, after=asked)
+    assert "XQ: not a country or region code" in term.text[asked:], term.text
+    assert term.text.count("Which country") == 2, term.text  # asked again
+    term.type("GB\r")
     assert term.finish() == 0, term.text
     assert "Created my-action/" in term.text
     assert (tmp_path / "my-action" / "pamphlet.yaml").is_file()
+    assert (tmp_path / "my-action" / "en-GB.md").is_file(), term.text
     term = Terminal(["layouts"], tmp_path)
     assert term.finish() == 0, term.text
     assert "leaflet" in term.text and "tri-fold" in term.text.replace("trifold", "tri-fold")
