@@ -98,7 +98,7 @@ def _edition(args: tuple[str, str, str, str]) -> dict:
         return row
     laid, prepared = outcome.fitted.laid, outcome.prepared
     pages = laid.pages
-    quiet = {"booklet": (pages,), "trifold": (6,)}.get(layout, ())
+    quiet = {"booklet": (pages,), "zine": (pages,), "trifold": (6,)}.get(layout, ())  # as today's layouts say
     plan = prepared.layout.imposition(pages, paper, rtl=prepared.facts.rtl)
     sides = ([sorted({c.page for c in side.cells if c.page}) for sheet in plan.sheets for side in sheet.sides]
              if plan is not None else [[n] for n in range(1, pages + 1)])

@@ -130,3 +130,13 @@ def test_scale_and_excerpt_cost_and_the_total_weighs_parts():
     assert s.faults == ["type at 80 %", "25 of 100 words left out"]
     assert s.total == pytest.approx(score.WEIGHTS["scale"] * 0.2231 + score.WEIGHTS["excerpt"] * 0.25, abs=1e-3)
     assert s.as_json()["parts"]["excerpt"] == 0.25
+
+
+def test_a_zines_back_cover_may_be_quiet():
+    """Page 8 of a zine is its back cover (the organiser and the contact at its foot), as a booklet's last."""
+    from pamphlet.layouts import CATALOGUE
+
+    assert CATALOGUE["zine"].quiet_pages(8) == (8,)
+    s = score.Score()
+    score.white([0.2, 0.3, 0.1, 0.2, 0.2, 0.3, 0.2, 0.7], CATALOGUE["zine"].quiet_pages(8), s)
+    assert s.faults == []

@@ -281,6 +281,9 @@ class Zine(Layout):
                     cures=("shrunk", "white", "refused"), needs="h2"),
     )
 
+    def quiet_pages(self, pages: int) -> tuple[int, ...]:
+        return (pages,)  # the back cover: the organiser and the contact at its foot, as a booklet's
+
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, 4 × 2 panels
         pw, ph = round(p.height / 4, 3), round(p.width / 2, 3)
