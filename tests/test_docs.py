@@ -84,6 +84,7 @@ def test_links_between_the_pages_lead_somewhere():
     broken = []
     for page in samples.markdown_files():
         text = re.sub(r"^```.*?^```", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+        text = re.sub(r"`[^`\n]+`", "", text)  # Markdown shown as code (`![alt](images/map.png)`) links nowhere
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
             if re.match(r"[a-z]+:", target):
                 continue
