@@ -346,3 +346,16 @@ def test_an_enlarged_cover_sets_its_headline_smaller_rather_than_overprint_its_e
     assert ed["scale"] > 1.0  # enlarged: the case that overprinted
     cover = page_texts(tmp_path / "alder-court-es-trifold.pdf")[0]
     assert "Ya basta." in cover and "enero" in cover
+
+
+def test_a_short_zines_mostly_white_page_sets_its_blocks_larger(tmp_path):
+    """The agenda and the access note on a page of their own filled half of it at the text's size: as a
+    poster would, that page's blocks are set larger (not the whole text, which its fullest page limits)."""
+    proj = _short_zine(tmp_path)
+    eds = _build(proj, tmp_path / "out", "-l", "zine")
+    ed = eds["en/zine"]
+    assert not [f for f in ed["score"]["faults"] if "empty" in f], ed["score"]["faults"]
+    pdf = tmp_path / "out" / "court-en-zine.pdf"
+    [page] = [n for n, text in enumerate(page_texts(pdf)) if "Repairs" in text]
+    body = 9.6 * ed["scale"]  # the zine's text size at the edition's scale, in pt
+    assert min(_sizes(pdf, page, "Repairs") + _sizes(pdf, page, "step-free")) > 1.3 * body

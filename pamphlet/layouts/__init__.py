@@ -118,6 +118,9 @@ class Layout:
     # and tri-folds: 44 passes for what took 52 at 2, scales within a few percent either way).
     shrink_exponent: float = 1.3
     one_side: bool = False            # a short text goes on one side (the template's role level 1)
+    #: Pages of fixed size that hold a block or two of a short text each (a zine's, a tri-fold's panels): a
+    #: mostly white one gets its blocks set larger, to fill it as a poster would (compose._poster_pages).
+    poster_pages: bool = False
     spreads: int = 0                  # an edition of at most this many pages with an empty foot on its last
                                       # page shares the space out there (the template's ``spread``, in mm)
     stretches: bool = False           # the template's spread is a page-tall column, whatever the amount
@@ -269,6 +272,7 @@ class Zine(Layout):
     folding = "print the -print.pdf on one side; fold in half lengthwise, cut the marked slit, fold into a zine"
     base_size = 9.6
     fixed_pages = 8
+    poster_pages = True
     shrink_exponent = 2.0  # the example's zines: 17 passes for what took 19 at 1.3 (sections flow, as in a leaflet)
     landscape_sheet = True
     fills = True
@@ -302,6 +306,7 @@ class Trifold(Layout):
                "then the cover over it")
     base_size = 12.0
     fixed_pages = 6
+    poster_pages = True
     shrink_exponent = 1.6  # the example's tri-folds: 13 passes for what took 14 at 1.3 and 2.0
     landscape_sheet = True
     fills = True

@@ -134,7 +134,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
             prepared.excerpt, [sorted(words) for words in prepared.whole], fitmemo.fingerprint(fitted.laid.fetched),
             fitted.spread, prepared.headline, prepared.composition, prepared.digest_budget, prepared.event_fit,
-            prepared.event_wrap, prepared.headline_cap))
+            prepared.event_wrap, prepared.headline_cap, str(prepared.context.get("poster_css", ""))))
     else:
         fitted.score = judge(prepared, fitted)
     fitted.passes = prepared.passes
@@ -261,6 +261,7 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
             cand.state = {"error": exc}
             tried.append(cand)
             continue
+        fitted = _poster_pages(prepared, lay, fitted)
         cand.fitted, cand.score, cand.state = fitted, judge(prepared, fitted), _snapshot(prepared)
         tried.append(cand)
         if not explain and _good(cand):
@@ -403,6 +404,8 @@ def judge(prepared: Prepared, fitted: Fitted) -> Score:
 def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     """Lay the edition out once at what composing it decided before; None (and ``prepared`` as it was) when
     the pages do not come out as they did then."""
+    from markupsafe import Markup
+
     from pamphlet.pages import fit
 
     before = _snapshot(prepared)
@@ -411,6 +414,8 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     _apply(prepared, composition)
     prepared.headline, prepared.headline_cap = decided.headline, decided.headline_cap
     prepared.event_fit, prepared.event_wrap = decided.event_fit, decided.event_wrap
+    if decided.posters:
+        prepared.context["poster_css"] = Markup(decided.posters)
     if decided.excerpt:
         make_digest(prepared, decided.digest_budget)
     for words in decided.whole:
@@ -458,6 +463,94 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
         f"{total - kept} of {plural(total, 'word')} (write a shorter text under {prepared.layout.name}: in the "
         "front matter to choose them yourself)")
     return True
+
+
+#: A page of a poster layout filled less than this (its blocks whole on it) gets them set larger ...
+POSTER_FILL = 0.5
+#: ... to fill about this much of it, the type at most this much larger.
+POSTER_TARGET, POSTER_MAX = 0.8, 1.6
+
+
+def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
+    """A zine page or tri-fold panel that holds a block or two of a short text, mostly white, is a poster
+    set too small: its blocks are set larger to fill about 80 % of it (a page's text grows with about the
+    square of its type), each page on its own — not the whole text blown up, which the fullest page limits.
+    One pass; where a block then no longer fits its page (or the pages change), half as much larger, once;
+    else as it was. Blocks of pages of their own already (the event, the call to action) and pages that share
+    a block with the next are left alone."""
+    from markupsafe import Markup
+
+    from pamphlet.pages import measure
+
+    layout = prepared.layout
+    if not layout.poster_pages or fitted.blanks or prepared.excerpt:
+        return fitted
+    laid = fitted.laid
+    quiet = set(layout.quiet_pages(laid.pages)) | {1}
+    on_pages = _body_blocks(laid)
+    pages_of: dict[int, set[int]] = {}
+    for number, blocks in on_pages.items():
+        for index, _size in blocks:
+            pages_of.setdefault(index, set()).add(number)
+    grow: dict[int, tuple[float, float]] = {}  # block index → (its size in px, how much larger)
+    for number, blocks in on_pages.items():
+        if number in quiet or not blocks or any(len(pages_of[i]) > 1 for i, _ in blocks):
+            continue
+        fill = measure.page_fill(laid.document.pages[number - 1])
+        if fill >= POSTER_FILL or fill <= 0.02:
+            continue
+        factor = min(POSTER_MAX, math.sqrt(POSTER_TARGET / fill))
+        if factor >= 1.08:
+            grow.update({i: (size, factor) for i, size in blocks})
+    if not grow:
+        return fitted
+    args = (fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
+    for share in (1.0, 0.5):
+        rules = "".join(f"main.body > :nth-child({i}) {{ font-size: {size * (1 + (k - 1) * share):.2f}px }}\n"
+                        for i, (size, k) in sorted(grow.items()))
+        prepared.context["poster_css"] = Markup(rules)
+        again = lay(*args)
+        if again.pages == laid.pages and _whole_on_pages(again, set(grow)):
+            fitted.laid = again
+            return fitted
+    prepared.context.pop("poster_css", None)
+    return fitted
+
+
+def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float]]]:
+    """Per page (1-based): the top-level blocks of the body (``main.body``'s children) on it, as (their
+    1-based place among its elements, the CSS nth-child; their font size in px)."""
+    from pamphlet.pages import measure
+
+    found: dict[int, list[tuple[int, float]]] = {}
+    for number, page in enumerate(laid.document.pages, start=1):
+        blocks = found.setdefault(number, [])
+        for box, _ in measure.walk(measure.page_box(page)):
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", None) != "main" or "body" not in measure.classes(box):
+                continue
+            kids = [k for k in element if isinstance(k.tag, str)] if element is not None else []
+            for child in measure.children(box):
+                el = getattr(child, "element", None)
+                if el is None or el is element or el not in kids:
+                    continue
+                if any(c.startswith("role-") for c in (el.get("class") or "").split()):
+                    blocks.clear()  # a page of its own already: a poster as designed
+                    break
+                place = kids.index(el) + 1
+                if all(place != i for i, _ in blocks):
+                    blocks.append((place, float(child.style["font_size"])))
+            break
+    return found
+
+
+def _whole_on_pages(laid: LaidOut, blocks: set[int]) -> bool:
+    """Each of ``blocks`` (nth-child places) stands on one page only."""
+    seen: dict[int, set[int]] = {}
+    for number, found in _body_blocks(laid).items():
+        for index, _ in found:
+            seen.setdefault(index, set()).add(number)
+    return all(len(seen.get(i, ())) == 1 for i in blocks)
 
 
 ROUNDS = 3  # of hyphenation discipline, at most

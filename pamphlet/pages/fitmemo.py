@@ -40,7 +40,7 @@ from pamphlet.text.memo import cache_root, library_version
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 6
 MAX_ENTRIES = 5000   # files kept; the least recently written go first when a write finds more than this
 
 
@@ -63,6 +63,7 @@ class Decisions:
     event_fit: float = 1.0                                    # the event box's size factor (a wide time range)
     event_wrap: bool = False                                  # the event's date and time may break (see compose)
     headline_cap: float = 1.25                                # how far the headline grows with enlarged text
+    posters: str = ""                                         # poster pages' block sizes (compose._poster_pages)
 
 
 def key(html: str, *, layout: str, paper: str, fit: bool, pages: int | None, min_scale: float,
