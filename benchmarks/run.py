@@ -215,7 +215,7 @@ def install(source: Path, venv: Path, work: Path) -> Path:
     wheels = work / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source)],
                    check=True)
-    wheel = next(wheels.glob("pamphlet-*.whl"))
+    wheel = next(wheels.glob("pamphlet*.whl"))  # the distribution is pamphlet-builder: pamphlet_builder-….whl
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

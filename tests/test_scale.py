@@ -345,3 +345,24 @@ def test_check_of_variants_runs_in_worker_processes_like_build(tmp_path, monkeyp
     one, two = json.loads(serial.stdout)["editions"], json.loads(parallel.stdout)["editions"]
     assert [e["variant"] for e in two] == ["leeds", "york", "london"]
     assert one == two
+
+
+def test_a_dask_worker_collects_its_garbage_every_few_editions(tmp_path, monkeypatch):
+    """Dask's profiler keeps sampled frames' layouts in reference cycles: the worker collects them every
+    COLLECT_EVERY editions, so its memory does not grow with every edition (benchmarks/scale.py real)."""
+    collected: list[int] = []
+    monkeypatch.setattr(cluster.gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(cluster, "_BUILT", [0])
+
+    def stand_in(project: Any, spec: Any, opts: BuildOptions, date: int) -> Outcome:
+        path = edition_dir(opts, spec) / f"{edition_name(project, spec)}.pdf"
+        atomic_write(path, b"%PDF-1.7 x")
+        return Outcome(EditionResult(spec.lang, spec.layout, spec.variant, path=str(path), status="built"))
+
+    monkeypatch.setattr(cluster, "run_edition", stand_in)
+    project = batch.load(PROJECT)
+    opts = BuildOptions(out=tmp_path, layouts=("leaflet",), langs=("en",))
+    bundle = cluster.ProjectBundle.pack(project)
+    for spec in batch.editions(project, opts)[:25]:
+        assert cluster.build_remote(bundle, spec, opts, 0).files["path"] == b"%PDF-1.7 x"
+    assert len(collected) == 25 // cluster.COLLECT_EVERY == 2
