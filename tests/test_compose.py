@@ -359,3 +359,26 @@ def test_a_short_zines_mostly_white_page_sets_its_blocks_larger(tmp_path):
     [page] = [n for n, text in enumerate(page_texts(pdf)) if "Repairs" in text]
     body = 9.6 * ed["scale"]  # the zine's text size at the edition's scale, in pt
     assert min(_sizes(pdf, page, "Repairs") + _sizes(pdf, page, "step-free")) > 1.3 * body
+
+
+def test_a_text_a_few_lines_past_tight_gets_the_compact_composition(tmp_path):
+    """Past what 'tight' holds at 85 %, by a paragraph: margins at 7 mm (still outside the 5 mm safe area)
+    and tighter leading build it, rather than a refusal."""
+    proj = _near_miss(tmp_path)
+    en = proj / "en.md"
+    text = en.read_text()
+    paragraphs = [p for p in text.split("---\n", 2)[2].split("\n\n") if p.strip() and not p.startswith(">")]
+    en.write_text(text + "\n\n" + paragraphs[8] + "\n")
+    eds = _build(proj, tmp_path / "out", "-l", "leaflet", "-L", "en")
+    ed = eds["en/leaflet"]
+    assert ed["status"] == "built" and ed["composition"] == "compact" and ed["pages"] == 2, ed
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "solidarity-en-leaflet.pdf"))
+    try:
+        for page in doc:  # nothing within 5 mm of an edge (the proof checks it too)
+            tp, width, height = page.get_textpage(), page.get_width(), page.get_height()
+            for i in range(tp.count_chars()):
+                left, bottom, right, top = tp.get_charbox(i)
+                if right > left:
+                    assert left > 14 and right < width - 14 and bottom > 14 and top < height - 14
+    finally:
+        doc.close()

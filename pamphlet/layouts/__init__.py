@@ -223,6 +223,9 @@ class Leaflet(Layout):
                     cures=("refused", "shrunk", "enlarged", "white")),
         Composition("three-columns", "three narrower columns, tighter leading: a text well over two sides",
                     (("tight", True), ("columns", 3)), rescue=True, cures=("refused", "shrunk")),
+        Composition("compact", "margins at 7 mm and the leading tighter still: a text a few lines over two sides "
+                    "even at the smallest type", (("tight", True), ("compact", True)), rescue=True,
+                    cures=("refused",)),
     )
 
     def printing(self, pages: int, plan: Plan | None) -> str:

@@ -278,6 +278,8 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
             raise first.state["error"]
         raise FitError(f"{prepared.spec.name}: no composition of the {prepared.layout.name} fits this text",
                        "shorten the text, or try another layout")
+    if explain:  # every composition was laid out to be shown: the one kept is the one a build keeps
+        laid_out = [c for c in _as_built(tried) if c.fitted is not None] or laid_out
     best = min(laid_out, key=lambda c: (c.score.total if c.score else math.inf, tried.index(c)))
     _restore(prepared, best.state)
     prepared.candidates = tried
@@ -287,6 +289,19 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
     best.score = judge(prepared, best.fitted)
     best.fitted.score, best.fitted.candidates = best.score, tried
     return best.fitted
+
+
+def _as_built(tried: list[Candidate]) -> list[Candidate]:
+    """The candidates a build (not ``--explain``) would have laid out, in order: a rescue only where those
+    before it show a fault it cures, none after a good one."""
+    chosen: list[Candidate] = []
+    for cand in tried:
+        if chosen and not _worth_trying(cand.composition, chosen):
+            continue
+        chosen.append(cand)
+        if cand.score is not None and _good(cand):
+            break
+    return chosen
 
 
 def faults(cand: Candidate) -> set[str]:
