@@ -382,3 +382,16 @@ def test_a_text_a_few_lines_past_tight_gets_the_compact_composition(tmp_path):
                     assert left > 14 and right < width - 14 and bottom > 14 and top < height - 14
     finally:
         doc.close()
+
+
+def test_the_build_says_when_the_other_paper_decided_otherwise(tmp_path):
+    """The tenants' booklet is pulled back on A4 (its last lines would stand alone on a page) and standard on
+    Letter: built into the same folder on both, the second build says so (a group printing both sees that
+    they differ, and how to make them alike)."""
+    out = tmp_path / "out"
+    a4 = _build(TENANTS, out, "-l", "booklet", "-L", "en", "--paper", "a4")["en/booklet"]
+    letter = _build(TENANTS, out, "-l", "booklet", "-L", "en", "--paper", "letter")["en/booklet"]
+    assert a4["composition"] != letter["composition"], (a4["composition"], letter["composition"])
+    said = (f"en/booklet: {letter['composition']} on Letter, where the last build here was {a4['composition']} "
+            f"on A4 (to print both alike, write composition: {a4['composition']} in the front matter)")
+    assert said in letter["warnings"], letter["warnings"]

@@ -202,9 +202,18 @@ def _composition_changed(manifest: Manifest, name: str, result: EditionResult) -
     leaflet now in three columns, a handbill now a digest) says so."""
     before = manifest.entries.get(name)
     old = before.result.get("composition") if before is not None else None
-    if old and result.composition and old != result.composition:
-        result.warnings.append(f"{name}: composition changed since the last build: {old} → {result.composition} "
-                               f"(to keep the old one, write composition: {old} in the front matter)")
+    if not (old and result.composition and old != result.composition):
+        return
+    paper = before.result.get("paper") if before is not None else None
+    if paper and result.paper and paper != result.paper:  # the same text on the other paper decided otherwise
+        shown = {"a4": "A4", "letter": "Letter"}
+        result.warnings.append(
+            f"{name}: {result.composition} on {shown.get(result.paper, result.paper)}, where the last build here "
+            f"was {old} on {shown.get(paper, paper)} (to print both alike, write composition: {old} in the "
+            "front matter)")
+        return
+    result.warnings.append(f"{name}: composition changed since the last build: {old} → {result.composition} "
+                           f"(to keep the old one, write composition: {old} in the front matter)")
 
 
 def edition_date(project: Project, spec: EditionSpec, files: list[Path] | None = None) -> int:
