@@ -86,9 +86,12 @@ def _digests(folder: Path) -> dict[str, str]:
 def example(tmp_path_factory) -> dict[str, Any]:
     """`pamphlet share --example -L en -L ar -l leaflet`, run twice (the second run reuses the PDFs)."""
     out = tmp_path_factory.mktemp("share-example") / "dist"
-    first = run_cli("share", "--example", "-L", "en", "-L", "ar", "-l", "leaflet", "-o", out)
+    # as a user types it, -o relative: the table's folder column is as wide on every machine (an absolute
+    # temporary path, longer under pytest-xdist, wrapped the rows the test reads)
+    first = run_cli("share", "--example", "-L", "en", "-L", "ar", "-l", "leaflet", "-o", "dist", cwd=out.parent)
     digests = _digests(out / "share")
-    again = run_cli("share", "--example", "-L", "en", "-L", "ar", "-l", "leaflet", "-o", out, "--json")
+    again = run_cli("share", "--example", "-L", "en", "-L", "ar", "-l", "leaflet", "-o", "dist", "--json",
+                    cwd=out.parent)
     return {"out": out, "first": first, "again": again, "digests": digests, "share": out / "share"}
 
 
