@@ -347,22 +347,27 @@ def test_check_of_variants_runs_in_worker_processes_like_build(tmp_path, monkeyp
     assert one == two
 
 
-def test_a_dask_worker_collects_its_garbage_every_few_editions(tmp_path, monkeypatch):
-    """Dask's profiler keeps sampled frames' layouts in reference cycles: the worker collects them every
-    COLLECT_EVERY editions, so its memory does not grow with every edition (benchmarks/scale.py real)."""
-    collected: list[int] = []
-    monkeypatch.setattr(cluster.gc, "collect", lambda *a: collected.append(1) or 0)
-    monkeypatch.setattr(cluster, "_BUILT", [0])
+def test_a_dask_task_lays_its_edition_out_in_a_thread_the_profiler_does_not_sample(tmp_path, monkeypatch):
+    """Dask's profiler samples the threads running tasks, and a sampled frame kept the edition's layout alive
+    (a worker grew ~1 MB an edition): build_remote runs the edition in a thread of its own, and a failure
+    there is raised in the task's thread as it was."""
+    threads: list[str] = []
 
     def stand_in(project: Any, spec: Any, opts: BuildOptions, date: int) -> Outcome:
+        threads.append(threading.current_thread().name)
+        if spec.variant == "york":
+            raise OSError("disk full")
         path = edition_dir(opts, spec) / f"{edition_name(project, spec)}.pdf"
         atomic_write(path, b"%PDF-1.7 x")
         return Outcome(EditionResult(spec.lang, spec.layout, spec.variant, path=str(path), status="built"))
 
     monkeypatch.setattr(cluster, "run_edition", stand_in)
     project = batch.load(PROJECT)
-    opts = BuildOptions(out=tmp_path, layouts=("leaflet",), langs=("en",))
+    opts = BuildOptions(out=tmp_path, layouts=("leaflet",), langs=("en",), variants=("leeds", "york"))
     bundle = cluster.ProjectBundle.pack(project)
-    for spec in batch.editions(project, opts)[:25]:
-        assert cluster.build_remote(bundle, spec, opts, 0).files["path"] == b"%PDF-1.7 x"
-    assert len(collected) == 25 // cluster.COLLECT_EVERY == 2
+    leeds, york = batch.editions(project, opts)
+    assert cluster.build_remote(bundle, leeds, opts, 0).files["path"] == b"%PDF-1.7 x"
+    with pytest.raises(OSError, match="disk full"):
+        cluster.build_remote(bundle, york, opts, 0)
+    assert threads == ["pamphlet leeds/en/leaflet", "pamphlet york/en/leaflet"]
+    assert threading.current_thread().name not in threads

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import atexit
 import copy
-import gc
 import hashlib
 import logging
 import queue
@@ -150,16 +149,6 @@ _TEMP: list[Path] = []
 # A Dask worker runs tasks in threads; WeasyPrint and our caches are not made for that.
 # One edition at a time per process: give workers `--nthreads 1` and several processes.
 _LOCK = threading.Lock()
-#: Editions between two full garbage collections on a worker. Dask's statistical profiler (on by default)
-#: samples the task's stack; in Python 3.11 a sampled frame keeps its locals — the edition's WeasyPrint
-#: boxes and styles — in reference cycles that the collector's oldest generation reaches only rarely: a
-#: Dask worker grew ~0.55 MB per edition (48 MB → 530 MB after 500), a local worker does not grow. A full
-#: collection every 10 editions (~20 ms) frees them: ~0.14 MB per edition remains (tests: benchmarks/scale.py
-#: real). Workers started with DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False do not grow at all.
-COLLECT_EVERY = 10
-_BUILT = [0]
-
-
 def _cleanup() -> None:
     for folder in _TEMP:
         shutil.rmtree(folder, ignore_errors=True)
@@ -182,7 +171,32 @@ def _project_on_worker(bundle: ProjectBundle) -> Project:
 
 
 def build_remote(bundle: ProjectBundle, spec: EditionSpec, opts: BuildOptions, date: int) -> Shipped:
-    """Run one edition on a worker: write it into a temporary folder there, send the bytes back."""
+    """Run one edition on a worker: write it into a temporary folder there, send the bytes back.
+
+    The edition runs in a thread of its own, which the task's thread waits for. Dask's statistical profiler
+    (on by default) samples the stacks of the threads running tasks; on Python 3.11 a sampled frame keeps
+    the edition's WeasyPrint boxes and styles alive after the edition ended: a worker grew from 48 MB to
+    ~500 MB over 500 editions (local workers, and Dask workers with the profiler off, stay flat). A thread
+    the profiler does not sample keeps nothing; the profile then shows the task waiting on it.
+    """
+    box: dict[str, Any] = {}
+
+    def edition() -> None:
+        try:
+            box["shipped"] = _build_remote(bundle, spec, opts, date)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the task's own thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=edition, name=f"pamphlet {spec.name}", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box.pop("error")
+    shipped: Shipped = box.pop("shipped")
+    return shipped
+
+
+def _build_remote(bundle: ProjectBundle, spec: EditionSpec, opts: BuildOptions, date: int) -> Shipped:
     with _LOCK:
         project = _project_on_worker(bundle)
         out = Path(tempfile.mkdtemp(prefix="pamphlet-out-"))
@@ -203,9 +217,6 @@ def build_remote(bundle: ProjectBundle, spec: EditionSpec, opts: BuildOptions, d
             return shipped
         finally:
             shutil.rmtree(out, ignore_errors=True)
-            _BUILT[0] += 1
-            if _BUILT[0] % COLLECT_EVERY == 0:
-                gc.collect()
 
 
 def worker_version() -> str:
