@@ -395,3 +395,17 @@ def test_the_build_says_when_the_other_paper_decided_otherwise(tmp_path):
     said = (f"en/booklet: {letter['composition']} on Letter, where the last build here was {a4['composition']} "
             f"on A4 (to print both alike, write composition: {a4['composition']} in the front matter)")
     assert said in letter["warnings"], letter["warnings"]
+
+
+def test_a_lede_that_carries_the_times_counts_as_facts_in_a_digest():
+    """The strike handbill's lede ('logs off from 11 am to 4 pm … at 11:30 we gather') is its facts: a digest
+    keeps it before the prose, where it used to drop it as a lede (with its times)."""
+    from pamphlet.text import facts, markdown
+
+    body = ("On Friday every rider logs off from 11 am to 4 pm. At 11:30 we gather at Esplanade.\n\n"
+            "## Why we strike\n\nTwo years ago we earned more for a short order, and the bonus targets rise "
+            "every month while petrol and rent cost more and more.\n")
+    md = markdown.parser("“”‘’", False)
+    chosen = facts.digest(md, body, {"lede_max_words": 45, "region": "IN"}, 90, "IN")
+    assert "11:30" in chosen.html and "Two years ago" not in chosen.html
+    assert chosen.kept[0] == "fact" and "text" in chosen.left_out
