@@ -81,9 +81,25 @@ def _entries(cache_home: Path) -> list[Path]:
     return sorted((cache_home / "pamphlet" / "fit").glob("*.json"))
 
 
+@pytest.fixture(scope="module")
+def cold_leaflet(tmp_path_factory) -> tuple[Path, Path, dict[str, dict], dict[str, bytes]]:
+    """The German leaflet fitted once from an empty cache, for every kind of damage below: (project, the cache
+    it left, its --json records, its PDFs). Each test damages a copy of that cache."""
+    root = tmp_path_factory.mktemp("fitmemo-cold")
+    proj = root / "proj"
+    shutil.copytree(FIXTURES / "fit-de", proj)
+    config = proj / "pamphlet.yaml"
+    config.write_text(config.read_text().replace("layouts: [leaflet]", "layouts: [leaflet, handbill]"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(root / "cache"))
+        cold = _build(proj, "-o", root / "cold", "-l", "leaflet")
+    return proj, root / "cache", cold, _files(root / "cold")
+
+
 @pytest.mark.parametrize("damage", ["garbage", "other format", "wrong type", "out of range", "lie about the pages"])
-def test_a_damaged_or_lying_memo_costs_passes_not_pages(damage, project, tmp_path, cache_home):
-    cold = _build(project, "-o", tmp_path / "cold", "-l", "leaflet")
+def test_a_damaged_or_lying_memo_costs_passes_not_pages(damage, cold_leaflet, tmp_path, cache_home):
+    project, cold_cache, cold, cold_files = cold_leaflet
+    shutil.copytree(cold_cache, cache_home)  # the cache as the cold build left it, this test's own copy
     [entry] = _entries(cache_home)
     data = json.loads(entry.read_text())
     if damage == "garbage":
@@ -100,7 +116,7 @@ def test_a_damaged_or_lying_memo_costs_passes_not_pages(damage, project, tmp_pat
     replayed = 1 if damage == "lie about the pages" else 0
     # The replay costs a pass, unless fitting afresh lays out that same page again (each HTML is laid out once).
     assert cold["leaflet"]["passes"] <= again["leaflet"]["passes"] <= cold["leaflet"]["passes"] + replayed
-    assert _files(tmp_path / "again") == _files(tmp_path / "cold")
+    assert _files(tmp_path / "again") == cold_files
     assert json.loads(entry.read_text()) == data  # the fresh fit wrote the true decisions back
 
 
