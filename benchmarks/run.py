@@ -17,8 +17,9 @@ Rows (goals from issue 16):
 - one English leaflet, ``pamphlet build`` vs ``weasyprint`` on the same HTML (≤ 1.10×);
 - an overlong leaflet (the English text, three paragraphs repeated: shrunk to fit) vs ``weasyprint``
   on its final HTML (≤ 1.6×);
-- layout passes per edition over the example matrix, from ``--json`` (≤ 1.3): laid out for the first
-  time (the fit memo emptied), and the same editions again (``check`` then ``build``: one pass each);
+- layout passes per edition over the example matrix, from ``--json``: laid out for the first time (the fit
+  memo emptied; ≤ 1.5, issue 28, with every composition the layouts offer now; ≤ 2.5, issue 23, the bound the
+  composition work keeps), and the same editions again (``check`` then ``build``: one pass each, ≤ 1.3);
 - the full matrix with ``-j 2`` vs ``-j 1``: wall and total CPU (CPU ≤ 1.1×);
 - an up-to-date rebuild of the matrix (< 0.25 s);
 - peak memory: per-process peak RSS summed over the tree, and the peak of the tree's summed PSS.
@@ -328,8 +329,8 @@ def bench(python: Path, runs: int, work: Path, log: Callable[[str], None]) -> tu
     raw["passes"] = {f"{e['lang']}/{e['layout']}": e.get("passes") for e in editions}
     note = f"; {len(failed)} failed: {', '.join(failed)}" if failed else ""
     rows.append(Row(f"layout passes per edition, example matrix, first layout ({len(editions)} editions{note})",
-                    f"{mean_passes:.2f} (max {max(counts, default=0)}, total {sum(counts)})", "≤ 1.3",
-                    mean_passes <= 1.3))
+                    f"{mean_passes:.2f} (max {max(counts, default=0)}, total {sum(counts)})", "≤ 1.5 (≤ 2.5)",
+                    mean_passes <= 1.5))
     # The same editions laid out again (`check` then `build`, `--force`, another output folder): the fit memo.
     again = json.loads(run([*base, "-j", "1", "--json"], capture=True, ok=(0, 1), fit_memo=True).stdout)["editions"]
     again_counts = [e.get("passes", 0) for e in again if e.get("status") != "failed"]
