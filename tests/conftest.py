@@ -68,6 +68,15 @@ def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None
     finally:
         os.chdir(old)
         _fresh_pamphlet_logger()  # as after ``main()``, whose process ends: no level or handler left behind
+        _fresh_consoles()
+
+
+def _fresh_consoles() -> None:
+    """The CLI's consoles as a new process has them: no Rich console created yet, so what goes to a pipe is
+    plain text. Once one run created it (`pamphlet layouts` measures the width), every later run in the same
+    test worker printed Rich tables wrapped at 80 columns, and a test read its rows depending on the order."""
+    for console in (cli.out, cli.err):
+        console._console = None
 
 
 def logical_pdf(path: Path) -> bytes:
