@@ -12,6 +12,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from pamphlet.pages import compose
+
 from .conftest import EXAMPLE, FIXTURES, copy_project, page_texts, run_cli
 
 FACTS = FIXTURES / "facts-sheet"
@@ -409,3 +411,14 @@ def test_a_lede_that_carries_the_times_counts_as_facts_in_a_digest():
     chosen = facts.digest(md, body, {"lede_max_words": 45, "region": "IN"}, 90, "IN")
     assert "11:30" in chosen.html and "Two years ago" not in chosen.html
     assert chosen.kept[0] == "fact" and "text" in chosen.left_out
+
+
+@pytest.mark.parametrize(("text", "longest"), [
+    ("write to beratung@\u200bwillkommen-\u2060leipzig.\u200bexample.\u200borg today", 19),  # breaks after @ and dots
+    ("\u0645\u0646\u0638\u0645\u0629 \u2066Willkommenszentrum Leipzig\u00a0e.\u202fV.\u2069 \u0645\u0646\u0638\u0645\u0629", 32),
+    ("Ring (514)\u00a0555-\u20600147 now", 14),
+])
+def test_a_poster_blocks_longest_unbreakable_unit(text, longest):
+    """A poster page's block grows no wider than its longest unit lets it: an address breaks only where it
+    may, a Latin name inside Arabic (an isolate) stays on one line."""
+    assert compose.longest_unit(text) == longest

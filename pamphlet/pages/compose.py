@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -505,18 +507,21 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     on_pages = _body_blocks(laid)
     pages_of: dict[int, set[int]] = {}
     for number, blocks in on_pages.items():
-        for index, _size in blocks:
+        for index, *_ in blocks:
             pages_of.setdefault(index, set()).add(number)
     grow: dict[int, tuple[float, float]] = {}  # block index → (its size in px, how much larger)
     for number, blocks in on_pages.items():
-        if number in quiet or not blocks or any(len(pages_of[i]) > 1 for i, _ in blocks):
+        if number in quiet or not blocks or any(len(pages_of[i]) > 1 for i, *_ in blocks):
             continue
         fill = measure.page_fill(laid.document.pages[number - 1])
         if fill >= POSTER_FILL or fill <= 0.02:
             continue
-        factor = min(POSTER_MAX, math.sqrt(POSTER_TARGET / fill))
+        # No larger than its longest unbreakable unit allows (an e-mail address, "Leipzig e. V.", a Latin
+        # name inside Arabic): set wider than its line, WeasyPrint would break it anywhere.
+        factor = min([POSTER_MAX, math.sqrt(POSTER_TARGET / fill)]
+                     + [0.85 * width / max(1.0, longest * UNIT_EM * size) for _, size, width, longest in blocks])
         if factor >= 1.08:
-            grow.update({i: (size, factor) for i, size in blocks})
+            grow.update({i: (size, factor) for i, size, *_ in blocks})
     if not grow:
         return fitted
     args = (fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
@@ -532,12 +537,31 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     return fitted
 
 
-def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float]]]:
+#: The width of a character, in ems, taken for the longest unit a poster block may hold on one line (a bold
+#: sans letter's, a little over the average: better a block a little smaller than a broken address).
+UNIT_EM = 0.62
+_UNIT_BREAKS = re.compile("[ \t\n\u200b]+")
+
+
+def longest_unit(text: str) -> int:
+    """The characters of ``text``'s longest run with nowhere to break a line: between spaces and zero-width
+    spaces; a run of the other direction (an isolate: a Latin name, an address inside Arabic) counts whole."""
+    out, depth = [], 0
+    for ch in text:
+        depth += ch in "\u2066\u2067\u2068"
+        depth -= ch == "\u2069" and depth > 0
+        out.append("\u00a0" if depth and ch in " \u200b" else ch)
+    visible = "".join(ch for ch in out if not ch.isspace() or ch in " \t\n\u00a0\u202f")
+    return max((sum(unicodedata.category(ch) != "Cf" for ch in u) for u in _UNIT_BREAKS.split(visible)), default=0)
+
+
+def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, int]]]:
     """Per page (1-based): the top-level blocks of the body (``main.body``'s children) on it, as (their
-    1-based place among its elements, the CSS nth-child; their font size in px)."""
+    1-based place among its elements, the CSS nth-child; their font size and width in px; the characters of
+    their longest unit that cannot break)."""
     from pamphlet.pages import measure
 
-    found: dict[int, list[tuple[int, float]]] = {}
+    found: dict[int, list[tuple[int, float, float, int]]] = {}
     for number, page in enumerate(laid.document.pages, start=1):
         blocks = found.setdefault(number, [])
         for box, _ in measure.walk(measure.page_box(page)):
@@ -553,8 +577,9 @@ def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float]]]:
                     blocks.clear()  # a page of its own already: a poster as designed
                     break
                 place = kids.index(el) + 1
-                if all(place != i for i, _ in blocks):
-                    blocks.append((place, float(child.style["font_size"])))
+                if all(place != i for i, *_ in blocks):
+                    blocks.append((place, float(child.style["font_size"]), float(child.width or 0),
+                                   longest_unit("".join(el.itertext()))))
             break
     return found
 
@@ -563,7 +588,7 @@ def _whole_on_pages(laid: LaidOut, blocks: set[int]) -> bool:
     """Each of ``blocks`` (nth-child places) stands on one page only."""
     seen: dict[int, set[int]] = {}
     for number, found in _body_blocks(laid).items():
-        for index, _ in found:
+        for index, *_ in found:
             seen.setdefault(index, set()).add(number)
     return all(len(seen.get(i, ())) == 1 for i in blocks)
 
