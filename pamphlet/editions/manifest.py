@@ -99,10 +99,6 @@ def project_digest(project: Project) -> str:
         from pamphlet.text.fonts import installed_digest, project_families
 
         h.update(installed_digest(project_families(project.config.fonts)).encode())
-    if project.config.fonts:  # the installed fonts it names: another machine's (or none) is another build
-        from pamphlet.text.fonts import installed_digest, project_families
-
-        h.update(installed_digest(project_families(project.config.fonts)).encode())
     return h.hexdigest()
 
 
