@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # `pamphlet print` shells out to CUPS (lp, lpstat, ipptool); its tests run a private cupsd printing through cups-pdf.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core cups printer-driver-cups-pdf cups-ipp-utils
 STAMP  := $(VENV)/.installed
-TEST_DEBS := chromium npm ghostscript libgs-common fonts-tlwg-loma-ttf poppler-utils
+TEST_DEBS := chromium ghostscript libgs-common fonts-tlwg-loma-ttf poppler-utils
 
 # axe-core checks the accessibility of `pamphlet share`'s page in that Chromium (npm, into the
 # git-ignored .cache/npm/; tests/test_share.py injects its axe.min.js). Debian's npm fetches it.
@@ -77,8 +77,11 @@ system-deps:
 # with Ghostscript's CMYK output profile (libgs-common, AGPL: used at test time, never copied into the repo) and
 # Ghostscript's tiffsep device, which renders the CMYK separations.
 # The text layer of every script is read back with poppler (pdftotext) as well as pdfium (tests/test_text_layer.py).
+# npm: the machine's own when it has one (a Node.js from NodeSource ships its npm, and Debian's npm package
+# conflicts with it), else Debian's.
 test-deps:
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps DEBS="npm"
 	@grep -qs '"version": "$(AXE_VERSION)"' .cache/npm/node_modules/axe-core/package.json || \
 	  npm install --prefix .cache/npm --no-audit --no-fund --no-save --silent axe-core@$(AXE_VERSION)
 
