@@ -221,11 +221,11 @@ class Leaflet(Layout):
         Composition("tight", "tighter leading and margins: a text just too long for two sides, or just too long "
                     "for one (which two sides would leave half empty)", (("tight", True),), rescue=True,
                     cures=("refused", "shrunk", "enlarged", "white")),
-        Composition("three-columns", "three narrower columns, tighter leading: a text well over two sides",
-                    (("tight", True), ("columns", 3)), rescue=True, cures=("refused", "shrunk")),
         Composition("compact", "margins at 7 mm and the leading tighter still: a text a few lines over two sides "
                     "even at the smallest type", (("tight", True), ("compact", True)), rescue=True,
                     cures=("refused",)),
+        Composition("three-columns", "three narrower columns, tighter leading: a text well over two sides",
+                    (("tight", True), ("columns", 3)), rescue=True, cures=("refused", "shrunk")),
     )
 
     def printing(self, pages: int, plan: Plan | None) -> str:
