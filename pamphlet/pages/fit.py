@@ -393,4 +393,6 @@ def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int,
     else:
         what = f"needs {laid.pages} pages, the layout has {limit}" + (f", even at {pct} % type" if scale < 1 else "")
     alt = "use a larger --pages" if layout.takes_page_count else "use -l booklet"
-    return FitError(f"{name}: {what}; about {plural(extra, 'word')} too many", f"shorten the text or {alt}")
+    error = FitError(f"{name}: {what}; about {plural(extra, 'word')} too many", f"shorten the text or {alt}")
+    error.over = extra / max(1, words)
+    return error
