@@ -367,7 +367,8 @@ def _lines_like(project: Project, start: str) -> list[str]:
 def known_open_bug(project: Project, layout: str, error: str) -> str | None:
     """Why a refusal is a known open bug (see KNOWN_OPEN at the end: a minimal input of each), or None."""
     named = (_source_line(project, error) or "").lstrip(" >")
-    quoted = re.findall(r'"(.+?)…?"', error.split(": ", 1)[-1])
+    # A quoted line may end in the hyphen WeasyPrint broke its last word with ("площадь зар‐").
+    quoted = [q.rstrip("\u2010-") for q in re.findall(r'"(.+?)…?"', error.split(": ", 1)[-1])]
     if re.search(r": page \d+ of \d+ is blank$", error) and re.search(r"^\\(newpage|pagebreak)", project.body, re.M):
         return "a page break (the text's last block, or near it) leaves a page or panel blank"
     out = any(what in error for what in ("runs past the edge of its box", "printed over other text",
