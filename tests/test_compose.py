@@ -422,3 +422,38 @@ def test_a_poster_blocks_longest_unbreakable_unit(text, longest):
     """A poster page's block grows no wider than its longest unit lets it: an address breaks only where it
     may, a Latin name inside Arabic (an isolate) stays on one line."""
     assert compose.longest_unit(text) == longest
+
+
+def test_a_tri_fold_panel_of_one_short_paragraph_is_set_as_a_poster(tmp_path):
+    """The coat swap's last paragraph stood as two lines on an otherwise white panel: now it is whole on its
+    panel (not split across two), set larger, in the middle of the panel."""
+    eds = _build(FIXTURES / "coat-swap", tmp_path, "-l", "trifold")
+    ed = eds["en/trifold"]
+    assert ed["status"] == "built" and not [f for f in ed["score"]["faults"] if "empty" in f], ed["score"]
+    pdf = tmp_path / "coat-swap-en-trifold.pdf"
+    texts = page_texts(pdf)
+    [panel] = [n for n, text in enumerate(texts) if "Volunteers" in text]
+    assert "Amina." in texts[panel] and "Good to know" not in texts[panel]  # whole, on a panel of its own
+    ys = [y for y, text in _lines(pdf, panel) if text and not text.isdigit()]
+    doc = pdfium.PdfDocument(str(pdf))
+    height = doc[panel].get_height()
+    doc.close()
+    assert 0.3 * height < (max(ys) + min(ys)) / 2 < 0.7 * height, (ys, height)
+    [list_panel] = [n for n, text in enumerate(texts) if "Good to know" in text]
+    assert max(_sizes(pdf, panel, "Volunteers")) > 1.5 * max(_sizes(pdf, list_panel, "Hours"))
+
+
+def test_a_rule_that_ends_the_text_is_dropped_and_a_short_tri_fold_is_refused_for_its_length(tmp_path):
+    """A '---' after the last block separates nothing: on a panel of its own after a pull quote set apart it
+    left that panel blank ('report it'); now the text is refused for what it is, too short."""
+    from pamphlet.text import markdown
+
+    assert "<hr" not in markdown.to_html("Text.\n\n---\n", "“”‘’", False).html
+    assert "<hr" in markdown.to_html("Text.\n\n---\n\nMore.", "“”‘’", False).html
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "pamphlet.yaml").write_text("slug: rule\n", encoding="utf-8")
+    (proj / "en.md").write_text('---\ntitle: "Rent"\n---\n\n#### Rent strike and the council\n\n> A quote *now*\n\n'
+                                "---\n", encoding="utf-8")
+    ed = _build(proj, tmp_path / "out", "-l", "trifold")["en/trifold"]
+    assert ed["status"] == "failed" and "more words" in ed["error"] and "report" not in ed["hint"], ed

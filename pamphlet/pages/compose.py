@@ -493,16 +493,16 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
 #: A page of a poster layout filled less than this (its blocks whole on it) gets them set larger ...
 POSTER_FILL = 0.5
 #: ... to fill about this much of it, the type at most this much larger.
-POSTER_TARGET, POSTER_MAX = 0.8, 1.6
+POSTER_TARGET, POSTER_MAX = 0.8, 2.4
 
 
 def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     """A zine page or tri-fold panel that holds a block or two of a short text, mostly white, is a poster
     set too small: its blocks are set larger to fill about 80 % of it (a page's text grows with about the
     square of its type), each page on its own — not the whole text blown up, which the fullest page limits.
-    One pass; where a block then no longer fits its page (or the pages change), half as much larger, once;
-    else as it was. Blocks of pages of their own already (the event, the call to action) and pages that share
-    a block with the next are left alone."""
+    Set in the middle of the page, as a poster is. One pass; where a block then no longer fits its page (or
+    the pages change), half as much larger, once; else as it was. Blocks of pages of their own already (the
+    event, the call to action) and pages that share a block with the next are left alone."""
     from markupsafe import Markup
 
     from pamphlet.pages import measure
@@ -518,6 +518,7 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         for index, *_ in blocks:
             pages_of.setdefault(index, set()).add(number)
     grow: dict[int, tuple[float, float]] = {}  # block index → (its size in px, how much larger)
+    centre: dict[int, tuple[float, float]] = {}  # a page's first block → (the page's height in px, its fill)
     for number, blocks in on_pages.items():
         if number in quiet or not blocks or any(len(pages_of[i]) > 1 for i, *_ in blocks):
             continue
@@ -530,15 +531,24 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
                      + [0.85 * width / max(1.0, longest * UNIT_EM * size) for _, size, width, longest in blocks])
         if factor >= 1.08:
             grow.update({i: (size, factor) for i, size, *_ in blocks})
+            height = float(measure.page_box(laid.document.pages[number - 1]).height or 0)
+            centre[min(i for i, *_ in blocks)] = (height, fill)
     if not grow:
         return fitted
     args = (fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
     for share in (1.0, 0.5):
-        rules = "".join(f"main.body > :nth-child({i}) {{ font-size: {size * (1 + (k - 1) * share):.2f}px }}\n"
-                        for i, (size, k) in sorted(grow.items()))
+        rules = ""
+        for i, (size, k) in sorted(grow.items()):
+            grown = 1 + (k - 1) * share
+            rules += f"main.body > :nth-child({i}) {{ font-size: {size * grown:.2f}px"
+            if i in centre:  # set in the middle of its page, as a poster is (padding: a page's top keeps it)
+                height, fill = centre[i]
+                rules += f"; padding-top: {max(0.0, (1 - min(0.95, fill * grown ** 2)) / 2 * height * 0.9):.1f}px"
+            rules += " }\n"
         prepared.context["poster_css"] = Markup(rules)
         again = lay(*args)
-        if again.pages == laid.pages and _whole_on_pages(again, set(grow)):
+        if again.pages == laid.pages and _whole_on_pages(again, set(grow)) and \
+                _empty_pages(again) <= _empty_pages(laid):
             fitted.laid = again
             return fitted
     prepared.context.pop("poster_css", None)
@@ -581,8 +591,8 @@ def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, int]]
                 el = getattr(child, "element", None)
                 if el is None or el is element or el not in kids:
                     continue
-                if any(c.startswith("role-") for c in (el.get("class") or "").split()):
-                    blocks.clear()  # a page of its own already: a poster as designed
+                if any(c.startswith("role-") or c == "picture" for c in (el.get("class") or "").split()):
+                    blocks.clear()  # a page of its own already, as designed: a role's, a picture's
                     break
                 place = kids.index(el) + 1
                 if all(place != i for i, *_ in blocks):
@@ -590,6 +600,13 @@ def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, int]]
                                    longest_unit("".join(el.itertext()))))
             break
     return found
+
+
+def _empty_pages(laid: LaidOut) -> set[int]:
+    """The pages (1-based) with nothing printed on them."""
+    from pamphlet.pages import measure
+
+    return {n for n, page in enumerate(laid.document.pages, start=1) if not measure.marks(page)}
 
 
 def _whole_on_pages(laid: LaidOut, blocks: set[int]) -> bool:

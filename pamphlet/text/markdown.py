@@ -118,8 +118,16 @@ class Rendered:
 
 
 def _page_breaks(state: StateCore) -> None:
-    """Turn a paragraph that is only ``\\newpage`` into a page-break block."""
+    """Turn a paragraph that is only ``\\newpage`` into a page-break block; drop a rule (``---``) that ends the
+    text (before its footnotes): it separates nothing, and on a page or panel of its own (after a pull quote
+    set apart) it left that page blank."""
     tokens = state.tokens
+    last = len(tokens) - 1
+    while last >= 0 and tokens[last].type.startswith("footnote_"):
+        last -= 1
+    while last >= 0 and tokens[last].type == "hr" and tokens[last].level == 0:
+        del tokens[last]
+        last -= 1
     out: list[Token] = []
     i = 0
     while i < len(tokens):
