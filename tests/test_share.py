@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -347,30 +346,11 @@ def test_tz_is_checked_with_its_line_and_a_suggestion(tmp_path):
 @pytest.fixture(scope="module")
 def chromium_port(tmp_path_factory):
     """One headless Chromium for the module, its DevTools protocol on a free port."""
-    from .test_watch import chromium, wait_until
+    from .test_watch import headless_chromium
 
-    exe = chromium()
-    if exe is None:
-        missing_service("chromium is not installed (`make test-deps` installs Debian's chromium when run as root)")
     profile = tmp_path_factory.mktemp("chromium-profile")
-    log = open(profile.parent / "chromium.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--no-first-run",
-                             "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                             "--window-size=1280,900", "about:blank"],
-                            stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    try:
-        port_file = profile / "DevToolsActivePort"
-        wait_until(lambda: port_file.is_file() and port_file.read_text().count("\n") >= 1, what="Chromium to start")
-        yield int(port_file.read_text().split()[0])
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with headless_chromium(profile, profile.parent / "chromium.log") as port:
+        yield port
 
 
 def _open(port: int, path: Path, width: int = 1280, mobile: bool = False) -> tuple[Any, list[dict]]:

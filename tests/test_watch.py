@@ -9,6 +9,7 @@ the page, edit the text, and the page image changes without a reload.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import json
 import os
@@ -23,7 +24,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -357,14 +358,13 @@ SHOWN = """(async () => {
 })()"""
 
 
-@pytest.fixture
-def browser(tmp_path: Path):
-    """Debian's Chromium, headless, with the DevTools protocol on a free port."""
+@contextlib.contextmanager
+def headless_chromium(profile: Path, log_path: Path) -> Iterator[int]:
+    """Debian's Chromium, headless, with the DevTools protocol on a free port (yielded); stopped after."""
     exe = chromium()
     if exe is None:
-        missing_service("chromium is not installed (`make test` installs Debian's chromium when run as root)")
-    profile = tmp_path / "chromium-profile"
-    log = open(tmp_path / "chromium.log", "wb")  # noqa: SIM115 - closed below
+        missing_service("chromium is not installed (`make test-deps` installs Debian's chromium when run as root)")
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                              "--disable-component-update", "--disable-sync", "--no-first-run",
                              "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--remote-debugging-port=0",
@@ -382,6 +382,13 @@ def browser(tmp_path: Path):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    """Debian's Chromium, headless, with the DevTools protocol on a free port."""
+    with headless_chromium(tmp_path / "chromium-profile", tmp_path / "chromium.log") as port:
+        yield port
 
 
 def test_live_page_in_chromium_updates_itself(browser: int, project: Path, tmp_path: Path):
