@@ -218,6 +218,7 @@ class Leaflet(Layout):
 
 class Booklet(Layout):
     name, multiple_of, saves_sheets, takes_page_count, blank_ok, roles = "booklet", 4, True, True, 2, 1
+    fills_last_page = 1.1
 
 
 class Zine(Layout):
@@ -435,8 +436,23 @@ def test_a_booklet_a_page_short_gets_a_role_page_and_one_blank_before_the_back()
     assert text.first().pages == 6
     fitted = _fit(BOOKLET, text)
     assert (fitted.laid.pages, fitted.roles, fitted.blanks, fitted.blank_numbers) == (8, 1, 1, (7,))
-    assert fitted.scale == 1.0 and fitted.laid.document.pages[6].bottom == 0.0  # the blank is page 7
-    assert text.passes == 2
+    assert fitted.laid.document.pages[6].bottom == 0.0  # the blank is page 7
+    # Its text ended half-way down page 5: set larger (at most 110 %) to run down that page.
+    assert fitted.scale == pytest.approx(BOOKLET.fills_last_page)
+    assert text.passes == 3
+
+
+@pytest.mark.parametrize(("length", "scale"), [
+    (1.45, (1.09, 1.1)),  # the strike notice: its text ends 45 % down page 3 of 4; 110 % runs it down the page
+    (1.7, (1.0, 1.0)),    # 70 % down: not mostly white, left as it is
+])
+def test_a_booklet_whose_text_ends_high_on_its_last_page_is_set_a_little_larger(length, scale):
+    text = Text(start=1.0, length=length, exponent=2.0, tail=1.0, back=True)
+    assert text.first().pages == 4
+    fitted = _fit(BOOKLET, text)
+    assert fitted.laid.pages == 4 and fitted.blanks == 0
+    assert scale[0] <= fitted.scale <= scale[1] <= BOOKLET.fills_last_page
+    assert text.passes == (2 if scale[0] > 1 else 1)
 
 
 def test_a_booklet_of_a_wanted_page_count_that_is_not_a_multiple_of_four_is_refused_before_any_pass():

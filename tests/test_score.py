@@ -80,6 +80,11 @@ def test_column_tops_aligned_and_lists_indented_are_not_columns():
     indented = [text(60, 12, "main", "li", left=20), text(80, 12, "main", "li", left=20)]
     score.column_tops([left + indented], s)  # one column with an indented list: nothing to align
     assert s.faults == []
+    s = score.Score()
+    cells = [text(t + 100, 10, "main", "table", "td", "p", left=x) for x in (0, 250, 500) for t in (0, 20, 40)]
+    cells += [text(160, 10, "main", "table", "td", "p", left=250)]  # a cell of two lines: the tops differ
+    score.column_tops([left + cells], s)  # a table's columns are not columns of text
+    assert s.faults == []
 
 
 @pytest.mark.parametrize(("lists", "faults"), [

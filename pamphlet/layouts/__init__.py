@@ -118,6 +118,8 @@ class Layout:
     # and tri-folds: 44 passes for what took 52 at 2, scales within a few percent either way).
     shrink_exponent: float = 1.3
     one_side: bool = False            # a short text goes on one side (the template's role level 1)
+    fills_last_page: float = 0.0      # a text ending high on its last page is enlarged up to this to run down
+                                      # it (a booklet's; 0: never)
     #: Pages of fixed size that hold a block or two of a short text each (a zine's, a tri-fold's panels): a
     #: mostly white one gets its blocks set larger, to fill it as a poster would (compose._poster_pages).
     poster_pages: bool = False
@@ -244,6 +246,7 @@ class Booklet(Layout):
     takes_page_count = True
     blank_ok = 2
     roles = 1                         # a page of its own for the call to action and the event, before blanks
+    fills_last_page = 1.1
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
     compositions = (

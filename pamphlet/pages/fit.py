@@ -111,6 +111,11 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
         laid, scale, spread = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back,
                                     spread=stretch)
+    elif fit and scale == 1.0 and layout.fills_last_page and _sparse_body(laid, LAST_PAGE_WHITE):
+        # A booklet whose text ends high on its last page: a little larger type runs it down that page (a
+        # designer's touch); more than that is the pulled-back composition's to cure.
+        laid, scale, spread = _fill(lay, laid, target, layout.fills_last_page, roles,
+                                    back_page=layout.pads_before_back, spread=stretch)
     if fit and not spread and laid.pages <= layout.spreads:
         # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
         free = measure.free_below_mm(laid.document.pages[-1])
@@ -148,6 +153,7 @@ def pad(layout: Layout, laid: LaidOut, scale: float, blanks: int, roles: int, sp
 
 
 MAX_FILL_SCALE = 1.2
+LAST_PAGE_WHITE = 0.55  # a booklet's text ending above this on its last page leaves it mostly white
 MIN_FILL = 1.04  # enlarging by less than this is not tried
 
 
@@ -197,13 +203,13 @@ def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     return measure.content_bottom(laid.document.pages[-1]) < fullness
 
 
-def _sparse_body(laid: LaidOut) -> bool:
-    """The body's last page less than 70 % full (on a layout whose last page is a back cover, which is full
+def _sparse_body(laid: LaidOut, fullness: float = 0.7) -> bool:
+    """The body's last page less than ``fullness`` full (on a layout whose last page is a back cover, which is full
     however short the text: its contact stands at the foot)."""
     now = measure.extent(laid)
     if now.body_end <= now.body_start:
         return False
-    return now.body_end - math.floor(now.body_end - 1e-6) < 0.7
+    return now.body_end - math.floor(now.body_end - 1e-6) < fullness
 
 
 def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: int) -> FitError:

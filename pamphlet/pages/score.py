@@ -116,7 +116,8 @@ def headline(pages: list[list[Mark]], score: Score) -> None:
 def _columns(found: list[Mark], width: float | None = None) -> dict[int, list[Mark]]:
     """The body's text lines on a page by column: lines whose left edges lie within a quarter of the page's
     text width (``width``, px; else the lines' own span) of each other (a list's indent) are one column."""
-    lines = [m for m in found if m.kind == "text" and m.within("main", "summary")]
+    # A table's cells are not columns of text (a booklet's table would read as three columns, "apart").
+    lines = [m for m in found if m.kind == "text" and m.within("main", "summary") and not m.within("td", "th")]
     if not lines:
         return {}
     span = width or (max(m.right for m in lines) - min(m.left for m in lines))
