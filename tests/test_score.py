@@ -85,6 +85,14 @@ def test_column_tops_aligned_and_lists_indented_are_not_columns():
     cells += [text(160, 10, "main", "table", "td", "p", left=250)]  # a cell of two lines: the tops differ
     score.column_tops([left + cells], s)  # a table's columns are not columns of text
     assert s.faults == []
+    s = score.Score()
+    quote = [text(t + 23, 14, "main", "pull-quote", "p", left=400) for t in (0, 20, 40)]
+    score.column_tops([left + quote], s)  # a pull quote's rule stands ~6 mm above its first line
+    assert s.faults == []
+    s = score.Score()
+    quote = [text(t + 60, 14, "main", "pull-quote", "p", left=400) for t in (0, 20, 40)]
+    score.column_tops([left + quote], s)  # ... but no further
+    assert s.faults == ["page 1: column tops 10 mm apart"]
 
 
 @pytest.mark.parametrize(("lists", "faults"), [

@@ -115,17 +115,21 @@ def headline(pages: list[list[Mark]], score: Score) -> None:
 
 def _columns(found: list[Mark], width: float | None = None) -> dict[int, list[Mark]]:
     """The body's text lines on a page by column: lines whose left edges lie within a quarter of the page's
-    text width (``width``, px; else the lines' own span) of each other (a list's indent) are one column."""
-    # A table's cells are not columns of text (a booklet's table would read as three columns, "apart").
-    lines = [m for m in found if m.kind == "text" and m.within("main", "summary") and not m.within("td", "th")]
-    if not lines:
+    text width (``width``, px; else the lines' own span) of each other (a list's indent) are one column. A
+    table's cells are not columns of their own (a booklet's three-column table would read as three columns
+    "apart"): they belong to the column they stand in."""
+    lines = [m for m in found if m.kind == "text" and m.within("main", "summary")]
+    prose = [m for m in lines if not m.within("td", "th")]
+    if not prose:
         return {}
-    span = width or (max(m.right for m in lines) - min(m.left for m in lines))
+    span = width or (max(m.right for m in prose) - min(m.left for m in prose))
+    starts: list[float] = []
+    for m in sorted(prose, key=lambda m: m.left):
+        if not starts or m.left - starts[-1] > span / 4:
+            starts.append(m.left)
     cols: dict[int, list[Mark]] = {}
-    start = None
-    for m in sorted(lines, key=lambda m: m.left):
-        if start is None or m.left - start > span / 4:
-            start = m.left
+    for m in lines:
+        start = max((s for s in starts if s <= m.left + 1), default=starts[0])
         cols.setdefault(round(start), []).append(m)
     return cols
 
@@ -143,10 +147,21 @@ def column_tops(pages: list[list[Mark]], score: Score, widths: list[float] | Non
     """The body's columns start at the same height (a list split 2 + 2 left its second column ~9 mm high)."""
     for number, found in enumerate(pages, start=1):
         cols = _columns(found, widths[number - 1] if widths else None)
-        tops = sorted(min(m.top for m in col) for col in cols.values())
+        tops = sorted(_column_top(col) for col in cols.values())
         if 2 <= len(tops) <= 3 and tops[-1] - tops[0] > COLUMN_SLACK_PX and all(len(col) >= 3 for col in cols.values()):
             mm = (tops[-1] - tops[0]) / measure.PX_PER_MM
             score.add("breaks", min(1.0, mm / 10), f"page {number}: column tops {mm:.0f} mm apart")
+
+
+#: A column that starts with a boxed block (a pull quote's rule, a callout's tint) aligns by the box's edge,
+#: which stands about this far above its first line of text.
+BOX_INSET_PX = 6 * 96 / 25.4
+
+
+def _column_top(col: list[Mark]) -> float:
+    first = min(col, key=lambda m: m.top)
+    inset = BOX_INSET_PX if first.within("pull-quote", "callout", "aside") else 0.0
+    return first.top - inset
 
 
 def lede_split(pages: list[list[Mark]], score: Score) -> None:
