@@ -345,16 +345,3 @@ def test_turkish_capitals_keep_their_dots(udhr_build):
     assert "BEYANNAMESI" not in text
     assert languages.facts("tr").display_caps and not languages.facts("el").display_caps  # Greek: a face with lower case
 
-
-@pytest.mark.parametrize(("latin", "scale", "fit", "body", "pt"), [
-    (16.5, 1.0, 1.0, 12.5, 16.5),     # as designed
-    (16.5, 1.18, 1.0, 12.5, 19.47),   # grown with the enlarged body
-    (16.5, 0.9, 1.0, 12.5, 16.5),     # never shrunk with a shrunk body
-    (16.5, 1.18, 0.9, 12.5, 19.18),   # a date too wide for its line: smaller, never below the lede (1.3 × body)
-    (16.5, 1.0, 0.5, 12.5, 16.25),
-    (12.5, 1.0, 0.5, 9.5, 12.35),     # the handbill's
-])
-def test_the_event_facts_size_grows_with_the_body_and_never_falls_below_the_lede(latin, scale, fit, body, pt):
-    facts = languages.facts("en")
-    assert float(facts.fact(latin, scale, fit, body).removesuffix("pt")) == pytest.approx(pt, abs=0.01)
-    assert float(facts.fact(latin, scale, fit, body).removesuffix("pt")) >= languages.LEDE_RATIO * body * scale - 0.01

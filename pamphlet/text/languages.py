@@ -361,9 +361,8 @@ class LangFacts:
         """A size for the event's facts (date, time, place): :meth:`pt`, and grown with the body when short
         text is enlarged (``scale`` > 1) — never shrunk with it. At 117 % a leaflet's lede was 21.8 pt beside
         a 19 pt date; the facts outrank the prose at every scale. ``fit`` shrinks a box whose date or time
-        range is wider than its line, never below the lede's size (1.3 × ``body``, the body's pt at scale 1: at
-        118 % a Bengali leaflet's date, shrunk to fit its line, was 19 pt beside a 20 pt lede)."""
-        return self.pt(max(latin * max(1.0, scale) * fit, min(latin, LEDE_RATIO * body) * scale))
+        range is wider than its line, never below the body's size (``body`` pt at scale 1)."""
+        return self.pt(max(latin * max(1.0, scale) * fit, min(latin, body) * scale))
 
     @property
     def display_caps(self) -> bool:
@@ -584,10 +583,6 @@ def language_row(code: str) -> Language:
     if row:
         return LANGUAGES[row]
     return Language(code, script_of(code), None, "“”‘’")
-
-
-#: A lede is set at most this many times the body's size (the leaflet's and the handbill's 1.3rem).
-LEDE_RATIO = 1.3
 
 
 def facts(code: str, *, font_overrides: Mapping[str, Mapping[str, list[str] | None]] | None = None,
