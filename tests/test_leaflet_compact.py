@@ -57,3 +57,19 @@ def test_its_table_breaks_between_rows_with_its_header_on_both_sides(built):
     # on both sides, at least two rows on each.
     assert len(front) >= 2 and len(back) >= 2, (front, back)
     assert "Разрешён ли он?" in texts[0] and "Разрешён ли он?" in texts[1]
+
+
+def test_a_hebrew_table_alone_on_an_enlarged_leaflet_stays_in_its_column(tmp_path):
+    """Found by the property tests (it was a known open bug): a one-row Hebrew table, the whole text, enlarged
+    to 160 % to fill one side, ran its heading past its column's edge. It builds now, the proof reading every
+    line inside its box."""
+    from tests.conftest import run_cli
+
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "pamphlet.yaml").write_text("slug: fuzz\n", encoding="utf-8")
+    (tmp_path / "p" / "he.md").write_text('---\ntitle: "בואו"\n---\n\n| שכירות עובדים | בואו |\n|--:|--:|\n',
+                                          encoding="utf-8")
+    result = run_cli("build", tmp_path / "p", "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stdout[-800:]
+    text = page_texts(tmp_path / "out" / "fuzz-he-leaflet.pdf")[0]
+    assert "שכירות" in text and "עובדים" in text

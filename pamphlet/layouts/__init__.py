@@ -245,7 +245,8 @@ class Booklet(Layout):
     saves_sheets = True
     takes_page_count = True
     blank_ok = 2
-    roles = 1                         # a page of its own for the call to action and the event, before blanks
+    roles = 3                         # pages of their own, before blanks: the call to action and the event;
+                                      # then the lede, on the inside cover; then each pull quote
     fills_last_page = 1.1
     prints = ("title", "subtitle", "call_to_action", "organiser")
 

@@ -114,8 +114,10 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     elif fit and scale == 1.0 and layout.fills_last_page and _sparse_body(laid, LAST_PAGE_WHITE):
         # A booklet whose text ends high on its last page: a little larger type runs it down that page (a
         # designer's touch); more than that is the pulled-back composition's to cure.
-        laid, scale, spread = _fill(lay, laid, target, layout.fills_last_page, roles,
-                                    back_page=layout.pads_before_back, spread=stretch)
+        filled, grown, grown_spread = _fill(lay, laid, target, layout.fills_last_page, roles,
+                                            back_page=layout.pads_before_back, spread=stretch)
+        if not _sparse_body(filled, LAST_PAGE_WHITE - 0.1):  # not a few lines run onto the next page instead
+            laid, scale, spread = filled, grown, grown_spread
     if fit and not spread and laid.pages <= layout.spreads:
         # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
         free = measure.free_below_mm(laid.document.pages[-1])
