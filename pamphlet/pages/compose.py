@@ -530,7 +530,7 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
             pages_of.setdefault(index, set()).add(number)
     fills = {n: measure.page_fill(laid.document.pages[n - 1]) for n, blocks in on_pages.items()
              if n not in quiet and blocks and all(len(pages_of[i]) == 1 for i, *_ in blocks)}
-    if not layout.poster_pages and len({n for n, blocks in on_pages.items() if blocks}) != 1:
+    if not layout.poster_pages and len(_pages_of_body(laid)) != 1:
         fills = {}  # a booklet of more than a page of text: a continuous text keeps one size
     even = _even_factor(on_pages, fills) if prepared.context.get("sections") else 1.0
     grow: dict[int, tuple[float, float]] = {}  # block index → (its size in px, how much larger)
@@ -550,7 +550,8 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
                 centre[min(i for i, *_ in blocks)] = (height, fill)
         if factor >= 1.04:
             grow.update({i: (size, factor) for i, size, *_ in blocks})
-    addresses = _addresses(laid)
+    # Addresses kept whole on poster layouts, and on a booklet's poster page (its running text is not ours).
+    addresses = _addresses(laid) if layout.poster_pages or grow else []
     if not grow and not any(a.broken for a in addresses):
         return fitted
     args = (fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
@@ -755,6 +756,20 @@ def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, float
                     em = sum(w for w, _ in texts) / chars * UNIT_WIDER if chars else UNIT_EM * size
                     blocks.append((place, size, float(child.width or 0), longest_unit(_outside_addresses(el)) * em))
             break
+    return found
+
+
+def _pages_of_body(laid: LaidOut) -> set[int]:
+    """The pages (1-based) that hold anything of the body (``main.body``'s children): a picture's too."""
+    from pamphlet.pages import measure
+
+    found = set()
+    for number, page in enumerate(laid.document.pages, start=1):
+        for box, _ in measure.walk(measure.page_box(page)):
+            if getattr(box, "element_tag", None) == "main" and "body" in measure.classes(box):
+                if measure.children(box):
+                    found.add(number)
+                break
     return found
 
 
