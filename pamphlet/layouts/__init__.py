@@ -123,6 +123,8 @@ class Layout:
     #: Pages of fixed size that hold a block or two of a short text each (a zine's, a tri-fold's panels): a
     #: mostly white one gets its blocks set larger, to fill it as a poster would (compose._poster_pages).
     poster_pages: bool = False
+    #: A booklet whose whole body stands on one page (a 25-word notice) sets that page as a poster too.
+    poster_whole_body: bool = False
     spreads: int = 0                  # an edition of at most this many pages with an empty foot on its last
                                       # page shares the space out there (the template's ``spread``, in mm)
     stretches: bool = False           # the template's spread is a page-tall column, whatever the amount
@@ -248,6 +250,7 @@ class Booklet(Layout):
     roles = 3                         # pages of their own, before blanks: the call to action and the event;
                                       # then the lede, on the inside cover; then each pull quote
     fills_last_page = 1.1
+    poster_whole_body = True
     prints = ("title", "subtitle", "call_to_action", "organiser")
 
     compositions = (
@@ -321,6 +324,13 @@ class Trifold(Layout):
     roles = 3
     blanks_in_html = True
     page_noun = "panel"
+    compositions = (
+        Composition("standard", "the text flows through the three inside panels; a short text gives its pull "
+                    "quotes, paragraphs and boxes, then the event, panels of their own"),
+        Composition("one-idea-per-panel", "each heading starts a panel: one section per panel (the opening hours, "
+                    "the phone numbers), set large, a list never split, a picture on a panel of its own",
+                    (("sections", True),), rescue=True, cures=("white", "refused"), needs="h2"),
+    )
 
     def quiet_pages(self, pages: int) -> tuple[int, ...]:
         return (6,)  # the back panel: contact, QR and organiser, seen last

@@ -494,21 +494,32 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
 POSTER_FILL = 0.5
 #: ... to fill about this much of it, the type at most this much larger.
 POSTER_TARGET, POSTER_MAX = 0.8, 2.4
+#: One idea per panel (a composition whose sections stand on panels of their own): the body's panels grow
+#: together, by one factor, until the fullest fills about this much of its panel — the type the same size on
+#: every panel, as a designer sets a brochure; a panel its section still leaves mostly white then is a poster.
+POSTER_EVEN = 0.85
+#: An e-mail or web address is set smaller, down to this size in px (8 pt), rather than broken (below it, it
+#: breaks after its ``@`` or a dot: a very long address in a narrow column).
+ADDRESS_FLOOR = 8 * 96 / 72
 
 
 def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     """A zine page or tri-fold panel that holds a block or two of a short text, mostly white, is a poster
     set too small: its blocks are set larger to fill about 80 % of it (a page's text grows with about the
     square of its type), each page on its own — not the whole text blown up, which the fullest page limits.
-    Set in the middle of the page, as a poster is. One pass; where a block then no longer fits its page (or
-    the pages change), half as much larger, once; else as it was. Blocks of pages of their own already (the
-    event, the call to action) and pages that share a block with the next are left alone."""
+    Set in the middle of the page, as a poster is. A composition of one idea per panel (``sections``) first
+    grows its panels together (:data:`POSTER_EVEN`). A booklet whose whole body stands on one page (the
+    25-word notice: four lines at the top of page 2) gets that page set as a poster too; a longer booklet
+    never (a continuous text does not change size between pages). E-mail and web addresses are kept whole:
+    one that would break across lines is set smaller, to fit its line. One pass; where a block then no longer
+    fits its page (or the pages change), half as much larger, once; else as it was. Blocks of pages of their
+    own already (the event, the call to action) and pages that share a block with the next are left alone."""
     from markupsafe import Markup
 
     from pamphlet.pages import measure
 
     layout = prepared.layout
-    if not layout.poster_pages or fitted.blanks or prepared.excerpt:
+    if not (layout.poster_pages or layout.poster_whole_body) or fitted.blanks or prepared.excerpt:
         return fitted
     laid = fitted.laid
     quiet = set(layout.quiet_pages(laid.pages)) | {1}
@@ -517,47 +528,188 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     for number, blocks in on_pages.items():
         for index, *_ in blocks:
             pages_of.setdefault(index, set()).add(number)
+    fills = {n: measure.page_fill(laid.document.pages[n - 1]) for n, blocks in on_pages.items()
+             if n not in quiet and blocks and all(len(pages_of[i]) == 1 for i, *_ in blocks)}
+    if not layout.poster_pages and len(_pages_of_body(laid)) != 1:
+        fills = {}  # a booklet of more than a page of text: a continuous text keeps one size
+    even = _even_factor(on_pages, fills) if prepared.context.get("sections") else 1.0
     grow: dict[int, tuple[float, float]] = {}  # block index → (its size in px, how much larger)
     centre: dict[int, tuple[float, float]] = {}  # a page's first block → (the page's height in px, its fill)
-    for number, blocks in on_pages.items():
-        if number in quiet or not blocks or any(len(pages_of[i]) > 1 for i, *_ in blocks):
+    for number, fill in fills.items():
+        blocks = on_pages[number]
+        if fill <= 0.02:
             continue
-        fill = measure.page_fill(laid.document.pages[number - 1])
-        if fill >= POSTER_FILL or fill <= 0.02:
-            continue
-        # No larger than its longest unbreakable unit allows (an e-mail address, "Leipzig e. V.", a Latin
-        # name inside Arabic): set wider than its line, WeasyPrint would break it anywhere.
-        factor = min([POSTER_MAX, math.sqrt(POSTER_TARGET / fill)]
-                     + [0.85 * width / max(1.0, longest * UNIT_EM * size) for _, size, width, longest in blocks])
-        if factor >= 1.08:
+        factor = even
+        if fill * even ** 2 < POSTER_FILL:
+            # No larger than its longest unbreakable unit allows (a phone number, "Leipzig e. V.", a Latin
+            # name inside Arabic): set wider than its line, WeasyPrint would break it anywhere.
+            own = min([POSTER_MAX, math.sqrt(POSTER_TARGET / fill)] + _unit_limits(blocks))
+            if own >= max(1.08, even * 1.08):
+                factor = own
+                height = float(measure.page_box(laid.document.pages[number - 1]).height or 0)
+                centre[min(i for i, *_ in blocks)] = (height, fill)
+        if factor >= 1.04:
             grow.update({i: (size, factor) for i, size, *_ in blocks})
-            height = float(measure.page_box(laid.document.pages[number - 1]).height or 0)
-            centre[min(i for i, *_ in blocks)] = (height, fill)
-    if not grow:
+    # Addresses kept whole on poster layouts, and on a booklet's poster page (its running text is not ours).
+    addresses = _addresses(laid) if layout.poster_pages or grow else []
+    if not grow and not any(a.broken for a in addresses):
         return fitted
     args = (fitted.scale, fitted.blanks, fitted.roles, fitted.spread)
-    for share in (1.0, 0.5):
+    shares: dict[int, float] = dict.fromkeys(grow, 1.0)  # block → the share of its growth tried
+    for attempt in range(3):
         rules = ""
         for i, (size, k) in sorted(grow.items()):
-            grown = 1 + (k - 1) * share
+            grown = 1 + (k - 1) * shares[i]
             rules += f"main.body > :nth-child({i}) {{ font-size: {size * grown:.2f}px"
             if i in centre:  # set in the middle of its page, as a poster is (padding: a page's top keeps it)
                 height, fill = centre[i]
                 rules += f"; padding-top: {max(0.0, (1 - min(0.95, fill * grown ** 2)) / 2 * height * 0.9):.1f}px"
             rules += " }\n"
+        rules += _address_rules(addresses, {i: 1 + (k - 1) * shares[i] for i, (_, k) in grow.items()})
         prepared.context["poster_css"] = Markup(rules)
         again = lay(*args)
         if again.pages == laid.pages and _whole_on_pages(again, set(grow)) and \
                 _empty_pages(again) <= _empty_pages(laid):
             fitted.laid = again
             return fitted
+        # Grown too much somewhere: the first page whose blocks moved gets half its growth (the pages after
+        # it moved with it), then every page.
+        moved = _first_moved(on_pages, _body_blocks(again)) if attempt == 0 else None
+        culprit = {i for i, *_ in on_pages.get(moved, [])} & set(grow) if moved else set()
+        if not culprit or attempt:
+            culprit = set(grow)
+        if all(shares[i] <= 0.5 for i in culprit) and attempt:
+            break
+        shares.update(dict.fromkeys(culprit, 0.5))
     prepared.context.pop("poster_css", None)
     return fitted
 
 
-#: The width of a character, in ems, taken for the longest unit a poster block may hold on one line (a bold
-#: sans letter's, a little over the average: better a block a little smaller than a broken address).
+def _first_moved(before: dict[int, list[tuple[int, float, float, float]]],
+                 after: dict[int, list[tuple[int, float, float, float]]]) -> int | None:
+    """The first page whose body blocks are not the ones it held before."""
+    for number in sorted(before):
+        if sorted(i for i, *_ in before[number]) != sorted(i for i, *_ in after.get(number, [])):
+            return number
+    return None
+
+
+def _unit_limits(blocks: list[tuple[int, float, float, float]]) -> list[float]:
+    """How much larger each block may be set before its longest unbreakable unit is wider than its line."""
+    return [0.9 * width / max(1.0, longest) for _, _, width, longest in blocks]
+
+
+def _even_factor(on_pages: dict[int, list[tuple[int, float, float, float]]], fills: dict[int, float]) -> float:
+    """How much larger one idea per panel sets all its body panels at once: until the fullest fills
+    :data:`POSTER_EVEN` of its panel, no unit wider than its line (1.0: some panel's text runs on to the next,
+    or nothing to grow)."""
+    body = [n for n, blocks in on_pages.items() if blocks]
+    if not fills or any(n not in fills for n in body if n != 1) or min(fills.values()) <= 0.02:
+        return 1.0
+    limits = [math.sqrt(POSTER_EVEN / max(fills.values()))]
+    limits += [k for n in fills for k in _unit_limits(on_pages[n])]
+    return max(1.0, min([POSTER_MAX, *limits]))
+
+
+@dataclass
+class _Address:
+    """An e-mail or web address as laid out: in the body (its block's nth-child ``block``) or in the contact
+    lines (``block`` minus the line's nth-child); its width on one line and the line's, in px; whether it
+    broke across lines."""
+
+    block: int
+    width: float
+    room: float
+    size: float
+    broken: bool
+
+
+def _addresses(laid: LaidOut) -> list[_Address]:
+    """The e-mail and web addresses of the body (``span.nohyph``) and of the contact lines (a tri-fold's
+    flap), as laid out."""
+    from pamphlet.pages import measure
+    from pamphlet.pages._weasy import boxes
+
+    pieces: dict[int, list[tuple[int, float, float, float]]] = {}  # id(element) → (line, width, room, size)
+    where: dict[int, int] = {}  # id(element) → 0 (the body's) or -1 - its contact line's nth-child
+
+    def enter(box: Any, state: tuple[Any, Any, float]) -> tuple[bool, tuple[Any, Any, float]]:
+        line, contact, room = state
+        if isinstance(box, boxes.BlockContainerBox):
+            room = float(box.width or 0)  # a line's room: its block's width (a line box is as wide as its text)
+        return True, (box if isinstance(box, measure.LineBox) else line,
+                      box.element if "contact-lines" in measure.classes(box) else contact, room)
+
+    for page in laid.document.pages:
+        for box, (line, contact, room) in measure.walk(measure.page_box(page), (None, None, 0.0), enter):
+            element, tag = getattr(box, "element", None), getattr(box, "element_tag", None)
+            if element is None or line is None or isinstance(box, measure.TextBox):
+                continue
+            if tag == "span" and "nohyph" in measure.classes(box):
+                where.setdefault(id(element), 0)
+            elif tag == "a" and contact is not None:
+                # a contact line: its place among the lines (nth-child), as a negative number
+                where.setdefault(id(element), -1 - next((k for k, p in enumerate(contact, start=1)
+                                                         if any(e is element for e in p.iter())), 0))
+            else:
+                continue
+            pieces.setdefault(id(element), []).append(
+                (id(line), float(box.width or 0), room, float(box.style["font_size"])))
+    blocks = _block_of_elements(laid)
+    out = []
+    for key, found in pieces.items():
+        block = blocks.get(key, 0) if not where[key] else where[key] + 1  # a contact line: -(its nth-child)
+        if not where[key] and not block:
+            continue  # an address outside the body's blocks (a box of its own)
+        out.append(_Address(block, sum(w for _, w, _, _ in found), max(r for _, _, r, _ in found), found[0][3],
+                            len({line for line, *_ in found}) > 1))
+    return out
+
+
+def _block_of_elements(laid: LaidOut) -> dict[int, int]:
+    """id(element) → its top-level body block (``main.body``'s child, 1-based nth-child)."""
+    from pamphlet.pages import measure
+
+    out: dict[int, int] = {}
+    for page in laid.document.pages:
+        for box, _ in measure.walk(measure.page_box(page)):
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", None) == "main" and "body" in measure.classes(box) and element is not None:
+                kids = [k for k in element if isinstance(k.tag, str)]
+                for place, kid in enumerate(kids, start=1):
+                    for inner in kid.iter():
+                        out[id(inner)] = place
+                return out
+    return out
+
+
+def _address_rules(addresses: list[_Address], grown: dict[int, float]) -> str:
+    """CSS that keeps each address whole: set smaller where, at its block's new size, it would be wider than
+    its line (never below :data:`ADDRESS_FLOOR`: then it may break, as before)."""
+    rules = ""
+    body: dict[int, float] = {}
+    sizes: dict[int, float] = {}
+    for a in addresses:
+        need = 0.96 * a.room / max(1.0, a.width * grown.get(a.block, 1.0))
+        sizes[a.block] = a.size * grown.get(a.block, 1.0)
+        body[a.block] = min(body.get(a.block, 1.0), need)
+    for block, k in sorted(body.items()):
+        if k * sizes[block] < ADDRESS_FLOOR:
+            continue
+        if block > 0:  # in the body: relative to its block, which may be set larger
+            rules += f"main.body > :nth-child({block}) .nohyph {{ white-space: nowrap; font-size: {min(1.0, k):.3f}em }}\n"
+        else:  # a contact line: each as large as its line lets it be, up to its size
+            rules += (f".contact-lines > :nth-child({-block}) a {{ white-space: nowrap; "
+                      f"font-size: {sizes[block] * min(1.0, k):.2f}px }}\n")
+    return rules
+
+
+#: The width of a character, in ems, taken for the longest unit a poster block may hold on one line where its
+#: text was not measured (a bold sans letter's, a little over the average: better a block a little smaller
+#: than a broken word) ...
 UNIT_EM = 0.62
+#: ... and where it was, its average character width (spaces included) times this.
+UNIT_WIDER = 1.2
 _UNIT_BREAKS = re.compile("[ \t\n\u200b]+")
 
 
@@ -573,13 +725,14 @@ def longest_unit(text: str) -> int:
     return max((sum(unicodedata.category(ch) != "Cf" for ch in u) for u in _UNIT_BREAKS.split(visible)), default=0)
 
 
-def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, int]]]:
+def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, float]]]:
     """Per page (1-based): the top-level blocks of the body (``main.body``'s children) on it, as (their
-    1-based place among its elements, the CSS nth-child; their font size and width in px; the characters of
-    their longest unit that cannot break)."""
+    1-based place among its elements, the CSS nth-child; their font size and width in px; the width of their
+    longest unit that cannot break, in px: its characters at the block's own average character width, as
+    laid out, a little wider — a serif body's letters are narrower than a bold heading's)."""
     from pamphlet.pages import measure
 
-    found: dict[int, list[tuple[int, float, float, int]]] = {}
+    found: dict[int, list[tuple[int, float, float, float]]] = {}
     for number, page in enumerate(laid.document.pages, start=1):
         blocks = found.setdefault(number, [])
         for box, _ in measure.walk(measure.page_box(page)):
@@ -596,10 +749,46 @@ def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, int]]
                     break
                 place = kids.index(el) + 1
                 if all(place != i for i, *_ in blocks):
-                    blocks.append((place, float(child.style["font_size"]), float(child.width or 0),
-                                   longest_unit("".join(el.itertext()))))
+                    size = float(child.style["font_size"])
+                    texts = [(float(t.width or 0), t.text) for t, _ in measure.walk(child)
+                             if isinstance(t, measure.TextBox) and t.text.strip()]
+                    chars = sum(sum(unicodedata.category(ch) != "Cf" for ch in text) for _, text in texts)
+                    em = sum(w for w, _ in texts) / chars * UNIT_WIDER if chars else UNIT_EM * size
+                    blocks.append((place, size, float(child.width or 0), longest_unit(_outside_addresses(el)) * em))
             break
     return found
+
+
+def _pages_of_body(laid: LaidOut) -> set[int]:
+    """The pages (1-based) that hold anything of the body (``main.body``'s children): a picture's too."""
+    from pamphlet.pages import measure
+
+    found = set()
+    for number, page in enumerate(laid.document.pages, start=1):
+        for box, _ in measure.walk(measure.page_box(page)):
+            if getattr(box, "element_tag", None) == "main" and "body" in measure.classes(box):
+                if measure.children(box):
+                    found.add(number)
+                break
+    return found
+
+
+def _outside_addresses(element: Any) -> str:
+    """The text of ``element`` but its e-mail and web addresses (``span.nohyph``): those are set smaller to fit
+    their line rather than limit how large the block around them is set (:func:`_address_rules`)."""
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        if "nohyph" not in (el.get("class") or "").split():
+            out.append(el.text or "")
+            for child in el:
+                walk(child)
+        out.append(" ")
+        if el is not element:
+            out.append(el.tail or "")
+
+    walk(element)
+    return "".join(out)
 
 
 def _empty_pages(laid: LaidOut) -> set[int]:

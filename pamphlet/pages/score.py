@@ -114,24 +114,31 @@ def headline(pages: list[list[Mark]], score: Score) -> None:
 
 
 def _columns(found: list[Mark], width: float | None = None) -> dict[int, list[Mark]]:
-    """The body's text lines on a page by column: lines whose left edges lie within a quarter of the page's
+    """The body's text lines on a page by column: lines whose start edges lie within a quarter of the page's
     text width (``width``, px; else the lines' own span) of each other (a list's indent) are one column. A
     table's cells are not columns of their own (a booklet's three-column table would read as three columns
-    "apart"): they belong to the column they stand in."""
+    "apart"): they belong to the column they stand in. The start edge is the left or the right, whichever
+    groups the lines into fewer columns: a right-to-left column's lines share their right edge, and their
+    left edges, ragged, would read as several columns."""
     lines = [m for m in found if m.kind == "text" and m.within("main", "summary")]
     prose = [m for m in lines if not m.within("td", "th")]
     if not prose:
         return {}
     span = width or (max(m.right for m in prose) - min(m.left for m in prose))
-    starts: list[float] = []
-    for m in sorted(prose, key=lambda m: m.left):
-        if not starts or m.left - starts[-1] > span / 4:
-            starts.append(m.left)
-    cols: dict[int, list[Mark]] = {}
-    for m in lines:
-        start = max((s for s in starts if s <= m.left + 1), default=starts[0])
-        cols.setdefault(round(start), []).append(m)
-    return cols
+
+    def grouped(edge: Any) -> dict[int, list[Mark]]:
+        starts: list[float] = []
+        for m in sorted(prose, key=edge):
+            if not starts or edge(m) - starts[-1] > span / 4:
+                starts.append(edge(m))
+        cols: dict[int, list[Mark]] = {}
+        for m in lines:
+            start = max((s for s in starts if s <= edge(m) + 1), default=starts[0])
+            cols.setdefault(round(abs(start)), []).append(m)
+        return cols
+
+    left, right = grouped(lambda m: m.left), grouped(lambda m: -m.right)
+    return right if len(right) < len(left) else left
 
 
 def heading_at_foot(pages: list[list[Mark]], score: Score, widths: list[float] | None = None) -> None:
