@@ -569,7 +569,7 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         prepared.context["poster_css"] = Markup(rules)
         again = lay(*args)
         if again.pages == laid.pages and _whole_on_pages(again, set(grow)) and \
-                _empty_pages(again) <= _empty_pages(laid):
+                _empty_pages(again) <= _empty_pages(laid) and not _runs_past(again, laid):
             fitted.laid = again
             return fitted
         # Grown too much somewhere: the first page whose blocks moved gets half its growth (the pages after
@@ -583,6 +583,18 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         shares.update(dict.fromkeys(culprit, 0.5))
     prepared.context.pop("poster_css", None)
     return fitted
+
+
+def _runs_past(again: LaidOut, before: LaidOut) -> bool:
+    """More lines wider than their box, or more text in the printer's dead edge, than before: an address kept
+    whole on a line too narrow for it (in a list item, a quote), or a block grown past its unit's room."""
+    from pamphlet.pages import measure, proof
+
+    def edges(laid: LaidOut) -> int:
+        return sum(len(p.edge) for p in proof.read_pages(laid, safe_margin=SAFE_MARGIN))
+
+    return len(measure.overflowing_lines(again)) > len(measure.overflowing_lines(before)) or \
+        edges(again) > edges(before)
 
 
 def _first_moved(before: dict[int, list[tuple[int, float, float, float]]],
@@ -898,7 +910,9 @@ def too_short(prepared: Prepared, fitted: Fitted) -> list[str]:
 
     if not prepared.layout.blank_ok:
         return []
-    share = measure.text_pages(fitted.laid)
+    # At the body's size: a page of it set as a poster holds the same words.
+    body_px = prepared.layout.base_size * fitted.scale * prepared.facts.size_factor * 96 / 72
+    share = measure.text_pages(fitted.laid, body_px)
     if share >= 0.5:
         return []
     return [f"{prepared.spec.name}: the text fills about {max(5, round(share * 20) * 5)} % of a page in a "

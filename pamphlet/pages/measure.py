@@ -128,10 +128,18 @@ def page_fill(page: Any) -> float:
     return max(0.0, min(1.0, 1 - free_below_mm(page, natural=True) * 96 / 25.4 / height))
 
 
-def text_pages(layout: Any) -> float:
+def text_pages(layout: Any, body_px: float | None = None) -> float:
     """How many pages' height the body's lines take (the lines in ``<main>``, outside the sections a short
-    text's event or call to action is given, ``role-*``), in page heights."""
+    text's event or call to action is given, ``role-*``), in page heights. ``body_px``: each line counted as
+    if set at this size (a line set twice as large holds half the text in twice the height: a quarter), so a
+    short text's poster page measures what its words would take at the body's size."""
     total = 0.0
+
+    def at_body_size(line: Any) -> float:
+        if not body_px:
+            return 1.0
+        sizes = [float(b.style["font_size"]) for b, _ in walk(line) if isinstance(b, TextBox) and b.text.strip()]
+        return min(1.0, (body_px / max(sizes)) ** 2) if sizes else 1.0
 
     def enter(box: Any, inside: bool) -> tuple[bool, bool]:
         if any(c.startswith("role-") for c in classes(box)):
@@ -142,7 +150,7 @@ def text_pages(layout: Any) -> float:
         height = page_box(page).height or 1
         for box, inside in walk(page_box(page), False, _no_margins(enter), unprinted=True):
             if isinstance(box, LineBox) and (inside or getattr(box, "element_tag", None) == "main"):
-                total += box.height / height
+                total += box.height / height * at_body_size(box)
     return total
 
 
