@@ -367,6 +367,9 @@ class Handbill(Layout):
         Composition("whole", "the whole text: on the front when short, else on the back"),
         Composition("digest", "a digest of the facts (lists, boxes, tables, phone numbers, times, places) before "
                     "the prose, when the whole text does not fit", rescue=True, digest=True),
+        Composition("poster-card", "the front a card (headline, event, call to action), the back a poster of the "
+                    "whole text set large with a large QR code: a text too long for one side whose back would "
+                    "be mostly white", (("card", True),), rescue=True, cures=("white",)),
     )
 
     def geometry(self, paper: str) -> Geometry:
