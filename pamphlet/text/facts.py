@@ -64,10 +64,24 @@ def ascii_digits(text: str) -> str:
                    for ch in text)
 
 
+#: A national number written without its country (a language without a region: "98765 43210", in any
+#: script's digits): 8 to 13 digits in groups of two or more, and no date (2026-12-03, 03.12.2026).
+_NATIONAL = re.compile(r"(?<![\d.,:/-])\(?\d{2,5}\)?(?:[ \u00a0/-]\d{2,5}){1,4}(?![\d.,:/-]?\d)")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+def _national_number(text: str) -> bool:
+    for match in _NATIONAL.finditer(ascii_digits(text)):
+        digits = sum(ch.isdigit() for ch in match.group(0))
+        if 8 <= digits <= 13 and not _DATE.match(match.group(0)):
+            return True
+    return False
+
+
 def kinds(text: str, region: str | None = None) -> list[str]:
     """Which facts ``text`` carries: ``phone``, ``time``, ``email``, ``web``, ``address``."""
     out = []
-    if phone_numbers(text, region):
+    if phone_numbers(text, region) or _national_number(text):
         out.append("phone")
     if TIME.search(ascii_digits(text)):
         out.append("time")
@@ -177,16 +191,18 @@ def describe(kinds_: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else "nothing"
 
 
-#: Facts a handbill never leaves out: a block that carries one is kept whatever the budget (the fit shrinks
-#: the type for it, or a smaller budget leaves out prose instead).
+#: Facts a handbill does not leave out: a block that carries one is kept up to twice the budget (the fit
+#: shrinks the type for it, or a smaller budget leaves out prose instead). Only the smallest budget, when
+#: they cannot fit even so, leaves one out, and the warning names it: better than no handbill at all.
 ESSENTIAL = ("phone", "time")
+ESSENTIAL_ROOM = 2.0
 #: Kinds of block that make a section one of facts (printed before the sections of prose).
 FACT_KINDS = ("callout", "list", "table", "fact")
 
 
 def digest(md: Any, body: str, env: dict, budget: int, region: str | None = None) -> Digest:
-    """The facts of ``body`` within ``budget`` characters: every block with a phone number or a time (always,
-    whatever the budget), then callouts, lists, tables and paragraphs with an address, then the lede, other
+    """The facts of ``body`` within ``budget`` characters: every block with a phone number or a time (up to
+    twice the budget: :data:`ESSENTIAL_ROOM`), then callouts, lists, tables and paragraphs with an address, then the lede, other
     paragraphs and pull quotes, as room allows. A heading is kept with the first kept block of its section.
 
     Printed facts before prose: the opening (the blocks before the first heading) first when it holds the lede
@@ -202,7 +218,8 @@ def digest(md: Any, body: str, env: dict, budget: int, region: str | None = None
         if b.kind == "heading":
             continue
         cost = b.chars + 40  # a block's own margins and its first line's indent, in characters
-        if used + cost <= budget or _essential(b) or not chosen and WORTH.get(b.kind, 1.0) >= WORTH["lede"]:
+        if used + cost <= budget or _essential(b) and used + cost <= ESSENTIAL_ROOM * budget or \
+                not chosen and WORTH.get(b.kind, 1.0) >= WORTH["lede"]:
             chosen.add(k)
             used += cost
     # Headings go with the first block chosen under them (always with a phone number's or a time's: "On the
