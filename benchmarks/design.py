@@ -61,7 +61,12 @@ def _judge_modules(source: Path) -> types.ModuleType:
 
 
 _PHONE = re.compile(r"\+?\d[\d ()/-]{6,}\d")
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+#: A clock time: hours 0–23, minutes 00–59, after ':' or '.'. Not a price: nothing after a currency sign
+#: ("£12.71", "€9.50", "$ 14.00") nor before a currency word or sign ("12.50 €", "9.30 EUR", "12.71 руб.");
+#: "12.71" is no time anyway (minutes past 59).
+_CURRENCY = "£€$¥₹₽₴₪₺"
+_TIME = re.compile(r"(?<![\d.,:" + _CURRENCY + r"])(?<![" + _CURRENCY + r"] )(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)"
+                   r"(?!\s?(?:[" + _CURRENCY + r"]|EUR\b|USD\b|GBP\b|INR\b|руб|грн|zł))")
 
 
 def _latin_digits(text: str) -> str:
@@ -72,6 +77,7 @@ def _latin_digits(text: str) -> str:
 
 
 def _facts_in(text: str) -> set[str]:
+    """The phone numbers (their digits) and clock times of ``text``; prices are neither."""
     text = _latin_digits(text)
     return {re.sub(r"\D", "", m) for m in _PHONE.findall(text)} | set(_TIME.findall(text))
 

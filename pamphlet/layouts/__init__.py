@@ -73,7 +73,8 @@ class Composition:
     save_sheet_at: int = 3    # blank pages that make a layout that saves sheets (booklet) fit one sheet fewer
     page_cap: int | None = None  # at most this many pages (a leaflet's one-side poster)
     #: A rescue is laid out only when the best composition so far shows one of these: ``refused``, ``shrunk``
-    #: (type under ~90 %), ``enlarged`` (over ~135 %), ``white`` (a mostly white page), ``blank`` (blank pages).
+    #: (type under ~90 %), ``enlarged`` (over ~135 %), ``white`` (a mostly white page), ``sparse`` (a page over
+    #: 30 % white), ``blank`` (blank pages).
     cures: tuple[str, ...] = ("refused",)
     needs: str | None = None  # an HTML tag the body must have for this composition to differ ("h2")
     #: The text pulled back one page at slightly smaller type (down to ``PULL_BACK_SCALE``), that page given to
@@ -367,6 +368,9 @@ class Handbill(Layout):
         Composition("whole", "the whole text: on the front when short, else on the back"),
         Composition("digest", "a digest of the facts (lists, boxes, tables, phone numbers, times, places) before "
                     "the prose, when the whole text does not fit", rescue=True, digest=True),
+        Composition("poster-card", "the front a card (headline, event, call to action), the back a poster of the "
+                    "whole text set large with a large QR code: a text too long for one side whose back would "
+                    "be mostly white", (("card", True),), rescue=True, cures=("white", "sparse")),
     )
 
     def geometry(self, paper: str) -> Geometry:

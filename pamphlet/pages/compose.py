@@ -285,7 +285,11 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
                        "shorten the text, or try another layout")
     if explain:  # every composition was laid out to be shown: the one kept is the one a build keeps
         laid_out = [c for c in _as_built(tried) if c.fitted is not None] or laid_out
-    best = min(laid_out, key=lambda c: (c.score.total if c.score else math.inf, tried.index(c)))
+    # A sparse page (see SPARSE) is a fault the score does not count: where a composition exists to cure it (the
+    # handbill's poster card), it tips the balance between two candidates.
+    sparse = 0.05 if any("sparse" in c.composition.cures for c in laid_out) else 0.0
+    best = min(laid_out, key=lambda c: ((c.score.total if c.score else math.inf) + sparse * ("sparse" in faults(c)),
+                                        tried.index(c)))
     _restore(prepared, best.state)
     prepared.candidates = tried
     assert best.fitted is not None
@@ -311,7 +315,7 @@ def _as_built(tried: list[Candidate]) -> list[Candidate]:
 
 def faults(cand: Candidate) -> set[str]:
     """What another composition might cure in this one: ``refused``, ``shrunk``, ``enlarged``, ``white``,
-    ``blank``, ``excerpt``, ``facts``."""
+    ``sparse`` (over 30 % of a page white), ``blank``, ``excerpt``, ``facts``."""
     score, fitted = cand.score, cand.fitted
     if score is None or fitted is None:
         return {"refused"}
@@ -320,11 +324,29 @@ def faults(cand: Candidate) -> set[str]:
         found.add("blank")
         if score.parts.get("white", 0) <= 0.25 * fitted.blanks + 1e-6:
             found.discard("white")  # only the blank pages themselves
+    if _sparse_page(fitted):
+        found.add("sparse")
     if fitted.scale < SHRUNK:
         found.add("shrunk")
     if fitted.scale > ENLARGED:
         found.add("enlarged")
     return found
+
+
+#: A page whose tallest band without ink is over this share of its height is sparse: not yet "mostly white"
+#: for the score, but a side a designer would fill (a handbill's back of 50 words under its contact).
+SPARSE = 0.3
+
+
+def _sparse_page(fitted: Fitted) -> bool:
+    """A page of the fitted edition (a blank one aside) with a band without ink over :data:`SPARSE`."""
+    from pamphlet.pages import measure
+
+    document = getattr(fitted.laid, "document", None)  # a stand-in without pages (unit tests): not sparse
+    if document is None:
+        return False
+    return any(measure.largest_gap(page) > SPARSE for n, page in enumerate(document.pages, start=1)
+               if n not in fitted.blank_numbers)
 
 
 def _good(cand: Candidate) -> bool:
@@ -899,7 +921,11 @@ def expected_blocks(prepared: Prepared, *, whole: bool = False) -> list[Any]:
     blocks = proof.source_blocks(prepared.printed_body, prepared.facts.quotes, prepared.facts.rtl,
                                  prepared.lede_words)
     if prepared.excerpt and not whole:
-        return [b for b in blocks if any(first <= b.line <= last for first, last in prepared.digest_lines)]
+        # In the digest's order, which prints the sections of facts before those of prose (facts.digest).
+        def place(block: Any) -> int | None:
+            return next((k for k, (first, last) in enumerate(prepared.digest_lines) if first <= block.line <= last),
+                        None)
+        return sorted((b for b in blocks if place(b) is not None), key=lambda b: place(b) or 0)
     return blocks
 
 

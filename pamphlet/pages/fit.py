@@ -93,10 +93,17 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         laid, roles = _roles(lay, laid, target, layout.roles, scale)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
             measure.content_bottom(laid.document.pages[-1]) < 0.4:
-        # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side.
-        trial = lay(1.0, 0, 1)
+        # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side;
+        # if its foot spills over, once more at the type that side needs, never below ``min_scale`` (the
+        # notice of 25 words on a quarter Letter: one side at 95 %, as on A6 at 100 %).
+        trial, at = lay(1.0, 0, 1), 1.0
+        if trial.pages == 2:
+            first, spill = trial.document.pages[0], measure.content_bottom(trial.document.pages[-1])
+            room = (measure.page_box(first).content_box_y() + (measure.page_box(first).height or 0)) / first.height
+            at = round(min(0.99, (room / (measure.content_bottom(first) + spill)) ** (1 / 1.5)) * 0.99, 4)
+            trial = lay(at, 0, 1) if at >= min_scale else trial
         if trial.pages == 1:
-            laid, roles, target = trial, 1, 1
+            laid, roles, target, scale = trial, 1, 1, at
     # An edition whose last page will be spread out (a one-page leaflet, a handbill) is enlarged until that
     # page is nearly full; others until it is 70 % full.
     fullness = 0.9 if laid.pages <= layout.spreads else 0.7

@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-#: 14:00, 9.30, 10 am, 2 pm, 14h — with an optional range.
-TIME = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(?:[:.][0-5]\d|\s?(?:am|pm|a\.m\.|p\.m\.|h|Uhr))(?![\d])",
-                  re.IGNORECASE)
+#: Currency signs: "£12.50" and "€9.30" are prices, not times.
+CURRENCY = "£€$¥₹₽₴₪₺₩₦₱¢"
+#: 14:00, 9.30, 10 am, 2 pm, 14h, 13 h 30 — with an optional range; an hour in Bengali ("১১টা", "৪টে": digits
+#: are read as ASCII first) or Hindi ("11 बजे"). Not after a currency sign: "£12.50" is a price.
+TIME = re.compile(r"(?<![\d.,:" + CURRENCY + r"])(?:[01]?\d|2[0-3])(?:[:.][0-5]\d|\s?(?:am|pm|a\.m\.|p\.m\.|h|Uhr|"
+                  r"টা|টে|बजे))(?![\d])", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WEB = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:org|net|com|de|eu|uk|info)(?:/\S*)?\b")
 #: A postcode and a town (04315 Leipzig, 75011 Paris, SW1A 1AA, 10115 Berlin), or a house number after a
@@ -53,12 +56,34 @@ def phone_numbers(text: str, region: str | None = None) -> list[str]:
     return [found[k] for k in sorted(found)]
 
 
+def ascii_digits(text: str) -> str:
+    """Digits of any script as ASCII ones (a Bengali "১১:৩০", an Arabic "١٠:٠٠"), everything else as it is."""
+    import unicodedata
+
+    return "".join(str(unicodedata.digit(ch)) if ch > "\x7f" and unicodedata.category(ch) == "Nd" else ch
+                   for ch in text)
+
+
+#: A national number written without its country (a language without a region: "98765 43210", in any
+#: script's digits): 8 to 13 digits in groups of two or more, and no date (2026-12-03, 03.12.2026).
+_NATIONAL = re.compile(r"(?<![\d.,:/-])\(?\d{2,5}\)?(?:[ \u00a0/-]\d{2,5}){1,4}(?![\d.,:/-]?\d)")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+def _national_number(text: str) -> bool:
+    for match in _NATIONAL.finditer(ascii_digits(text)):
+        digits = sum(ch.isdigit() for ch in match.group(0))
+        if 8 <= digits <= 13 and not _DATE.match(match.group(0)):
+            return True
+    return False
+
+
 def kinds(text: str, region: str | None = None) -> list[str]:
     """Which facts ``text`` carries: ``phone``, ``time``, ``email``, ``web``, ``address``."""
     out = []
-    if phone_numbers(text, region):
+    if phone_numbers(text, region) or _national_number(text):
         out.append("phone")
-    if TIME.search(text):
+    if TIME.search(ascii_digits(text)):
         out.append("time")
     if EMAIL.search(text):
         out.append("email")
@@ -166,14 +191,26 @@ def describe(kinds_: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else "nothing"
 
 
+#: Facts a handbill does not leave out: a block that carries one is kept up to twice the budget (the fit
+#: shrinks the type for it, or a smaller budget leaves out prose instead). Only the smallest budget, when
+#: they cannot fit even so, leaves one out, and the warning names it: better than no handbill at all.
+ESSENTIAL = ("phone", "time")
+ESSENTIAL_ROOM = 2.0
+#: Kinds of block that make a section one of facts (printed before the sections of prose).
+FACT_KINDS = ("callout", "list", "table", "fact")
+
+
 def digest(md: Any, body: str, env: dict, budget: int, region: str | None = None) -> Digest:
-    """The facts of ``body`` within ``budget`` characters: callouts, lists, tables and paragraphs with a
-    phone number, time or address first, then the lede, other paragraphs and pull quotes, as room allows;
-    printed in the text's order. A heading is kept with the first kept block of its section. Nothing at
-    all fits: the block worth most is kept anyway (the fit shrinks it, or refuses)."""
+    """The facts of ``body`` within ``budget`` characters: every block with a phone number or a time (up to
+    twice the budget: :data:`ESSENTIAL_ROOM`), then callouts, lists, tables and paragraphs with an address, then the lede, other
+    paragraphs and pull quotes, as room allows. A heading is kept with the first kept block of its section.
+
+    Printed facts before prose: the opening (the blocks before the first heading) first when it holds the lede
+    or facts, then the sections holding facts, then the sections of prose only, each section in the text's
+    order. Nothing at all fits: the block worth most is kept anyway (the fit shrinks it, or refuses)."""
     tokens = md.parse(body, env)
     blocks = _top_level(tokens, region)
-    order = sorted(range(len(blocks)), key=lambda k: (-WORTH.get(blocks[k].kind, 1.0), k))
+    order = sorted(range(len(blocks)), key=lambda k: (not _essential(blocks[k]), -WORTH.get(blocks[k].kind, 1.0), k))
     chosen: set[int] = set()
     used = 0
     for k in order:
@@ -181,20 +218,48 @@ def digest(md: Any, body: str, env: dict, budget: int, region: str | None = None
         if b.kind == "heading":
             continue
         cost = b.chars + 40  # a block's own margins and its first line's indent, in characters
-        if used + cost <= budget or not chosen and WORTH.get(b.kind, 1.0) >= WORTH["lede"]:
+        if used + cost <= budget or _essential(b) and used + cost <= ESSENTIAL_ROOM * budget or \
+                not chosen and WORTH.get(b.kind, 1.0) >= WORTH["lede"]:
             chosen.add(k)
             used += cost
-    # Headings go with the first block chosen under them.
+    # Headings go with the first block chosen under them (always with a phone number's or a time's: "On the
+    # day"), but not with a pull quote alone: "What we demand" over a quote, its list left out, misleads.
     heading: int | None = None
     for k, b in enumerate(blocks):
         if b.kind == "heading":
             heading = k
-        elif k in chosen and heading is not None:
-            if used + blocks[heading].chars + 20 <= budget * 1.05:
+        elif k in chosen and heading is not None and b.kind != "quote":
+            if used + blocks[heading].chars + 20 <= budget * 1.05 or _essential(b):
                 chosen.add(heading)
                 used += blocks[heading].chars + 20
             heading = None
-    kept = [blocks[k] for k in sorted(chosen)]
+    kept = [blocks[k] for k in _facts_first(blocks, chosen)]
     html = "".join(md.renderer.render(tokens[b.start:b.end], md.options, env) for b in kept)
     return Digest(html=html, lines=[(b.line, b.last_line) for b in kept], kept=[b.kind for b in kept],
                   left_out=[b.kind for k, b in enumerate(blocks) if k not in chosen])
+
+
+def _essential(block: Block) -> bool:
+    return block.kind != "heading" and any(f in ESSENTIAL for f in block.facts)
+
+
+def _facts_first(blocks: list[Block], chosen: set[int]) -> list[int]:
+    """The chosen blocks' indexes in print order: sections (a heading and the blocks under it) that hold
+    facts before those of prose only; the opening first when it holds the lede or facts."""
+    sections: list[list[int]] = [[]]
+    for k, b in enumerate(blocks):
+        if b.kind == "heading" and sections[-1]:
+            sections.append([])
+        sections[-1].append(k)
+
+    def factual(section: list[int]) -> bool:
+        return any(blocks[k].kind in FACT_KINDS for k in section)
+
+    kept = [[k for k in section if k in chosen] for section in sections]
+    opening: list[list[int]] = []
+    if blocks and blocks[0].kind != "heading" and kept[0] and \
+            (factual(kept[0]) or any(blocks[k].kind == "lede" for k in kept[0])):
+        opening = [kept.pop(0)]
+    rest = [section for section in kept if section]
+    return [k for section in opening + [s for s in rest if factual(s)] + [s for s in rest if not factual(s)]
+            for k in section]
