@@ -312,11 +312,20 @@ def test_fill_lays_its_last_trial_out_spread_when_nothing_is_measured_after_it()
 
 
 def test_fill_of_a_text_that_fills_a_page_more_when_enlarged_keeps_it_as_it_was():
-    """Every guess spills onto another page: the layout at full size, unchanged, after two passes."""
-    text = Text(start=0.2, length=0.5, exponent=8.0, tail=0.1)
+    """Every guess spills onto another page (the corrected one, and half as much larger): the layout at full
+    size, unchanged, after three passes."""
+    text = Text(start=0.2, length=0.65, exponent=8.0, tail=0.1)
     laid, chosen, spread = fit._fill(text, text.first(), 1, 1.6, 0)
     assert (laid.pages, chosen, spread) == (1, 1.0, 0.0) and laid.scale == 1.0
-    assert text.passes == 2
+    assert text.passes == 3
+
+
+def test_fill_that_spills_twice_tries_half_as_much_larger():
+    """A growth that is a step, not a curve (a headline that jumps to a second line): the prediction and its
+    correction both spill; half as much larger fits."""
+    text = Text(start=0.2, length=0.5, exponent=8.0, tail=0.1)
+    laid, chosen, spread = fit._fill(text, text.first(), 1, 1.6, 0)
+    assert laid.pages == 1 and 1.03 < chosen < 1.06 and text.passes == 3
 
 
 @pytest.mark.parametrize(("sections", "target", "top", "scale", "passes"), [

@@ -347,7 +347,15 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     if again <= 1.005:
         return laid, 1.0, 0.0
     trial = lay(again, 0, roles, spread)
-    return (trial, again, spread) if trial.pages <= target else (laid, 1.0, 0.0)
+    if trial.pages <= target:
+        return trial, again, spread
+    # Over twice (a headline that jumps to a second line makes the text's growth a step, not a curve):
+    # half as much larger, once, rather than not at all.
+    half = round(1 + (again - 1) / 2, 4)
+    if half <= MIN_FILL:
+        return laid, 1.0, 0.0
+    trial = lay(half, 0, roles, spread)
+    return (trial, half, spread) if trial.pages <= target else (laid, 1.0, 0.0)
 
 
 def _section_fills(laid: LaidOut, now: measure.Extent) -> list[float]:
