@@ -314,7 +314,7 @@ def test_fill_lays_its_last_trial_out_spread_when_nothing_is_measured_after_it()
 def test_fill_of_a_text_that_fills_a_page_more_when_enlarged_keeps_it_as_it_was():
     """Every guess spills onto another page (the corrected one, and half as much larger): the layout at full
     size, unchanged, after three passes."""
-    text = Text(start=0.2, length=0.65, exponent=8.0, tail=0.1)
+    text = Text(start=0.2, length=0.4, exponent=20.0, tail=0.1)
     laid, chosen, spread = fit._fill(text, text.first(), 1, 1.6, 0)
     assert (laid.pages, chosen, spread) == (1, 1.0, 0.0) and laid.scale == 1.0
     assert text.passes == 3
