@@ -457,3 +457,59 @@ def test_a_rule_that_ends_the_text_is_dropped_and_a_short_tri_fold_is_refused_fo
                                 "---\n", encoding="utf-8")
     ed = _build(proj, tmp_path / "out", "-l", "trifold")["en/trifold"]
     assert ed["status"] == "failed" and "more words" in ed["error"] and "report" not in ed["hint"], ed
+
+
+BICYCLES_YAML = """slug: bicicletada
+event: {date: 2026-09-06, start: "11:00", end: "14:00"}
+contact:
+  email: bicicletada.valencia@example.org
+qr: https://example.org/bici
+"""
+BICYCLES_ES = """---
+title: Bicicletada contra la ampliación de la V-21
+subtitle: Ni un carril más para los coches
+place: Plaza del Ayuntamiento, Valencia
+call_to_action: Trae tu bici, tu casco y a tus vecinas.
+organiser: Ciclistas por el Clima València
+---
+
+El Ministerio quiere gastar 90 millones en ensanchar la V-21 y arrasar tres kilómetros de huerta. Nosotras
+proponemos otra cosa: carriles bici seguros, más cercanías y aire limpio.
+
+El domingo saldremos en bicicleta desde la plaza hasta el tramo de la obra, a ritmo tranquilo y con policía
+de acompañamiento. Hay bicis de préstamo para quien no tenga, y remolques para niñas y niños. Terminaremos con
+paella popular en Alboraia.
+
+¿Dudas? Escríbenos antes del viernes.
+"""
+
+
+@pytest.mark.slow
+def test_a_date_too_wide_for_its_box_at_the_bodys_size_breaks_between_its_words(tmp_path):
+    """A reviewer's Spanish tri-fold, enlarged to 134 %: "6 de septiembre de 2026" was wider than the cover's
+    event box even after its weekday, at the body's size (its floor): the build failed, which the event box
+    never may. The date now breaks between two of its words, never next to a number."""
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "pamphlet.yaml").write_text(BICYCLES_YAML, encoding="utf-8")
+    (proj / "es.md").write_text(BICYCLES_ES, encoding="utf-8")
+    ed = _build(proj, tmp_path / "out", "-l", "trifold")["es/trifold"]
+    assert ed["status"] == "built" and ed["scale"] > 1.3, ed
+    cover = page_texts(Path(ed["path"]))[0].replace("\r\n", "\n").split("\n")
+    lines = [line.strip() for line in cover]
+    assert "6 de septiembre de 2026" not in lines  # it did not fit one line
+    assert any(line.startswith("6 de") or line.endswith("6 de") for line in lines), lines
+    assert any(line.endswith("de 2026") or line == "septiembre de 2026" for line in lines), lines
+
+
+@pytest.mark.parametrize(("part", "groups"), [
+    ("27 de septiembre de 2026", ["27 de", "septiembre", "de 2026"]),
+    ("27 September 2026", ["27 September 2026"]),  # no two words side by side: whole
+    ("domingo,", ["domingo,"]),
+    ("١٢ ديسمبر ٢٠٢٦", ["١٢ ديسمبر ٢٠٢٦"]),
+    ("mercredi 9 décembre", ["mercredi 9 décembre"]),
+])
+def test_a_date_breaks_between_two_words_never_next_to_a_number(part, groups):
+    from pamphlet.text.templates import word_groups
+
+    assert word_groups(part) == groups

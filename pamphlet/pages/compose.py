@@ -193,9 +193,11 @@ def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:
     before = (prepared.event_fit, prepared.event_wrap)
 
     word, cover = measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5
-    if cover < 1.0 and scale <= 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
-        cover = 1.0  # the headline is as small as a cover lets it go: the rest is the fit's to shrink
-    ratio = min(word, cover if scale > 1.0 else max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
+    if cover < 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
+        # The headline is as small as a cover lets it go: the rest is the fit's to shrink (or, enlarged, the
+        # cover's picture and event: a headline made smaller pass after pass helped nothing there).
+        cover = 1.0
+    ratio = min(word, max(cover, COVER_HEADLINE_FLOOR / prepared.headline))
     event = 1.0 if prepared.event_wrap else measure.event_fit(laid)
     if ratio < 1.0 and scale > 1.0 and min(scale, prepared.headline_cap) > 1.0:
         grown = min(scale, prepared.headline_cap)

@@ -136,6 +136,7 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     env.filters["plain"] = lambda v: typeset.plain(v) if isinstance(v, str) else v
     env.filters["balance"] = balance
     env.filters["dash_parts"] = dash_parts
+    env.filters["word_groups"] = word_groups
     return env
 
 
@@ -150,6 +151,24 @@ def dash_parts(text: Any) -> list[str]:
     if not match:
         return [value]
     return [value[:match.start()] + "\u2009" + match.group(1), value[match.end():]]
+
+
+def word_groups(text: Any) -> list[str]:
+    """A date part as the groups it may break between when nothing else fits its line (a Spanish date at
+    134 % on a tri-fold's cover: "27 de" / "septiembre" / "de 2026"): between two words, never next to a
+    number (a day or a year stays with its word)."""
+    tokens = str(text or "").split(" ")
+    groups: list[str] = []
+    for token in tokens:
+        if groups and (_has_digit(token) or _has_digit(groups[-1].rsplit(" ", 1)[-1])):
+            groups[-1] += " " + token
+        else:
+            groups.append(token)
+    return groups
+
+
+def _has_digit(token: str) -> bool:
+    return any(ch.isdigit() for ch in token)
 
 
 def balance(text: Any) -> Any:
