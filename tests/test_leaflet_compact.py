@@ -73,3 +73,59 @@ def test_a_hebrew_table_alone_on_an_enlarged_leaflet_stays_in_its_column(tmp_pat
     assert result.exit_code == 0, result.stdout[-800:]
     text = page_texts(tmp_path / "out" / "fuzz-he-leaflet.pdf")[0]
     assert "שכירות" in text and "עובדים" in text
+
+
+BREAD_YAML = """slug: bread-table
+event: {date: 2026-11-07, start: "09:00", end: "12:00"}
+contact:
+  phone: "(412) 555-0193"
+  email: eastend-aid@example.org
+qr: https://example.org/bread
+"""
+BREAD_EN = """---
+title: Free bread and soup every Saturday
+place: St. Anne's parish hall, 1180 Larimer Avenue, Pittsburgh
+call_to_action: Come hungry, bring a container, or come help serve.
+organiser: East End Mutual Aid
+---
+
+Fresh bread from Larimer bakeries and hot soup, free for anyone. No forms, no questions, no ID. Vegetarian soup
+always. Volunteers are welcome from 8 a.m.
+"""
+
+
+def _char_sizes(pdf, needle: str) -> list[float]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        tp = doc[0].get_textpage()
+        search = tp.search(needle)
+        found = []
+        while (hit := search.get_next()) is not None:
+            found.append(pdfium_c.FPDFText_GetFontSize(tp, hit[0]) * 72 / 96)
+        return found
+    finally:
+        doc.close()
+
+
+@pytest.mark.slow
+def test_a_27_word_notice_is_a_poster_its_text_and_facts_set_large(tmp_path):
+    """A reviewer's 27-word notice: its headline grows to three lines when the whole page is enlarged, so the
+    fill stopped at 100 % and three lines of 16 pt text stood in the middle of a white A4 side. The text and
+    the event's facts are set larger into that room (not the headline), the date never below the text."""
+    from tests.conftest import run_cli
+
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "pamphlet.yaml").write_text(BREAD_YAML, encoding="utf-8")
+    (proj / "en.md").write_text(BREAD_EN, encoding="utf-8")
+    result = run_cli("build", proj, "-l", "leaflet", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stdout[-800:]
+    pdf = tmp_path / "out" / "bread-table-en-leaflet.pdf"
+    [text] = _char_sizes(pdf, "Fresh bread")
+    [date] = _char_sizes(pdf, "Saturday, November 7")
+    assert text > 1.25 * 16.25, text  # the lede's size at 100 %: 1.3 × 12.5 pt
+    assert date >= text - 0.3, (date, text)
+    assert len(page_texts(pdf)) == 1

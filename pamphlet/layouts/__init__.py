@@ -126,6 +126,9 @@ class Layout:
     poster_pages: bool = False
     #: A booklet whose whole body stands on one page (a 25-word notice) sets that page as a poster too.
     poster_whole_body: bool = False
+    #: A one-sided edition whose text leaves much of its side free (a 27-word notice): the text alone set
+    #: larger into that room, as a poster's is — not the headline and event with it (compose._poster_text).
+    poster_text: bool = False
     spreads: int = 0                  # an edition of at most this many pages with an empty foot on its last
                                       # page shares the space out there (the template's ``spread``, in mm)
     stretches: bool = False           # the template's spread is a page-tall column, whatever the amount
@@ -218,6 +221,7 @@ class Leaflet(Layout):
     spreads = 1
     saves_sides = True
     shrink_exponent = 2.0
+    poster_text = True
     prints = ("title", "subtitle", "call_to_action", "organiser")
     compositions = (
         Composition("two-columns", "the body in two columns; one side when the text fits it"),

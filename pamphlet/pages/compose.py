@@ -269,6 +269,7 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
             tried.append(cand)
             continue
         fitted = _poster_pages(prepared, lay, fitted)
+        fitted = _poster_text(prepared, lay, fitted)
         cand.fitted, cand.score, cand.state = fitted, judge(prepared, fitted), _snapshot(prepared)
         tried.append(cand)
         if not explain and _good(cand):
@@ -512,6 +513,80 @@ def make_digest(prepared: Prepared, budget: int) -> bool:
         f"{total - kept} of {plural(total, 'word')} (write a shorter text under {prepared.layout.name}: in the "
         "front matter to choose them yourself)")
     return True
+
+
+#: A one-sided edition with this much of its side free (mm, shared out above and below the text) ...
+POSTER_TEXT_FREE = 40.0
+#: ... gets its text set larger to take about this share of that room, at most this much larger.
+POSTER_TEXT_SHARE, POSTER_TEXT_MAX = 0.75, 2.2
+
+
+def _poster_text(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
+    """A one-sided leaflet of a short text, enlarged as far as its headline and event allow (they grow with
+    the type and jump to another line), still leaves much of its side free and shares it out above and below
+    the text: three lines of ordinary text in the middle of a white page. A poster sets the text itself
+    large: here the lede and the body are set larger (their height grows with about the square of their
+    size) to take most of that room, the rest still shared out, and the event's facts with them. One pass; if the side no longer holds it,
+    half as much larger, once; else as it was."""
+    from markupsafe import Markup
+
+    from pamphlet.pages import measure
+
+    layout = prepared.layout
+    if not layout.poster_text or fitted.laid.pages != 1 or fitted.spread < POSTER_TEXT_FREE or prepared.excerpt:
+        return fitted
+    page = fitted.laid.document.pages[0]
+    height_mm = float(measure.page_box(page).height or 0) / measure.PX_PER_MM
+    now = measure.extent(fitted.laid)
+    text_mm = (now.body_end - now.body_start) * page.height / measure.PX_PER_MM
+    if text_mm <= 1.0 or height_mm <= 0:
+        return fitted
+    sizes, event_mm = _text_sizes(fitted.laid)
+    if not sizes:
+        return fitted
+    free = fitted.spread
+
+    def taken(k: float) -> float:  # mm the larger text and event take beyond what they take now
+        return text_mm * (k * k - 1) + event_mm * (k ** 1.5 - 1)  # the event's short lines: less than k²
+
+    factor = 1.0
+    while factor < POSTER_TEXT_MAX and taken(factor + 0.05) <= POSTER_TEXT_SHARE * free:
+        factor += 0.05
+    if factor < 1.1:
+        return fitted
+    for k in (factor, 1 + (factor - 1) / 2):
+        spread = round(max(0.0, free - taken(k)), 1)
+        rules = "".join(f"{selector} {{ font-size: {size * k:.2f}px }}\n" for selector, size in sizes.items())
+        prepared.context["poster_css"] = Markup(str(prepared.context.get("poster_css", "")) + rules)
+        again = lay(fitted.scale, fitted.blanks, fitted.roles, spread)
+        if again.pages == 1 and not _runs_past(again, fitted.laid):
+            fitted.laid, fitted.spread = again, spread
+            return fitted
+        prepared.context["poster_css"] = Markup(str(prepared.context["poster_css"])[:-len(rules)])
+    if not str(prepared.context.get("poster_css", "")):
+        prepared.context.pop("poster_css", None)
+    return fitted
+
+
+def _text_sizes(laid: LaidOut) -> tuple[dict[str, float], float]:
+    """The font size (px) the lede, the body and the event box are set at, by the CSS selector that sets it
+    (the date, the time and the place grow with the text: they outrank it at every size); and the event box's
+    height in mm."""
+    from pamphlet.pages import measure
+
+    found: dict[str, float] = {}
+    event_mm = 0.0
+    for box, _ in measure.walk(measure.page_box(laid.document.pages[0])):
+        element_tag = getattr(box, "element_tag", None)
+        names = measure.classes(box)
+        if element_tag == "main" and "body" in names:
+            found.setdefault("main.body", float(box.style["font_size"]))
+        elif "lede" in names and element_tag in ("p", "div"):
+            found.setdefault(".lede", float(box.style["font_size"]))
+        elif "event" in names and element_tag == "div" and "div.event" not in found:
+            found["div.event"] = float(box.style["font_size"])  # the facts grow with the text
+            event_mm = float(box.margin_height()) / measure.PX_PER_MM
+    return found, event_mm
 
 
 #: A page of a poster layout filled less than this (its blocks whole on it) gets them set larger ...
