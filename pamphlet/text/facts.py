@@ -78,10 +78,71 @@ def _national_number(text: str) -> bool:
     return False
 
 
+#: Short emergency numbers (the ones the phone-number library does not see in running text: too few digits).
+#: Counted only beside a word for calling or for an emergency service ("Ruf sofort die 112", "dial 999",
+#: "composez le 15", "100 पर कॉल करें"): "15 familles", "100 people" and "Room 112" are no phone numbers.
+EMERGENCY = ("112", "999", "911", "15", "17", "18", "100", "101", "102", "108")
+_SHORT_NUMBER = re.compile(r"(?<![\d.,:/+" + CURRENCY + r"-])\d{2,3}(?![\d%" + CURRENCY + r"]|[.,:/-]\d)")
+#: Words for calling and for emergency services: stems, at a word's start in Latin and Cyrillic script (so
+#: that "ring" is not found in "bringen"), anywhere in scripts whose words Python's ``\b`` splits.
+_CALL_STEMS = ("call", "dial", "ring", "phone", "emergenc", "ambulance", "police", "fire brigade", "helpline",
+               "hotline", "ruf", "anruf", "wähl", "notruf", "telefon", "polizei", "feuerwehr", "rettung", "notarzt",
+               "appel", "compos", "urgence", "samu", "pompier", "numéro", "téléphon", "llam", "marca", "urgencia",
+               "policía", "bombero", "teléfono", "ambulancia", "ligue", "ligar", "emergência", "bombeiro", "chiama",
+               "emergenza", "звон", "позвон", "набер", "наберите", "скор", "полици", "пожар", "экстрен", "телефон",
+               "номер", "дзвон", "швидк", "поліці", "112", "999", "911")
+_CALL_WORDS = ("कॉल", "फ़ोन", "फोन", "डायल", "पुलिस", "एम्बुलेंस", "एंबुलेंस", "आपात", "हेल्पलाइन", "কল", "ফোন",
+               "পুলিশ", "অ্যাম্বুলেন্স", "تماس", "اورژانس", "پلیس", "آتش‌نشانی", "تلفن", "زنگ", "اتصل", "إسعاف",
+               "طوارئ", "شرطة", "هاتف", "חייג", "התקשר", "משטרה", "חירום")
+_CALL = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _CALL_STEMS)) + r")|" +
+                   "|".join(map(re.escape, _CALL_WORDS)), re.IGNORECASE)
+#: Numbers that are hardly ever anything but a number to call: a word for calling anywhere near will do.
+_UNMISTAKABLE = ("112", "911", "999")
+#: How far (characters, either side, in the same sentence) a word for calling may stand from the number.
+_CALL_REACH = 80
+
+
+def emergency_numbers(text: str, region: str | None = None) -> list[str]:
+    """The short emergency numbers in ``text`` (:data:`EMERGENCY`, or the region's own when it is known:
+    libphonenumber's short-number data) that stand beside a word for calling or for a service. (Service numbers
+    such as the German doctors on call, 116 117, are not: a digest keeps every phone number it can, and a
+    paragraph around one would push out the opening hours.)"""
+    plain = ascii_digits(text)
+    found = []
+    for match in _SHORT_NUMBER.finditer(plain):
+        number = match.group(0)
+        if not _emergency(number, region) or TIME.match(plain, match.start()):
+            continue
+        start = max(0, match.start() - _CALL_REACH)
+        before = re.split(r"[.!?;।]\s", plain[start:match.start()])[-1]
+        after = re.split(r"[.!?;।](?:\s|$)", plain[match.end():match.end() + _CALL_REACH])[0]
+        if number not in _UNMISTAKABLE and len(number) <= 3:
+            # "15", "100": a count as often as a number to call — the word for calling right beside it
+            # ("composez le 15", "100 पर कॉल करें"), not somewhere in the sentence ("call us about the 15 families").
+            before, after = " ".join(before.split()[-2:]), " ".join(after.split()[:3])
+        if _CALL.search(before) or _CALL.search(after):
+            found.append(text[match.start():match.end()])
+    return found
+
+
+def _emergency(number: str, region: str | None) -> bool:
+    if number in EMERGENCY:
+        return True
+    if not region:
+        return False
+    try:
+        from phonenumbers import shortnumberinfo
+
+        return bool(shortnumberinfo.is_emergency_number(number, region.upper()))
+    except Exception:  # noqa: BLE001 - an unknown region is no emergency number
+        return False
+
+
 def kinds(text: str, region: str | None = None) -> list[str]:
-    """Which facts ``text`` carries: ``phone``, ``time``, ``email``, ``web``, ``address``."""
+    """Which facts ``text`` carries: ``phone`` (an emergency number beside a word for calling counts),
+    ``time``, ``email``, ``web``, ``address``."""
     out = []
-    if phone_numbers(text, region) or _national_number(text):
+    if phone_numbers(text, region) or _national_number(text) or emergency_numbers(text, region):
         out.append("phone")
     if TIME.search(ascii_digits(text)):
         out.append("time")
@@ -210,17 +271,25 @@ def digest(md: Any, body: str, env: dict, budget: int, region: str | None = None
     order. Nothing at all fits: the block worth most is kept anyway (the fit shrinks it, or refuses)."""
     tokens = md.parse(body, env)
     blocks = _top_level(tokens, region)
-    order = sorted(range(len(blocks)), key=lambda k: (not _essential(blocks[k]), -WORTH.get(blocks[k].kind, 1.0), k))
+    # A list's intro ("Besonders aufpassen sollten wir auf:") and its list are one unit: both or neither.
+    units = _units(blocks)
+
+    def essential(unit: list[int]) -> bool:
+        return any(_essential(blocks[k]) for k in unit)
+
+    def worth(unit: list[int]) -> float:
+        return max(WORTH.get(blocks[k].kind, 1.0) for k in unit)
+
+    order = sorted(units, key=lambda u: (not essential(u), -worth(u), u[0]))
     chosen: set[int] = set()
     used = 0
-    for k in order:
-        b = blocks[k]
-        if b.kind == "heading":
+    for unit in order:
+        if blocks[unit[0]].kind == "heading":
             continue
-        cost = b.chars + 40  # a block's own margins and its first line's indent, in characters
-        if used + cost <= budget or _essential(b) and used + cost <= ESSENTIAL_ROOM * budget or \
-                not chosen and WORTH.get(b.kind, 1.0) >= WORTH["lede"]:
-            chosen.add(k)
+        cost = sum(blocks[k].chars + 40 for k in unit)  # a block's own margins and first line's indent, in chars
+        if used + cost <= budget or essential(unit) and used + cost <= ESSENTIAL_ROOM * budget or \
+                not chosen and worth(unit) >= WORTH["lede"]:
+            chosen.update(unit)
             used += cost
     # Headings go with the first block chosen under them (always with a phone number's or a time's: "On the
     # day"), but not with a pull quote alone: "What we demand" over a quote, its list left out, misleads.
@@ -237,6 +306,30 @@ def digest(md: Any, body: str, env: dict, budget: int, region: str | None = None
     html = "".join(md.renderer.render(tokens[b.start:b.end], md.options, env) for b in kept)
     return Digest(html=html, lines=[(b.line, b.last_line) for b in kept], kept=[b.kind for b in kept],
                   left_out=[b.kind for k, b in enumerate(blocks) if k not in chosen])
+
+
+#: How a paragraph that introduces what follows it ends: a colon (ASCII, full-width, Arabic-script text uses
+#: the ASCII one), before closing emphasis or brackets.
+_INTRO = re.compile(r"[:：]\W*$")
+#: What an intro introduces: a list, a table, a box.
+_INTRODUCED = ("list", "table", "callout")
+
+
+def _units(blocks: list[Block]) -> list[list[int]]:
+    """The blocks' indexes in units chosen together: a paragraph ending in a colon with the list, table or
+    box right after it; every other block alone."""
+    units: list[list[int]] = []
+    k = 0
+    while k < len(blocks):
+        b = blocks[k]
+        if b.kind in ("text", "fact", "lede") and k + 1 < len(blocks) and blocks[k + 1].kind in _INTRODUCED and \
+                _INTRO.search(b.text.strip()):
+            units.append([k, k + 1])
+            k += 2
+        else:
+            units.append([k])
+            k += 1
+    return units
 
 
 def _essential(block: Block) -> bool:
