@@ -368,6 +368,7 @@ class Handbill(Layout):
     spreads = 2
     stretches = True
     shrink_exponent = 2.0
+    sizes_back = True  # the back's text set larger, on its own, to fill the back (pages/sides.py)
     compositions = (
         Composition("whole", "the whole text: on the front when short, else on the back"),
         Composition("digest", "a digest of the facts (lists, boxes, tables, phone numbers, times, places) before "

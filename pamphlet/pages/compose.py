@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pamphlet.errors import FitError, Location, ProofError, plural
 from pamphlet.layouts import SAFE_MARGIN, Composition
+from pamphlet.pages import sides
 from pamphlet.resources import data_root
 
 if TYPE_CHECKING:
@@ -270,6 +271,7 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
             continue
         fitted = _poster_pages(prepared, lay, fitted)
         fitted = _poster_text(prepared, lay, fitted)
+        fitted = sides.size_back(prepared, lay, fitted)  # a handbill's back sized on its own (pages/sides.py)
         cand.fitted, cand.score, cand.state = fitted, judge(prepared, fitted), _snapshot(prepared)
         tried.append(cand)
         if not explain and _good(cand):
