@@ -245,15 +245,17 @@ def test_the_strike_digest_keeps_its_times_and_its_helpline_on_the_back(strike):
 
 @pytest.fixture(scope="module")
 def card(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
-    """A 78-word notice (the vigil's paragraph three times): too long for one side, a third of a white back
-    as a whole text; and the 25-word notice with the poster card pinned."""
+    """A 52-word notice (the vigil's paragraph twice): too long for one side, and a back still a third white
+    with its text set as large as a back's text goes (135 %: pages/sides.py); and the 25-word notice with the
+    poster card pinned. (A 78-word notice's back is filled by its own text, set larger: see
+    test_handbill_sides.)"""
     proj = copy_project(NOTICE, tmp_path_factory.mktemp("p") / "notice")
     head, body = (proj / "en.md").read_text(encoding="utf-8").rsplit("---", 1)
-    (proj / "en.md").write_text(head + "---\n\n" + "\n\n".join([body.strip()] * 3) + "\n", encoding="utf-8")
+    (proj / "en.md").write_text(head + "---\n\n" + "\n\n".join([body.strip()] * 2) + "\n", encoding="utf-8")
     out: dict[str, tuple[dict, Path]] = {}
     for paper in ("a4", "letter"):
         folder = tmp_path_factory.mktemp(f"card-{paper}")
-        out[f"78/{paper}"] = (_build(proj, folder, "-L", "en", "--paper", paper)["en/" + paper],
+        out[f"52/{paper}"] = (_build(proj, folder, "-L", "en", "--paper", paper)["en/" + paper],
                               folder / "vigil-en-handbill.pdf")
     folder = tmp_path_factory.mktemp("pinned")
     out["pinned"] = (_build(NOTICE, folder, "-L", "en", "--composition", "poster-card")["en/a4"],
@@ -262,7 +264,7 @@ def card(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", ["78/a4", "78/letter", "pinned"])
+@pytest.mark.parametrize("key", ["52/a4", "52/letter", "pinned"])
 def test_a_short_texts_back_is_a_poster_card_with_a_large_qr(card, key):
     """The back of a text too long for one side is a designed side: the whole text set large (14 pt or more,
     where the one-sided form sets it at ~9.5 pt), no band without ink over 30 % of it, a QR code of 30 mm or

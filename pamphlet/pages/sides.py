@@ -31,10 +31,11 @@ log = logging.getLogger(__name__)
 #: column puts between the text and the contact at the foot.
 BACK_TARGET = 0.92
 #: A back fuller than this is left as it is.
-BACK_FULL = 0.85
-#: The back's text at most this much larger than the body at full size (9.5 pt → 13.8 pt on a handbill): beyond
-#: it a short text is a poster, and the poster card (its own composition) is the designed answer ...
-BACK_MAX = 1.45
+BACK_FULL = 0.88
+#: The back's text at most this much larger than the body at full size (9.5 pt → 12.8 pt on a handbill; the
+#: score's "enlarged" starts there too): beyond it a short text is a body paragraph blown up, and the poster card
+#: (its own composition, tried when the back stays sparse) is the designed answer ...
+BACK_MAX = 1.35
 #: ... whose text, already set large, grows at most this much more.
 CARD_MAX = 1.5
 #: Not worth a pass below this.
