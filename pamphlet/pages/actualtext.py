@@ -42,6 +42,9 @@ COMPLEX = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\u0900-\u0fff\u100
 #: Scripts whose words are always wrapped: their clusters reorder and stack (a Devanagari reph, a vowel
 #: sign drawn before its consonant), so readers split or reorder the glyphs however the map reads.
 ALWAYS = re.compile("[\u0900-\u0fff\u1000-\u109f\u1780-\u17ff]")
+#: Arabic's lam-alef ligature, in a word's logical text: one glyph for two letters, which poppler splits
+#: across lines where it ends one ("ا" there, "ل" on the next): such a word is drawn inside a span.
+LAM_ALEF = re.compile("\u0644[\u0622\u0623\u0625\u0627]")
 #: Printed as nothing and never part of a word's spelling: bidi controls, ZWSP, word joiner, BOM.
 _DROP = str.maketrans("", "", "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 _TOKEN = re.compile(r"<([0-9a-fA-F]*)>|([^<>]+)")
@@ -97,6 +100,7 @@ def glyph_words(layout: Any, stream: Any = None) -> tuple[list[int | None], dict
     words: list[int | None] = []
     glyph_text: list[str] = []  # what the ToUnicode map will say for each glyph in ``words``
     texts: dict[int, str] = {}
+    ligatured: set[int] = set()  # words with a lam-alef (LAM_ALEF)
     count = 0  # words numbered across the line's runs
     spaces: list[tuple[int, str, bool]] = []  # (index in words, the space, in right-to-left text)
     foreseen: dict[tuple[int, int], str] = {}  # (font, glyph) → text, for glyphs first met on this line
@@ -128,6 +132,8 @@ def glyph_words(layout: Any, stream: Any = None) -> tuple[list[int | None], dict
             text = "".join(letters).translate(_DROP)
             if text:
                 texts[word] = text[::-1] if rtl else text
+                if LAM_ALEF.search(text):
+                    ligatured.add(word)
         clusters, n = glyphs.log_clusters, glyphs.num_glyphs
         for i in range(n):
             glyph = glyphs.glyphs[i].glyph
@@ -159,7 +165,7 @@ def glyph_words(layout: Any, stream: Any = None) -> tuple[list[int | None], dict
                 drawn.setdefault(owner, []).append(text)
         for word, parts in drawn.items():
             # Both in drawing order: a reader reverses a right-to-left word's glyph text as it would its ActualText.
-            if (word not in moved and not ALWAYS.search(texts[word])
+            if (word not in moved and word not in ligatured and not ALWAYS.search(texts[word])
                     and "".join(parts).translate(_DROP) == texts[word]):
                 del texts[word]
         words = [w if w in texts else None for w in words]

@@ -551,8 +551,10 @@ def _poster_text(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     def taken(k: float) -> float:  # mm the larger text and event take beyond what they take now
         return text_mm * (k * k - 1) + event_mm * (k ** 1.5 - 1)  # the event's short lines: less than k²
 
+    # No larger than the longest word of a block allows on its line ("Numbers" as a heading in a column).
+    most = min([POSTER_TEXT_MAX, *_line_unit_limits(fitted.laid)])
     factor = 1.0
-    while factor < POSTER_TEXT_MAX and taken(factor + 0.05) <= POSTER_TEXT_SHARE * free:
+    while factor + 0.05 <= most and taken(factor + 0.05) <= POSTER_TEXT_SHARE * free:
         factor += 0.05
     if factor < 1.1:
         return fitted
@@ -568,6 +570,35 @@ def _poster_text(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     if not str(prepared.context.get("poster_css", "")):
         prepared.context.pop("poster_css", None)
     return fitted
+
+
+def _line_unit_limits(laid: LaidOut) -> list[float]:
+    """How much larger the text of each line of the first page's lede and body may be set before its longest
+    unit that cannot break is wider than the line (its characters at the line's own average width)."""
+    from pamphlet.pages import measure
+    from pamphlet.pages._weasy import boxes
+
+    limits = []
+
+    def enter(box: Any, state: tuple[bool, float]) -> tuple[bool, tuple[bool, float]]:
+        inside, room = state
+        names = measure.classes(box)
+        inside = inside or "lede" in names or (getattr(box, "element_tag", None) == "main" and "body" in names)
+        if isinstance(box, boxes.BlockContainerBox):
+            room = float(box.width or 0)  # a line's room: its block's width (a line box is as wide as its text)
+        return True, (inside, room)
+
+    for box, (inside, room) in measure.walk(measure.page_box(laid.document.pages[0]), (False, 0.0), enter):
+        if not inside or not isinstance(box, measure.LineBox) or not room:
+            continue
+        texts = [t for t, _ in measure.walk(box) if isinstance(t, measure.TextBox) and t.text.strip()]
+        line = "".join(t.text for t in texts)
+        chars = sum(unicodedata.category(ch) != "Cf" for ch in line)
+        if not chars:
+            continue
+        em = sum(float(t.width or 0) for t in texts) / chars * UNIT_WIDER
+        limits.append(0.9 * room / max(1.0, longest_unit(line) * em))
+    return limits
 
 
 def _text_sizes(laid: LaidOut) -> tuple[dict[str, float], float]:

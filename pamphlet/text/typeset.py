@@ -173,7 +173,9 @@ def breakable_address(text: str) -> str:
                 edits.insert(k, ZWSP)
             for c, d in zip([a, *more], [*more, b], strict=False):
                 for k in range(c + LONG_PIECE, d, LONG_PIECE):
-                    edits.insert(k, ZWSP)
+                    # Not after a hyphen, which a word joiner holds to what follows: which of the two came
+                    # first would decide their order (keep_together and this must give the same text).
+                    edits.insert(k + 1 if view[k] == "-" else k, ZWSP)
     return edits.apply()
 
 
