@@ -456,7 +456,7 @@ def test_a_rule_that_ends_the_text_is_dropped_and_a_short_tri_fold_is_refused_fo
     (proj / "en.md").write_text('---\ntitle: "Rent"\n---\n\n#### Rent strike and the council\n\n> A quote *now*\n\n'
                                 "---\n", encoding="utf-8")
     ed = _build(proj, tmp_path / "out", "-l", "trifold")["en/trifold"]
-    assert ed["status"] == "failed" and "more words" in ed["error"] and "report" not in ed["hint"], ed
+    assert ed["status"] == "failed" and "-word text fills" in ed["error"] and "report" not in ed["hint"], ed
 
 
 BICYCLES_YAML = """slug: bicicletada

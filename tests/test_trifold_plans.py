@@ -193,7 +193,7 @@ def test_a_short_trifold_of_a_pull_quote_and_a_box_leaves_no_panel_blank(tmp_pat
     with a call to action, it builds: the call on the flap, no panel blank."""
     ed = _build(_short_trifold(tmp_path / "bare", ""), tmp_path / "out1", "-l", "trifold")["ar/trifold"]
     assert ed["status"] == "failed"
-    assert "fills 5 of 6 panels" in ed["error"] and "blank" not in ed["error"], ed["error"]
+    assert "fills 5 of the tri-fold's 6 panels" in ed["error"] and "blank" not in ed["error"], ed["error"]
     assert "leaflet" in ed["hint"] and "report" not in ed["hint"]
     ed = _build(_short_trifold(tmp_path / "cta", 'call_to_action: "العدالة الشعب مع المستشفى"\n'),
                 tmp_path / "out2", "-l", "trifold")["ar/trifold"]
