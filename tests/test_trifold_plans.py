@@ -246,8 +246,13 @@ def test_a_longer_booklets_text_keeps_one_size(tmp_path):
     ([compose._Address(3, 200.0, 300.0, 20.0, False)], {}, ["main.body > :nth-child(3) .nohyph { white-space: nowrap; font-size: 1.000em }"]),
     # contact lines: each as large as its line lets it be
     ([compose._Address(-1, 540.0, 300.0, 24.0, True), compose._Address(-3, 200.0, 300.0, 24.0, False)], {},
-     [".contact-lines > :nth-child(3) a { white-space: nowrap; font-size: 24.00px }",
-      ".contact-lines > :nth-child(1) a { white-space: nowrap; font-size: 12.80px }"]),
+     [".contact-lines > :nth-child(3), .contact-lines > :nth-child(3) a { white-space: nowrap; font-size: 24.00px }",
+      ".contact-lines > :nth-child(1), .contact-lines > :nth-child(1) a { white-space: nowrap; font-size: 12.80px }"]),
+    # a zine's QR page and its back: the same, each box its own lines (the same place in two boxes is two lines)
+    ([compose._Address(-2, 450.0, 300.0, 20.0, True, "role-qr"), compose._Address(-2, 300.0, 300.0, 20.0, False,
+                                                                                   "contact-text")], {},
+     [".contact-text > :nth-child(2), .contact-text > :nth-child(2) a { white-space: nowrap; font-size: 19.20px }",
+      ".role-qr > :nth-child(2), .role-qr > :nth-child(2) a { white-space: nowrap; font-size: 12.80px }"]),
     # below 8 pt it would be too small: left to break, as before
     ([compose._Address(2, 2000.0, 300.0, 20.0, True)], {}, []),
 ])
