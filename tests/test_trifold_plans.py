@@ -132,15 +132,15 @@ def test_no_panel_of_the_info_sheet_is_mostly_white(info_sheet, key):
 @pytest.mark.slow
 @pytest.mark.parametrize("key", EDITIONS)
 def test_the_email_and_web_address_are_never_broken(info_sheet, key):
-    """The flap's contact lines and the body's e-mail are set smaller to fit their line, never broken after
-    '@' or a dot; the phone number on the flap keeps its size."""
+    """The back panel's contact lines and the body's e-mail are set smaller to fit their line, never broken
+    after '@' or a dot; the phone number on the back keeps its size."""
     pdf = Path(info_sheet[key]["path"])
-    flap = _lines(pdf, 4)
-    assert EMAIL in flap and WEB in flap, flap
+    back = _lines(pdf, 5)
+    assert EMAIL in back and WEB in back, back
     body = [line for n in range(1, 4) for line in _lines(pdf, n)]
     assert [line for line in body if EMAIL in line], body
-    assert not [line for line in flap + body if line.endswith(("beratung@", "leipzig.", "example."))]
-    assert min(_sizes(pdf, 4, "+49")) > max(_sizes(pdf, 4, "beratung"))  # only the address was set smaller
+    assert not [line for line in back + body if line.endswith(("beratung@", "leipzig.", "example."))]
+    assert min(_sizes(pdf, 5, "+49")) > max(_sizes(pdf, 5, "beratung"))  # only the address was set smaller
 
 
 def test_check_explain_lists_the_tri_folds_panel_plans(tmp_path):
