@@ -600,6 +600,9 @@ POSTER_EVEN = 0.85
 #: A tri-fold panel of whole blocks its running text fills less than this at the common size is set in the
 #: middle of the panel (its tallest white band then under a third of it), not larger than the text beside it.
 POSTER_CENTRE = 0.6
+#: ... unless it fills less than this (a line or two: "¿Dudas? Escríbenos antes del viernes." alone on a panel):
+#: that is a statement, set as a poster, as a pull quote is.
+POSTER_STATEMENT = 0.2
 #: An e-mail or web address is set smaller, down to this size in px (8 pt), rather than broken (below it, it
 #: breaks after its ``@`` or a dot: a very long address in a narrow column).
 ADDRESS_FLOOR = 8 * 96 / 72
@@ -652,7 +655,8 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         if fill <= 0.02:
             continue
         factor = even
-        if one_size and fill * even ** 2 < POSTER_CENTRE and not all(i in display for i, *_ in blocks):
+        statement = fill * even ** 2 < POSTER_STATEMENT  # a line or two alone: a poster, not running text
+        if one_size and fill * even ** 2 < POSTER_CENTRE and not statement and not all(i in display for i, *_ in blocks):
             if not apart:
                 continue
             # Running text that leaves its panel mostly white at the common size: set in the middle of the
