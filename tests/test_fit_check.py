@@ -152,7 +152,7 @@ def test_short_text_enlarges_type_instead_of_leaving_an_empty_panel(tmp_path):
     assert code == 0 and ed["blank_pages"] == 0 and 1 < ed["scale"] <= 1.5
     code, data = _json("build", notice, "-l", "trifold", "-o", tmp_path / "nofit", "--no-fit")
     [ed] = data["editions"]  # without fitting, an empty panel is refused rather than printed
-    assert ed["status"] == "failed" and "more words" in ed["error"]
+    assert ed["status"] == "failed" and "-word text fills" in ed["error"] and "more words" in ed["hint"]
 
 
 def test_check_in_worker_processes_reports_what_it_reports_in_process():
@@ -270,13 +270,15 @@ def test_the_words_a_short_zine_lacks_are_estimated_from_its_lines_of_text(tmp_p
     proj = copy_project(FIXTURES / "notice", tmp_path / "p")
     code, data = _json("build", proj, "-l", "zine", "-o", tmp_path / "out")
     [ed] = data["editions"]
-    found = re.match(r"en/zine: the text fills (\d) of 8 pages; a zine needs roughly (\d+) more words$", ed["error"])
-    assert code == 1 and found, ed["error"]
-    more = int(found.group(2))
+    found = re.match(r"en/zine: a \d+-word text fills (\d) of the zine's 8 pages$", ed["error"])
+    lacks = re.fullmatch(r"a text this short suits -l leaflet or -l handbill \(or write about (\d+) more words\)",
+                         ed["hint"])
+    assert code == 1 and found and lacks, (ed["error"], ed["hint"])
+    more = int(lacks.group(1))
     assert 10 <= more <= 160
     en = proj / "en.md"
     filler = "We meet on Thursday to talk about the rent, the repairs and what we can do together next. "
     en.write_text(en.read_text() + "\n" + " ".join((filler.split() * 20)[:more]) + "\n")
     code, data = _json("build", proj, "-l", "zine", "-o", tmp_path / "out")
     [ed] = data["editions"]
-    assert ed["status"] == "built" or re.search(r"fills 7 of 8 pages", ed["error"]), ed
+    assert ed["status"] == "built" or re.search(r"fills 7 of the zine's 8 pages", ed["error"]), ed

@@ -132,15 +132,15 @@ def test_no_panel_of_the_info_sheet_is_mostly_white(info_sheet, key):
 @pytest.mark.slow
 @pytest.mark.parametrize("key", EDITIONS)
 def test_the_email_and_web_address_are_never_broken(info_sheet, key):
-    """The flap's contact lines and the body's e-mail are set smaller to fit their line, never broken after
-    '@' or a dot; the phone number on the flap keeps its size."""
+    """The back panel's contact lines and the body's e-mail are set smaller to fit their line, never broken
+    after '@' or a dot; the phone number on the back keeps its size."""
     pdf = Path(info_sheet[key]["path"])
-    flap = _lines(pdf, 4)
-    assert EMAIL in flap and WEB in flap, flap
+    back = _lines(pdf, 5)
+    assert EMAIL in back and WEB in back, back
     body = [line for n in range(1, 4) for line in _lines(pdf, n)]
     assert [line for line in body if EMAIL in line], body
-    assert not [line for line in flap + body if line.endswith(("beratung@", "leipzig.", "example."))]
-    assert min(_sizes(pdf, 4, "+49")) > max(_sizes(pdf, 4, "beratung"))  # only the address was set smaller
+    assert not [line for line in back + body if line.endswith(("beratung@", "leipzig.", "example."))]
+    assert min(_sizes(pdf, 5, "+49")) > max(_sizes(pdf, 5, "beratung"))  # only the address was set smaller
 
 
 def test_check_explain_lists_the_tri_folds_panel_plans(tmp_path):
@@ -193,7 +193,7 @@ def test_a_short_trifold_of_a_pull_quote_and_a_box_leaves_no_panel_blank(tmp_pat
     with a call to action, it builds: the call on the flap, no panel blank."""
     ed = _build(_short_trifold(tmp_path / "bare", ""), tmp_path / "out1", "-l", "trifold")["ar/trifold"]
     assert ed["status"] == "failed"
-    assert "fills 5 of 6 panels" in ed["error"] and "blank" not in ed["error"], ed["error"]
+    assert "fills 5 of the tri-fold's 6 panels" in ed["error"] and "blank" not in ed["error"], ed["error"]
     assert "leaflet" in ed["hint"] and "report" not in ed["hint"]
     ed = _build(_short_trifold(tmp_path / "cta", 'call_to_action: "العدالة الشعب مع المستشفى"\n'),
                 tmp_path / "out2", "-l", "trifold")["ar/trifold"]
@@ -246,8 +246,13 @@ def test_a_longer_booklets_text_keeps_one_size(tmp_path):
     ([compose._Address(3, 200.0, 300.0, 20.0, False)], {}, ["main.body > :nth-child(3) .nohyph { white-space: nowrap; font-size: 1.000em }"]),
     # contact lines: each as large as its line lets it be
     ([compose._Address(-1, 540.0, 300.0, 24.0, True), compose._Address(-3, 200.0, 300.0, 24.0, False)], {},
-     [".contact-lines > :nth-child(3) a { white-space: nowrap; font-size: 24.00px }",
-      ".contact-lines > :nth-child(1) a { white-space: nowrap; font-size: 12.80px }"]),
+     [".contact-lines > :nth-child(3), .contact-lines > :nth-child(3) a { white-space: nowrap; font-size: 24.00px }",
+      ".contact-lines > :nth-child(1), .contact-lines > :nth-child(1) a { white-space: nowrap; font-size: 12.80px }"]),
+    # a zine's QR page and its back: the same, each box its own lines (the same place in two boxes is two lines)
+    ([compose._Address(-2, 450.0, 300.0, 20.0, True, "role-qr"), compose._Address(-2, 300.0, 300.0, 20.0, False,
+                                                                                   "contact-text")], {},
+     [".contact-text > :nth-child(2), .contact-text > :nth-child(2) a { white-space: nowrap; font-size: 19.20px }",
+      ".role-qr > :nth-child(2), .role-qr > :nth-child(2) a { white-space: nowrap; font-size: 12.80px }"]),
     # below 8 pt it would be too small: left to break, as before
     ([compose._Address(2, 2000.0, 300.0, 20.0, True)], {}, []),
 ])

@@ -329,6 +329,9 @@ class Trifold(Layout):
     roles = 3
     blanks_in_html = True
     page_noun = "panel"
+    #: The running text one size across the inside panels (compose's poster pages): a panel its text leaves
+    #: mostly white is set in the middle, not larger; only pull quotes and headings alone are set as posters.
+    one_body_size = True
     compositions = (
         Composition("standard", "the text flows through the three inside panels; a short text gives its pull "
                     "quotes, paragraphs and boxes, then the event, panels of their own"),

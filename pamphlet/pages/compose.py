@@ -630,9 +630,18 @@ POSTER_TARGET, POSTER_MAX = 0.8, 2.4
 #: together, by one factor, until the fullest fills about this much of its panel — the type the same size on
 #: every panel, as a designer sets a brochure; a panel its section still leaves mostly white then is a poster.
 POSTER_EVEN = 0.85
+#: A tri-fold panel of whole blocks its running text fills less than this at the common size is set in the
+#: middle of the panel (its tallest white band then under a third of it), not larger than the text beside it.
+POSTER_CENTRE = 0.6
+#: ... unless it fills less than this (a line or two: "¿Dudas? Escríbenos antes del viernes." alone on a panel):
+#: that is a statement, set as a poster, as a pull quote is.
+POSTER_STATEMENT = 0.2
 #: An e-mail or web address is set smaller, down to this size in px (8 pt), rather than broken (below it, it
 #: breaks after its ``@`` or a dot: a very long address in a narrow column).
 ADDRESS_FLOOR = 8 * 96 / 72
+#: ... and a contact line (a line of its own on a back cover or panel, the fine print a reader looks for) down
+#: to this (6.5 pt): "accueil@asile-grenoble.example.org" on a zine's 60 mm back page.
+CONTACT_FLOOR = 6.5 * 96 / 72
 
 
 def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
@@ -664,7 +673,14 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
              if n not in quiet and blocks and all(len(pages_of[i]) == 1 for i, *_ in blocks)}
     if not layout.poster_pages and len(_pages_of_body(laid)) != 1:
         fills = {}  # a booklet of more than a page of text: a continuous text keeps one size
-    even = _even_factor(on_pages, fills) if prepared.context.get("sections") else 1.0
+    # One body size across a tri-fold's inside panels (:attr:`one_body_size`): every panel grows by the one
+    # factor, and only a panel of display type alone (a pull quote, a heading) is set larger on its own.
+    one_size = bool(getattr(layout, "one_body_size", False))
+    even = _even_factor(on_pages, fills) if prepared.context.get("sections") or one_size else 1.0
+    display = _display_blocks(laid) if one_size else set()
+    # Panels that each hold whole blocks (one idea per panel, a short text's blocks apart) — not a text that
+    # flows from panel to panel, whose last panel keeps its text at the top, in line with the others.
+    apart = all(n in fills for n, blocks in on_pages.items() if blocks and n != 1)
     grow: dict[int, tuple[float, float]] = {}  # block index → (its size in px, how much larger)
     centre: dict[int, tuple[float, float]] = {}  # a page's first block → (the page's height in px, its fill)
     for number, fill in fills.items():
@@ -672,6 +688,16 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         if fill <= 0.02:
             continue
         factor = even
+        statement = fill * even ** 2 < POSTER_STATEMENT  # a line or two alone: a poster, not running text
+        if one_size and fill * even ** 2 < POSTER_CENTRE and not statement and not all(i in display for i, *_ in blocks):
+            if not apart:
+                continue
+            # Running text that leaves its panel mostly white at the common size: set in the middle of the
+            # panel (a closing paragraph, a short list), never larger than the text beside it.
+            height = float(measure.page_box(laid.document.pages[number - 1]).height or 0)
+            centre[min(i for i, *_ in blocks)] = (height, fill)
+            grow.update({i: (size, even) for i, size, *_ in blocks})
+            continue
         if fill * even ** 2 < POSTER_FILL:
             # No larger than its longest unbreakable unit allows (a phone number, "Leipzig e. V.", a Latin
             # name inside Arabic): set wider than its line, WeasyPrint would break it anywhere.
@@ -717,6 +743,20 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
     return fitted
 
 
+def _display_blocks(laid: LaidOut) -> set[int]:
+    """The body's blocks (nth-child places) of display type, not running text: pull quotes and headings."""
+    from pamphlet.pages import measure
+
+    for page in laid.document.pages:
+        for box, _ in measure.walk(measure.page_box(page)):
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", None) == "main" and "body" in measure.classes(box) and element is not None:
+                kids = [k for k in element if isinstance(k.tag, str)]
+                return {place for place, kid in enumerate(kids, start=1)
+                        if kid.tag in ("h2", "h3", "h4") or "pull-quote" in (kid.get("class") or "").split()}
+    return set()
+
+
 def _runs_past(again: LaidOut, before: LaidOut) -> bool:
     """More lines wider than their box, or more text in the printer's dead edge, than before: an address kept
     whole on a line too narrow for it (in a list item, a quote), or a block grown past its unit's room."""
@@ -757,44 +797,61 @@ def _even_factor(on_pages: dict[int, list[tuple[int, float, float, float]]], fil
 
 @dataclass
 class _Address:
-    """An e-mail or web address as laid out: in the body (its block's nth-child ``block``) or in the contact
-    lines (``block`` minus the line's nth-child); its width on one line and the line's, in px; whether it
-    broke across lines."""
+    """An e-mail or web address as laid out: in the body (its block's nth-child ``block``) or in a box of
+    contact lines (``block`` minus the line's nth-child in the box of class ``box``); its width on one line and
+    the line's, in px; whether it broke across lines."""
 
     block: int
     width: float
     room: float
     size: float
     broken: bool
+    box: str = "contact-lines"
+
+
+#: Boxes whose lines are addresses kept whole (set smaller rather than broken): a tri-fold's contact lines, a
+#: zine's back (the contact block's text) and its QR page's address under the code.
+CONTACT_BOXES = ("contact-lines", "contact-text", "role-qr")
 
 
 def _addresses(laid: LaidOut) -> list[_Address]:
-    """The e-mail and web addresses of the body (``span.nohyph``) and of the contact lines (a tri-fold's
-    flap), as laid out."""
+    """The e-mail and web addresses of the body (``span.nohyph``) and of the contact lines (:data:`CONTACT_BOXES`),
+    as laid out."""
     from pamphlet.pages import measure
     from pamphlet.pages._weasy import boxes
 
     pieces: dict[int, list[tuple[int, float, float, float]]] = {}  # id(element) → (line, width, room, size)
-    where: dict[int, int] = {}  # id(element) → 0 (the body's) or -1 - its contact line's nth-child
+    where: dict[int, tuple[int, str]] = {}  # id(element) → (0: the body's, or -1 - its line's nth-child; its box)
 
     def enter(box: Any, state: tuple[Any, Any, float]) -> tuple[bool, tuple[Any, Any, float]]:
         line, contact, room = state
         if isinstance(box, boxes.BlockContainerBox):
             room = float(box.width or 0)  # a line's room: its block's width (a line box is as wide as its text)
+        kind = next((c for c in CONTACT_BOXES if c in measure.classes(box)), None)
         return True, (box if isinstance(box, measure.LineBox) else line,
-                      box.element if "contact-lines" in measure.classes(box) else contact, room)
+                      (box.element, kind) if kind and box.element is not None else contact, room)
 
     for page in laid.document.pages:
         for box, (line, contact, room) in measure.walk(measure.page_box(page), (None, None, 0.0), enter):
             element, tag = getattr(box, "element", None), getattr(box, "element_tag", None)
-            if element is None or line is None or isinstance(box, measure.TextBox):
+            if element is None or isinstance(box, measure.TextBox):
+                continue
+            if line is None:
+                if tag == "a" and contact is not None:  # a line of its own (a zine's back: ``a.line``, a block)
+                    lines = [k for k in contact[0] if isinstance(k.tag, str)]
+                    where.setdefault(id(element), (-1 - next((k for k, p in enumerate(lines, start=1) if p is element),
+                                                             0), contact[1]))
+                    pieces.setdefault(id(element), []).extend(
+                        (id(child), float(child.width or 0), float(box.width or 0), float(box.style["font_size"]))
+                        for child in measure.children(box) if isinstance(child, measure.LineBox))
                 continue
             if tag == "span" and "nohyph" in measure.classes(box):
-                where.setdefault(id(element), 0)
+                where.setdefault(id(element), (0, ""))
             elif tag == "a" and contact is not None:
-                # a contact line: its place among the lines (nth-child), as a negative number
-                where.setdefault(id(element), -1 - next((k for k, p in enumerate(contact, start=1)
-                                                         if any(e is element for e in p.iter())), 0))
+                # a contact line: its place among the box's lines (nth-child), as a negative number
+                lines = [k for k in contact[0] if isinstance(k.tag, str)]
+                where.setdefault(id(element), (-1 - next((k for k, p in enumerate(lines, start=1)
+                                                          if any(e is element for e in p.iter())), 0), contact[1]))
             else:
                 continue
             pieces.setdefault(id(element), []).append(
@@ -802,11 +859,12 @@ def _addresses(laid: LaidOut) -> list[_Address]:
     blocks = _block_of_elements(laid)
     out = []
     for key, found in pieces.items():
-        block = blocks.get(key, 0) if not where[key] else where[key] + 1  # a contact line: -(its nth-child)
-        if not where[key] and not block:
+        place, kind = where[key]
+        block = blocks.get(key, 0) if not place else place + 1  # a contact line: -(its nth-child)
+        if not place and not block:
             continue  # an address outside the body's blocks (a box of its own)
         out.append(_Address(block, sum(w for _, w, _, _ in found), max(r for _, _, r, _ in found), found[0][3],
-                            len({line for line, *_ in found}) > 1))
+                            len({line for line, *_ in found}) > 1, kind or "contact-lines"))
     return out
 
 
@@ -829,22 +887,24 @@ def _block_of_elements(laid: LaidOut) -> dict[int, int]:
 
 def _address_rules(addresses: list[_Address], grown: dict[int, float]) -> str:
     """CSS that keeps each address whole: set smaller where, at its block's new size, it would be wider than
-    its line (never below :data:`ADDRESS_FLOOR`: then it may break, as before)."""
+    its line (never below :data:`ADDRESS_FLOOR`, a contact line's :data:`CONTACT_FLOOR`: then it may break, as
+    before)."""
     rules = ""
-    body: dict[int, float] = {}
-    sizes: dict[int, float] = {}
+    body: dict[tuple[str, int], float] = {}
+    sizes: dict[tuple[str, int], float] = {}
     for a in addresses:
+        key = ("", a.block) if a.block > 0 else (a.box, a.block)
         need = 0.96 * a.room / max(1.0, a.width * grown.get(a.block, 1.0))
-        sizes[a.block] = a.size * grown.get(a.block, 1.0)
-        body[a.block] = min(body.get(a.block, 1.0), need)
-    for block, k in sorted(body.items()):
-        if k * sizes[block] < ADDRESS_FLOOR:
+        sizes[key] = a.size * grown.get(a.block, 1.0)
+        body[key] = min(body.get(key, 1.0), need)
+    for (box, block), k in sorted(body.items()):
+        if k * sizes[(box, block)] < (ADDRESS_FLOOR if block > 0 else CONTACT_FLOOR):
             continue
         if block > 0:  # in the body: relative to its block, which may be set larger
             rules += f"main.body > :nth-child({block}) .nohyph {{ white-space: nowrap; font-size: {min(1.0, k):.3f}em }}\n"
         else:  # a contact line: each as large as its line lets it be, up to its size
-            rules += (f".contact-lines > :nth-child({-block}) a {{ white-space: nowrap; "
-                      f"font-size: {sizes[block] * min(1.0, k):.2f}px }}\n")
+            line = f".{box} > :nth-child({-block})"
+            rules += (f"{line}, {line} a {{ white-space: nowrap; font-size: {sizes[(box, block)] * min(1.0, k):.2f}px }}\n")
     return rules
 
 

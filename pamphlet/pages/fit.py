@@ -222,16 +222,19 @@ def _sparse_body(laid: LaidOut, fullness: float = 0.7) -> bool:
 
 
 def _short_error(layout: Layout, name: str, words: int, laid: LaidOut, target: int) -> FitError:
-    """How many words a text too short for its pages lacks: the empty pages at the words per page the body
-    sets now (enlarged to ``scale`` already: with more words the type stays as large, at most). Words per
+    """A text too short for its pages, said in one line ("a 27-word text fills 7 of the zine's 8 pages"); the
+    hint leads with the layouts that suit it, then how many words it lacks: the empty pages at the words per
+    page the body sets now (enlarged to ``scale`` already: with more words the type stays as large, at most). Words per
     page count the lines of text only, not the pages the event or the call to action was given, nor the
     space a heading leaves on its page: measured against the words that filled them, the estimate was a
     third to a half of what a zine lacked; it is now within about a third either way."""
     per_page = words / max(0.25, measure.text_pages(laid))
     more = max(10, round(per_page * (target - laid.pages) / 10) * 10)
-    noun = "panels" if layout.name == "trifold" else "pages"
-    return FitError(f"{name}: the text fills {laid.pages} of {target} {noun}; a {layout.name} needs roughly {more} "
-                    "more words", "write more, or try -l leaflet or -l handbill")
+    trifold = layout.name == "trifold"
+    own, pages = ("tri-fold", plural(target, "panel")) if trifold else (layout.name, plural(target, layout.page_noun))
+    return FitError(f"{name}: a {words}-word text fills {laid.pages} of the {own}'s {pages}",
+                    f"a text this short suits -l leaflet or -l handbill (or write about "
+                    f"{plural(more, 'more word', 'more words')})")
 
 
 def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layout, *,

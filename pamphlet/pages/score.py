@@ -14,7 +14,10 @@ The rules (DESIGN-REVIEW.md, in the order an organiser cares):
 * ``breaks``: no short list (≤ 4 items) split across columns or pages, no heading at the foot of a column
   or page, column tops aligned, no one-word last line in the headline, no lede split across pages;
 * ``repeats``: no block printed twice on one page or panel (the event box), no page holding only the call
-  to action.
+  to action;
+* ``sizes``: a tri-fold's running text one size on every panel of a side of the sheet (the opening hours at
+  7 pt beside the phone numbers at 10 pt on the next panel read as an accident; headings, the lede and pull
+  quotes may differ).
 
 Scores compare compositions of one edition; their absolute size means little. Weights make one mostly
 white panel cost about as much as type at 80 %.
@@ -30,7 +33,7 @@ from typing import Any
 from pamphlet.pages import measure
 from pamphlet.pages.measure import Mark
 
-WEIGHTS = {"facts": 3.0, "white": 4.0, "excerpt": 2.5, "scale": 4.0, "breaks": 1.0, "repeats": 2.0}
+WEIGHTS = {"facts": 3.0, "white": 4.0, "excerpt": 2.5, "scale": 4.0, "breaks": 1.0, "repeats": 2.0, "sizes": 2.0}
 WHITE_LIMIT = 0.5        # a band without ink taller than this share of the page is "mostly white"
 TOLERANCE_PT = 0.25      # sizes this close count as equal
 COLUMN_SLACK_PX = 4.0    # column tops this close count as aligned (~1 mm)
@@ -206,6 +209,28 @@ def repeats(pages: list[list[Mark]], score: Score, sides: list[list[int]] | None
             score.add("repeats", 0.5, f"page {number} holds only the call to action's box")
 
 
+#: Running text on two panels of one side differing by more than this ratio is set at two sizes.
+SIZE_SPREAD = 1.1
+
+
+def body_sizes(pages: list[list[Mark]], score: Score, sides: list[list[int]] | None) -> None:
+    """The running text (paragraphs and list items, not the lede) one size across the panels of each side of
+    the sheet: each panel's most common size, the largest against the smallest."""
+    for side in sides or []:
+        found: dict[int, float] = {}
+        for number in side:
+            sizes = [round(measure.font_size_pt(m), 1) for m in pages[number - 1]
+                     if _is_body(m) and not m.within("lede")]
+            if sizes:
+                found[number] = max(set(sizes), key=lambda v: (sizes.count(v), v))
+        if len(found) >= 2 and max(found.values()) > min(found.values()) * SIZE_SPREAD:
+            small = min(found, key=lambda n: found[n])
+            large = max(found, key=lambda n: found[n])
+            score.add("sizes", math.log(found[large] / found[small]),
+                      f"panels {small} and {large}: the text is set at {found[small]:.1f} pt and {found[large]:.1f} pt "
+                      "on one side of the sheet")
+
+
 def _short(text: str, most: int = 30) -> str:
     text = text.strip()
     return text if len(text) <= most else text[: most - 1] + "…"
@@ -253,4 +278,6 @@ def judge(layout: Any, *, scale_used: float, quiet: Iterable[int] = (), left_out
     lede_split(pages, score)
     short_lists(list_places(layout), score)
     repeats(pages, score, sides, gaps)
+    if noun == "panel":  # a tri-fold; a zine's pages are posters of one idea each, set as large as each holds
+        body_sizes(pages, score, sides)
     return score
