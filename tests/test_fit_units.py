@@ -639,3 +639,71 @@ def test_a_text_far_beyond_every_composition_is_refused_without_the_tighter_ones
         error.over = over
         refused = compose.Candidate(two, refused=str(error), state={"error": error})
         assert compose._worth_trying(tight, [refused]) is worth
+
+
+# --- the first pass at a predicted scale (pamphlet/pages/predict.py) ---------------------------------------
+
+
+@dataclass
+class Foresight:
+    """A prediction (as :class:`pamphlet.pages.predict.Model` gives) of a :class:`Text`, off by ``error``: the
+    body predicted ``error`` times as long as it lays out."""
+
+    text: Text
+    error: float = 1.0
+
+    def extent(self, scale: float) -> Any:
+        real = self.text.at(scale).extent
+        body_end = real.body_start + (real.body_end - real.body_start) * self.error
+        end = math.floor(body_end - 1e-9) + 1 + self.text.tail - 0.08 if self.text.back else \
+            body_end + (real.end - real.body_end)
+        return SimpleNamespace(body_start=real.body_start, body_end=body_end, end=end,
+                               pages=max(1, math.ceil(end - 1e-9)))
+
+    def fits(self, scale: float, pages: int, safety: float = 0.06) -> bool:
+        found = self.extent(scale)
+        if self.text.back:
+            return found.body_end <= pages - self.text.tail - safety
+        return found.end <= pages - safety
+
+    def scale_for(self, pages: int, low: float, high: float = 1.0, safety: float = 0.06) -> float:
+        lo, hi = low, high
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if self.fits(mid, pages, safety) else (lo, mid)
+        return lo
+
+
+@pytest.mark.parametrize(("layout", "text", "error", "passes"), [
+    # Predicted right: the first pass is laid out a little under the predicted scale, and it fits.
+    (LEAFLET, Text(start=0.3, length=2.0, tail=0.1), 1.0, 1),
+    (TRIFOLD, Text(start=1.0, length=3.6, exponent=1.6, tail=2.0, back=True), 1.0, 1),
+    # Predicted 6 % short: the pass comes out over and the fit corrects from what it measured.
+    (LEAFLET, Text(start=0.3, length=2.0, tail=0.1), 0.94, 2),
+    # Predicted long: the type a little smaller than it needs to be, still one pass.
+    (LEAFLET, Text(start=0.3, length=2.0, tail=0.1), 1.03, 1),
+])
+def test_a_text_predicted_over_its_pages_is_first_laid_out_at_the_predicted_scale(layout, text, error, passes):
+    text = fresh(text)
+    fitted = fit.fit(layout, text, name=f"en/{layout.name}", words=400, model=Foresight(text, error))
+    assert fitted.laid.pages <= layout.page_limit(None) and text.passes == passes
+    assert text.calls[0][0] < 0.97  # never a pass at full size
+    best = Foresight(text).scale_for(layout.page_limit(None), 0.5, safety=0.0)
+    assert best * 0.95 <= fitted.scale <= best + 1e-6  # at most a few per cent under the largest scale that fits
+
+
+def test_a_text_predicted_to_fit_or_nearly_is_laid_out_at_full_size_first():
+    # Predicted within 3 % of fitting at full size: the full-size pass decides (it may fit, as designed).
+    text = Text(start=0.3, length=1.62, tail=0.1)  # ends at 2.02 pages at full size
+    fitted = fit.fit(LEAFLET, text, name="en/leaflet", words=400, model=Foresight(text))
+    assert text.calls[0][0] == 1.0 and fitted.laid.pages == 2
+
+
+def test_a_booklet_predicted_to_save_a_sheet_that_does_not_is_laid_out_at_full_size():
+    # Predicted to fit four pages at 91 % (it needs 82 %): the sheet is not saved, the text goes at full size.
+    text = Text(start=1.0, length=2.6, exponent=1.3, tail=1.0, back=True)
+    fitted = fit.fit(BOOKLET, text, name="en/booklet", words=400, model=Foresight(text, 0.85), min_scale=0.85)
+    assert text.calls[0][0] < 1.0 and any(call[0] == 1.0 for call in text.calls)
+    unseen = fit.fit(BOOKLET, fresh(text), name="en/booklet", words=400, min_scale=0.85)
+    # ... and then fitted as it is without a prediction (roles, the type enlarged to fill its pages).
+    assert (fitted.scale, fitted.roles, fitted.laid.pages) == (unseen.scale, unseen.roles, unseen.laid.pages)

@@ -173,7 +173,14 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
         lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
         return laid
 
+    def prediction() -> Any:
+        """The body's length predicted from the edition as it stands (its composition applied): no pass."""
+        from pamphlet.pages import predict
+
+        return predict.model(prepared)
+
     lay.pending = False  # type: ignore[attr-defined]
+    lay.predict = prediction  # type: ignore[attr-defined]
     return lay
 
 

@@ -47,7 +47,7 @@ class Fitted:
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
         pages_wanted: int | None = None, save_sheet_at: int = 3, page_cap: int | None = None,
-        pull_back: bool = False) -> Fitted:
+        pull_back: bool = False, model: Any = None) -> Fitted:
     """Lay out the edition and fit it to its layout's page rule.
 
     Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
@@ -55,6 +55,10 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     pages), then enlarge the type; a zine or tri-fold that still has an empty
     panel is refused with how much text is missing. Booklets pad at most two
     blank pages before the back cover.
+
+    ``model`` (:class:`pamphlet.pages.predict.Model`) predicts the body's length before any pass: a text it
+    shows well over its pages is laid out first at the scale it predicts (a little under), not at full size
+    only to learn how far over it is; every decision after that is taken from the pass, as before.
     """
     if pages_wanted and layout.takes_page_count and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
         raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
@@ -62,23 +66,29 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     limit = layout.page_limit(pages_wanted)
     if page_cap:
         limit = min(limit or page_cap, page_cap)
-    laid, scale, roles = lay(1.0, 0, 0), 1.0, 0
+    if model is None and fit and getattr(lay, "predict", None) is not None:
+        model = lay.predict()  # type: ignore[attr-defined]
+    first, aim = _first_scale(layout, model, limit, min_scale, pages_wanted, save_sheet_at) if fit else (1.0, 0)
+    laid, scale, roles = lay(first, 0, 0), first, 0
     for _ in range(3):
         if not (limit and laid.pages > limit and getattr(lay, "pending", False)):
             break
         # Over, with display type set smaller for the next pass (an event box or a headline too wide for its
         # line): that alone may bring it within the pages. Other passes carry the correction along.
-        laid = lay(1.0, 0, 0)
+        laid = lay(first, 0, 0)
+    too_large: list[float] = []  # scales shown not to fit: growing back stays below them
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
-        too_large: list[float] = []  # scales shown not to fit: growing back stays below them
         laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back,
-                                    exponent=layout.shrink_exponent, hopeful=not page_cap, failed=too_large)
+                                    exponent=layout.shrink_exponent, hopeful=not page_cap, failed=too_large,
+                                    at=first)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
         if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
             laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=min(too_large, default=1.0))
+    elif limit and scale < 0.985 and layout.fixed_pages and _sparse_body(laid):
+        laid, scale = _grow_back(lay, laid, scale, limit, layout)  # the predicted scale undershot
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
@@ -86,9 +96,17 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         # Three blank pages waste a sheet (fewer, in a composition that says so): fit one sheet fewer when
         # the type stays above the minimum.
         smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
-                                             back_page=layout.pads_before_back, exponent=layout.shrink_exponent)
+                                             back_page=layout.pads_before_back, exponent=layout.shrink_exponent,
+                                             at=scale)
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
+        elif scale < 1.0:  # the predicted scale did not save the sheet: the text at full size, as designed
+            laid, scale = lay(1.0), 1.0
+            target = layout.target_pages(laid.pages, pages_wanted)
+    elif fit and not limit and scale < 1.0 and laid.pages > aim:
+        # A predicted scale meant to save a sheet that did not (and no longer would): at full size, as designed.
+        laid, scale = lay(1.0), 1.0
+        target = layout.target_pages(laid.pages, pages_wanted)
     if fit and (scale == 1.0 or pull_back) and layout.roles and laid.pages < target:
         laid, roles = _roles(lay, laid, target, layout.roles, scale)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
@@ -141,6 +159,38 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         laid = lay(scale, blanks, roles)
     log.debug("%s: scale %.4f, roles %d, blank pages %d, spread %.1f mm", name, scale, roles, blanks, spread)
     return pad(layout, laid, scale, blanks, roles, spread)
+
+
+#: The first pass of a text predicted well over its pages is laid out this much under the scale predicted to
+#: leave a little room to spare (predict.SAFETY: an overflow costs a pass; type a per cent smaller does not) ...
+PREDICTED_MARGIN = 0.985
+#: ... and only when the predicted scale is below this (nearer full size, the full-size pass decides).
+PREDICTED_BELOW = 0.97
+#: A booklet is laid out first at a scale predicted to save a sheet only this far above the minimum.
+SHEET_SURE = 0.04
+
+
+def _first_scale(layout: Layout, model: Any, limit: int | None, min_scale: float, pages_wanted: int | None,
+                 save_sheet_at: int) -> tuple[float, int]:
+    """The scale of the first pass: full size, or the scale ``model`` predicts the text fits its pages at
+    (a little under) when it predicts the text well over them at full size — over the layout's page limit,
+    or (a booklet) so far into a sheet that fitting one sheet fewer would be tried; and the pages it aims at."""
+    if model is None:
+        return 1.0, 0
+    at_full = model.extent(1.0)
+    pages, floor = limit, min_scale + 0.01
+    if not limit and layout.saves_sheets:
+        target = layout.target_pages(at_full.pages, pages_wanted)
+        if target > 4 and target - at_full.pages >= save_sheet_at:
+            # A sheet saved only if the type stays above the minimum: a prediction near it would, if wrong,
+            # cost the full-size pass as well.
+            pages, floor = target - layout.multiple_of, min_scale + SHEET_SURE
+    if not pages or model.fits(1.0, pages, 0.0):
+        return 1.0, 0
+    predicted = model.scale_for(pages, min_scale)
+    if not floor < predicted < PREDICTED_BELOW:
+        return 1.0, 0  # near full size, or at the minimum (a refusal, or a rescue composition): measure first
+    return round(max(min_scale, predicted * PREDICTED_MARGIN), 4), pages
 
 
 MIN_SPREAD = 8.0  # mm left free at the foot of a short edition's last page before it is shared out
@@ -250,24 +300,27 @@ def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layo
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
             back_page: bool = False, exponent: float = 2.0, hopeful: bool = True,
-            failed: list[float] | None = None) -> tuple[LaidOut, float, bool]:
+            failed: list[float] | None = None, at: float = 1.0) -> tuple[LaidOut, float, bool]:
     """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
     The body's length in pages grows with the type scale (ideally its square, in
     practice less): predict the scale from where the body ends now, lay out once
-    to verify, and correct once from the two measurements if the guess was over. Returns
+    to verify, and correct once from the two measurements if the guess was over. ``laid`` was laid out at
+    ``at`` (below 1.0: a predicted first pass that came out over). Returns
     (layout, scale, True), or a layout and False when even ``min_scale`` is
     predicted or shown not to fit.
     """
     first = measure.extent(laid)
     # The most hopeful estimate: everything shrinking with the area of its type — the body alone, or the
     # whole page with it (headlines and the event box shrink too).
-    hopeful_scale = max(_predict(first, 1.0, limit, 2.0, back_page),
-                        _predict(first.whole(), 1.0, limit, 2.0, back_page))
+    hopeful_scale = max(_predict(first, at, limit, 2.0, back_page),
+                        _predict(first.whole(), at, limit, 2.0, back_page))
     if hopeful_scale < min_scale - 0.03 and hopeful:
-        return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
-    guess = _predict(first, 1.0, limit, exponent, back_page)
-    scale = min(0.995, max(min_scale, guess))
+        return laid, at, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
+    if at <= min_scale:
+        return laid, min_scale, False  # laid out at the minimum already: shown not to fit
+    guess = _predict(first, at, limit, exponent, back_page)
+    scale = min(0.995 * at, max(min_scale, guess))
     trial = lay(scale, 0, roles)
     if trial.pages <= limit:
         return trial, scale, True
@@ -277,7 +330,8 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
         return trial, min_scale, False  # the guess was the minimum already: shown not to fit
     second = measure.extent(trial)
     if second.body_end > second.body_start and first.body_end > second.body_end:
-        exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / math.log(1 / scale)
+        exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / \
+            math.log(at / scale)
         exponent = min(3.0, max(1.0, exponent))
         again = max(min_scale, min(scale - 0.005, _predict(second, scale, limit, exponent, back_page) * 0.995))
     else:
