@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,6 +22,19 @@ if TYPE_CHECKING:
     from pamphlet.pages.score import Score
 
 log = logging.getLogger(__name__)
+
+#: Measure the passes of a layout whose template stretches its last page (the handbill's page-tall column)
+#: as if unstretched: its first pass is laid out stretched (see :func:`fit`), the rest of its passes are not.
+_NATURAL: ContextVar[bool] = ContextVar("natural", default=False)
+
+
+def _extent(laid: LaidOut) -> measure.Extent:
+    return measure.natural_extent(laid) if _NATURAL.get() else measure.extent(laid)
+
+
+def _bottom(page: Any) -> float:
+    return measure.natural_bottom(page) if _NATURAL.get() else measure.content_bottom(page)
+
 
 class LayFn(Protocol):
     """Lays the edition out: at a type scale, with blank pages (where the layout puts them in the HTML),
@@ -59,7 +73,23 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     ``model`` (:class:`pamphlet.pages.predict.Model`) predicts the body's length before any pass: a text it
     shows well over its pages is laid out first at the scale it predicts (a little under), not at full size
     only to learn how far over it is; every decision after that is taken from the pass, as before.
+
+    A layout whose template stretches its last page (``stretches``: the handbill) lays its first pass out
+    stretched and measures its passes as if unstretched: the text that fits with room to spare (the usual
+    case: a digest is made to) is then laid out once, where it took a second pass to spread it out.
     """
+    token = _NATURAL.set(fit and layout.stretches)
+    try:
+        return _fit(layout, lay, name=name, words=words, fit=fit, min_scale=min_scale, pages_wanted=pages_wanted,
+                    save_sheet_at=save_sheet_at, page_cap=page_cap, pull_back=pull_back, model=model)
+    finally:
+        _NATURAL.reset(token)
+
+
+def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_scale: float,
+         pages_wanted: int | None, save_sheet_at: int, page_cap: int | None, pull_back: bool,
+         model: Any) -> Fitted:
+    """:func:`fit`, measuring as :data:`_NATURAL` says."""
     if pages_wanted and layout.takes_page_count and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
         raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
                        f"use --pages {layout.padded(pages_wanted)}")
@@ -69,13 +99,19 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if model is None and fit and getattr(lay, "predict", None) is not None:
         model = lay.predict()  # type: ignore[attr-defined]
     first, aim = _first_scale(layout, model, limit, min_scale, pages_wanted, save_sheet_at) if fit else (1.0, 0)
-    laid, scale, roles = lay(first, 0, 0), first, 0
+    stretched = STRETCH if _NATURAL.get() and _stretch_first(layout, model, first) else 0.0
+    laid, scale, roles = lay(first, 0, 0, stretched), first, 0
     for _ in range(3):
         if not (limit and laid.pages > limit and getattr(lay, "pending", False)):
             break
         # Over, with display type set smaller for the next pass (an event box or a headline too wide for its
         # line): that alone may bring it within the pages. Other passes carry the correction along.
-        laid = lay(first, 0, 0)
+        laid = lay(first, 0, 0, stretched)
+    if stretched and limit and laid.pages > limit:
+        # Predicted to fit, and it did not: measured unstretched, as every pass after this one is (a column as
+        # tall as the page may run on where the text alone would not).
+        laid, stretched = lay(first, 0, 0), 0.0
+    first_laid = laid
     too_large: list[float] = []  # scales shown not to fit: growing back stays below them
     if limit and laid.pages > limit:
         if not fit:
@@ -110,7 +146,7 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     if fit and (scale == 1.0 or pull_back) and layout.roles and laid.pages < target:
         laid, roles = _roles(lay, laid, target, layout.roles, scale)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
-            measure.content_bottom(laid.document.pages[-1]) < 0.4:
+            _bottom(laid.document.pages[-1]) < 0.4:
         # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side;
         # if its foot spills over, once more at the type that side needs, never below ``min_scale`` (the
         # notice of 25 words on a quarter Letter: one side at 95 %, as on A6 at 100 %).
@@ -143,9 +179,11 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                                             back_page=layout.pads_before_back, spread=stretch)
         if not _sparse_body(filled, LAST_PAGE_WHITE - 0.1):  # not a few lines run onto the next page instead
             laid, scale, spread = filled, grown, grown_spread
-    if fit and not spread and laid.pages <= layout.spreads:
+    if fit and not spread and laid is first_laid and stretched and laid.pages <= layout.spreads:
+        spread = stretched  # laid out stretched already: kept (with little room to spare, a few mm spread)
+    elif fit and not spread and laid.pages <= layout.spreads:
         # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
-        free = measure.free_below_mm(laid.document.pages[-1])
+        free = measure.free_below_mm(laid.document.pages[-1], natural=_NATURAL.get())
         if free >= MIN_SPREAD:
             amount = stretch or round(free - 2.0, 1)
             trial = lay(scale, 0, roles, amount)
@@ -161,13 +199,30 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     return pad(layout, laid, scale, blanks, roles, spread)
 
 
+def _stretch_first(layout: Layout, model: Any, scale: float) -> bool:
+    """Lay the first pass of a layout that stretches its last page (the handbill) out stretched: when ``model``
+    predicts the text fits its pages, with too little room left to be enlarged (a few per cent more type is
+    not worth a pass, see :func:`_fill`) and enough to be spread out — what a pass at full size would be
+    followed by. Then that pass is the last one."""
+    if model is None or not layout.spreads:
+        return False
+    end = model.extent(scale).end
+    target = layout.spreads
+    no_fill = (target - 0.02) * (0.98 / MIN_FILL) ** 2  # a shorter text would be enlarged (_fill's guess)
+    return no_fill + STRETCH_SAFETY <= end <= target - STRETCH_SAFETY
+
+
+#: How far (in pages) from enlarging or running over a text must be predicted to be laid out stretched first.
+STRETCH_SAFETY = 0.05
+
+
 #: The first pass of a text predicted well over its pages is laid out this much under the scale predicted to
 #: leave a little room to spare (predict.SAFETY: an overflow costs a pass; type a per cent smaller does not) ...
 PREDICTED_MARGIN = 0.985
 #: ... and only when the predicted scale is below this (nearer full size, the full-size pass decides).
-PREDICTED_BELOW = 0.97
+PREDICTED_BELOW = 0.99
 #: A booklet is laid out first at a scale predicted to save a sheet only this far above the minimum.
-SHEET_SURE = 0.04
+SHEET_SURE = 0.01
 
 
 def _first_scale(layout: Layout, model: Any, limit: int | None, min_scale: float, pages_wanted: int | None,
@@ -224,7 +279,7 @@ def _one_side(lay: LayFn, laid: LaidOut, min_scale: float) -> tuple[LaidOut, flo
     a text that fits one A4 side) on one side, if the type stays above ``min_scale``: one pass, predicted
     from where the content ends, all of it shrinking (headline and event box too) with about the scale to
     the power 1.5. Else as it was (enlarged to fill two sides, later)."""
-    end = measure.extent(laid).end
+    end = _extent(laid).end
     if end > 1.0 + SIDE_SPILL:
         return laid, 1.0
     guess = round((0.98 / end) ** (1 / 1.5), 4)
@@ -259,13 +314,13 @@ def _roles(lay: LayFn, laid: LaidOut, target: int, top: int, scale: float = 1.0)
 
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
-    return measure.content_bottom(laid.document.pages[-1]) < fullness
+    return _bottom(laid.document.pages[-1]) < fullness
 
 
 def _sparse_body(laid: LaidOut, fullness: float = 0.7) -> bool:
     """The body's last page less than ``fullness`` full (on a layout whose last page is a back cover, which is full
     however short the text: its contact stands at the foot)."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     if now.body_end <= now.body_start:
         return False
     return now.body_end - math.floor(now.body_end - 1e-6) < fullness
@@ -289,7 +344,7 @@ def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layo
     """A shrink that undershot (the German zine at 85 % with its last text page 44 % full, where 89 % fits):
     one larger scale, predicted from where the body ends now, kept if the pages still come out the same.
     ``ceiling``: the smallest scale the shrink saw not fit (the guess stays a step below it)."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     guess = round(min(0.995, scale + 0.04, ceiling - 0.01, _predict(now, scale, limit, layout.shrink_exponent,
                                                                     layout.pads_before_back) * 0.99), 4)
     if guess <= scale + 0.01:
@@ -310,7 +365,7 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
     (layout, scale, True), or a layout and False when even ``min_scale`` is
     predicted or shown not to fit.
     """
-    first = measure.extent(laid)
+    first = _extent(laid)
     # The most hopeful estimate: everything shrinking with the area of its type — the body alone, or the
     # whole page with it (headlines and the event box shrink too).
     hopeful_scale = max(_predict(first, at, limit, 2.0, back_page),
@@ -328,7 +383,7 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
         failed.append(scale)
     if scale <= min_scale:
         return trial, min_scale, False  # the guess was the minimum already: shown not to fit
-    second = measure.extent(trial)
+    second = _extent(trial)
     if second.body_end > second.body_start and first.body_end > second.body_end:
         exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / \
             math.log(at / scale)
@@ -376,7 +431,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     A trial that no measurement follows is laid out with ``spread`` (a stretching template's: it changes
     where things stand on the page, not how many pages there are). Returns the layout, its scale and the
     spread it was laid out with."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     sections = _section_fills(laid, now)
     if sections:
         return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
@@ -391,7 +446,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
         if last:
             return trial, guess, spread
         return _fill_more(lay, now, trial, guess, target, top_scale, roles, back_page, spread)
-    then = measure.extent(trial)
+    then = _extent(trial)
     a, b = (_whole(now), _whole(then)) if span else (now, then)
     if b.body_end <= a.body_end or a.body_end <= a.body_start:
         return laid, 1.0, 0.0
@@ -445,7 +500,7 @@ def _fill_more(lay: LayFn, first: measure.Extent, laid: LaidOut, scale: float, t
                roles: int, back_page: bool, spread: float = 0.0) -> tuple[LaidOut, float, float]:
     """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
     with the type, such as headlines, make the first prediction short)."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     if now.end > target - 0.2 or now.body_end <= first.body_end:
         return laid, scale, 0.0
     grown = (now.body_end - now.body_start) / max(1e-6, first.body_end - first.body_start)

@@ -22,8 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pamphlet.text.edition import Prepared
@@ -44,6 +43,8 @@ LEAFLET_HEAD, LEAFLET_TAIL = 0.49, 0.105
 #: How much of a page the body is predicted to leave to spare when a first pass is laid out at a predicted
 #: scale: about the prediction's error over the example and the corpus (see tests/test_predict.py).
 SAFETY = 0.04
+#: A handbill's contact after its text (its QR code 20 mm, its margin, its lines), in mm.
+HANDBILL_TAIL = 30.0
 #: Whole pages that follow the body of a layout whose back stands on pages of its own.
 TAIL_PAGES = {"zine": 1, "booklet": 1, "trifold": 2}
 
@@ -285,6 +286,10 @@ _UNITS = {"callout", "note", "pull-quote", "lede", "event", "aside"}
 #: A list of at most this many items is never split (base.css).
 SHORT_LIST = 4
 BREAK = "\x00"  # a forced line break (<br>) in a block's text
+_UNIT_TAGS = ("table", "figure", "aside", "blockquote", "ul", "ol")
+_TEXT_BLOCKS = ("li", "p", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "pre", "figcaption")
+#: A picture's height as a share of its width, when the model does not read the image (a landscape photo).
+PICTURE = 0.62
 _VOID = {"img", "br", "hr", "meta", "link", "input", "wbr", "source"}
 
 
@@ -309,33 +314,36 @@ class Block:
 
 
 class _Collect(HTMLParser):
-    """The blocks of the body (inside ``main``) and the lede set apart before it."""
+    """The blocks of the body (inside ``main``) and of a lede set apart before it, each with the type size,
+    leading, margins and face the stylesheet gives it."""
 
-    def __init__(self, sheet: Sheet) -> None:
+    def __init__(self, sheet: Sheet, rem: float, body_family: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.sheet = sheet
-        self.path: list[tuple[str, set[str]]] = []
-        self.styles: list[dict[str, str]] = []
+        self.sheet, self.rem, self.body_family = sheet, rem, body_family
+        # The open elements (tag, classes) and the declarations each gets; the root's are inherited by all.
+        self.path: list[tuple[str, set[str]]] = [("html", set())]
+        self.styles: list[dict[str, str]] = [sheet.style(self.path)]
         self.inside = 0  # depth at which <main> opened (0: outside)
         self.blocks: list[Block] = []
         self.lede: list[Block] = []
         self.text: list[str] = []
-        self.pending_above = 0.0
         self.current: Block | None = None
+        self.above = self.above_fixed = 0.0  # margins and paddings opened above the next block's first line
+        self.page_break = False
+        self.cell_open = False
         # Units kept whole (a table, a box, a figure, a short list): their open elements, with an id each.
         self.units: list[tuple[int, str]] = []
         self.next_unit = 0
         self.items: dict[int, int] = {}  # a list's unit id → its items
 
-    def _computed(self) -> dict[str, float | str]:
-        return {}
+    # What the parser calls.
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = set((dict(attrs).get("class") or "").split())
         if tag in _VOID:
             if tag == "img" and self._collecting():
                 self._flush()
-                self.blocks_target().append(Block("", 0, 0, 0, 0, picture=0.62))
+                self._target().append(Block("", 0, 0, 0, 0, picture=PICTURE))
             elif tag == "br":
                 self.text.append(BREAK)
             return
@@ -343,31 +351,66 @@ class _Collect(HTMLParser):
         self.styles.append(self.sheet.style(self.path))
         if tag in ("td", "th"):
             self.cell_open = True
-        if tag in ("table", "figure", "aside", "blockquote", "ul", "ol") or classes & _UNITS:
+        if tag in _UNIT_TAGS or classes & _UNITS:
             self.next_unit += 1
             self.units.append((self.next_unit, tag))
         if tag == "li" and self.units and self.units[-1][1] in ("ul", "ol"):
             self.items[self.units[-1][0]] = self.items.get(self.units[-1][0], 0) + 1
-        if tag == "main" and "body" in classes | {"body"} and not self.inside:
+        if (tag == "main" or "summary" in classes) and not self.inside:  # a handbill's text: its summary
             self.inside = len(self.path)
-        if not self._collecting():
-            return
-        if tag in _BLOCK:
+        if self._collecting() and tag in _BLOCK:
             self._flush()
-            style = self.styles[-1]
-            size = self._size()
+            style, size = self.styles[-1], self._size()
             for name in ("margin-top", "padding-top"):
                 scaled, fixed = _split(style.get(name), size, self.rem)
-                self.pending_above += scaled
-                self.pending_fixed += fixed
-            if style.get("break-before") in ("page", "always") or \
-                    style.get("page-break-before") in ("page", "always"):
-                self.page_break_pending = True
+                self.above += scaled
+                self.above_fixed += fixed
+            if "page" in (style.get("break-before"), style.get("page-break-before")) or \
+                    style.get("page-break-before") == "always":
+                self.page_break = True
 
-    rem = 16.0
-    page_break_pending = False
-    cell_open = False
-    pending_fixed = 0.0
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or len(self.path) <= 1:
+            return
+        if self._collecting() and tag in _BLOCK:
+            self._flush()
+            style, size = self.styles[-1], self._size()
+            below = fixed = 0.0
+            for name in ("margin-bottom", "padding-bottom"):
+                scaled, absolute = _split(style.get(name), size, self.rem)
+                below, fixed = below + scaled, fixed + absolute
+            target = self._target()
+            if target and tag in _TEXT_BLOCKS:  # its own margin: the larger of its and the last line's
+                if target[-1].below + target[-1].below_fixed < below + fixed:
+                    target[-1].below, target[-1].below_fixed = below, fixed
+            elif target:  # a container's: after its last block's
+                target[-1].below += below
+                target[-1].below_fixed += fixed
+        while len(self.path) > 1:
+            popped, classes = self.path.pop()
+            self.styles.pop()
+            if self.units and (popped in _UNIT_TAGS or classes & _UNITS):
+                unit, kind = self.units.pop()
+                if kind in ("ul", "ol") and self.items.get(unit, 0) > SHORT_LIST:
+                    for block in self._target():  # a long list may break between its items
+                        if block.unit == unit:
+                            block.unit = 0
+            if self.inside and len(self.path) < self.inside:
+                self.inside = 0
+            if popped == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self._collecting() or (self.current is None and not data.strip()):
+            return  # outside the body, or the white space between blocks
+        if self.path[-1][0] in ("td", "th") and self.current is not None and self.cell_open:
+            self.text.append("\t")  # a new cell of the row
+        self.cell_open = False
+        self.text.append(data)
+        if self.current is None:
+            self._open()
+
+    # The blocks.
 
     def _size(self) -> float:
         size = self.rem
@@ -386,53 +429,11 @@ class _Collect(HTMLParser):
     def _collecting(self) -> bool:
         return bool(self.inside) or any("lede" in c for _, c in self.path)
 
-    def blocks_target(self) -> list[Block]:
+    def _target(self) -> list[Block]:
         return self.blocks if self.inside else self.lede
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or not self.path:
-            return
-        if self._collecting() and tag in _BLOCK:
-            self._flush()
-            style = self.styles[-1]
-            size = self._size()
-            below = fixed = 0.0
-            for name in ("margin-bottom", "padding-bottom"):
-                b, f = _split(style.get(name), size, self.rem)
-                below, fixed = below + b, fixed + f
-            target = self.blocks_target()
-            if target:
-                if tag in ("li", "p", "h1", "h2", "h3", "h4", "dd", "dt", "pre"):
-                    if target[-1].below + target[-1].below_fixed < below + fixed:
-                        target[-1].below, target[-1].below_fixed = below, fixed
-                else:
-                    target[-1].below += below
-                    target[-1].below_fixed += fixed
-        while self.path:
-            popped, classes = self.path.pop()
-            self.styles.pop()
-            if self.units and (popped in ("table", "figure", "aside", "blockquote", "ul", "ol") or classes & _UNITS):
-                unit, kind = self.units.pop()
-                if kind in ("ul", "ol") and self.items.get(unit, 0) > SHORT_LIST:
-                    for block in self.blocks_target():  # a long list may break between its items
-                        if block.unit == unit:
-                            block.unit = 0
-            if self.inside and len(self.path) < self.inside:
-                self.inside = 0
-            if popped == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self._collecting() and self.path:
-            if self.path[-1][0] in ("td", "th") and self.current is not None and self.cell_open:
-                self.text.append("\t")  # a new cell of the row
-            self.cell_open = False
-            self.text.append(data)
-            if self.current is None:
-                self._open()
-
     def _open(self) -> None:
-        style = self.styles[-1]
+        """A block begins with its first text: its type as its element's style has it."""
         size = self._size()
         leading = self._inherited("line-height") or "1.3"
         try:
@@ -440,37 +441,27 @@ class _Collect(HTMLParser):
         except ValueError:
             lh = _length(leading, size, self.rem, 1.3 * size) / size
         family = (self._inherited("font-family") or "").lower()
-        heading = bool(family) and family != self.body_family
-        bold = (self._inherited("font-weight") or "") in ("700", "bold", "800", "900") or \
-            any(t in ("h1", "h2", "h3", "h4", "strong", "th") for t, _ in self.path[-2:])
+        face = "heading" if family and family != self.body_family else "body"
+        if (self._inherited("font-weight") or "") in ("700", "bold", "800", "900") or \
+                any(t in ("h1", "h2", "h3", "h4", "strong", "th") for t, _ in self.path[-2:]):
+            face += "-bold"
         indent = 0.0
         for (tag, _), st in zip(self.path, self.styles, strict=True):
             if tag in ("ul", "ol"):
                 indent += _length(st.get("padding-inline-start"), size, self.rem, 1.3 * size)
-            pad = st.get("padding-inline")
-            if pad:
-                indent += sum(_length(p, size, self.rem) for p in pad.split())
-        cells = 1
+            inline = st.get("padding-inline")
+            if inline:
+                indent += sum(_length(part, size, self.rem) for part in inline.split())
         tags = [t for t, _ in self.path]
-        if "tr" in tags or "td" in tags or "th" in tags:
-            cells = 2  # the row's cells share the width (counted again from the text, see _lines)
-            pad = _length("0.5em", size, self.rem)
-            self.pending_above += pad
-        keep = any(t in ("li", "figure", "blockquote", "table", "aside") or "lede" in c or "event" in c
-                   for t, c in self.path) and not self.inside_flowing_list()
-        above, fixed = self.pending_above, self.pending_fixed
-        self.pending_above = self.pending_fixed = 0.0
-        self.current = Block("", size, lh, above, 0.0, indent, ("heading" if heading else "body") +
-                             ("-bold" if bold else ""), self.page_break_pending, keep, cells, 0.0, fixed,
-                             unit=self.units[0][0] if self.units else 0)
-        self.page_break_pending = False
-        self.blocks_target().append(self.current)
-        del style
-
-    body_family = ""
-
-    def inside_flowing_list(self) -> bool:
-        return False
+        row = "tr" in tags or "td" in tags or "th" in tags
+        if row:
+            self.above += _length("0.5em", size, self.rem)  # the cells' padding
+        keep = any(t in _UNIT_TAGS[:4] or t == "li" or c & _UNITS for t, c in self.path)
+        self.current = Block("", size, lh, self.above, 0.0, indent, face, self.page_break, keep, 2 if row else 1,
+                             0.0, self.above_fixed, unit=self.units[0][0] if self.units else 0)
+        self.above = self.above_fixed = 0.0
+        self.page_break = False
+        self._target().append(self.current)
 
     def _flush(self) -> None:
         if self.current is not None:
@@ -574,14 +565,9 @@ class Model:
         m = re.search(r"html\s*\{[^}]*?font-size:\s*([\d.]+)pt", style)
         self.rem = float(m.group(1)) * PX_PER_PT if m else 16.0
         self.sheet = sheet
-        collect = _Collect(sheet)
-        collect.rem = self.rem
         fam = re.search(r"html\s*\{[^}]*?font-family:\s*([^;]+);", style)
-        collect.body_family = fam.group(1).strip().lower() if fam else ""
-        body = html.split("<body", 1)[-1]
-        collect.path.append(("html", set()))  # what the root sets (size, leading, family) is inherited
-        collect.styles.append(sheet.style(collect.path))
-        collect.feed(body)
+        collect = _Collect(sheet, self.rem, fam.group(1).strip().lower() if fam else "")
+        collect.feed(html.split("<body", 1)[-1])
         collect.close()
         self.blocks, self.lede = collect.blocks, collect.lede
         self.faces = _faces(prepared)
@@ -609,7 +595,9 @@ class Model:
         return column, (self.page_h - top - bottom) * PX_PER_MM, top / self.page_h
 
     def _first_page(self) -> int:
-        return 0 if self.name in ("leaflet", "handbill", "poster", "placard") else 1
+        if self.name == "handbill":
+            return 0 if self.roles else 1  # the text on the front (one side), or on the back
+        return 0 if self.name in ("leaflet", "poster", "placard") else 1
 
     def _lines(self, block: Block, width: float, scale: float) -> int:
         """Greedy line breaking of ``block`` at ``width`` px at ``scale``."""
@@ -675,14 +663,16 @@ class Model:
         for i, (block, line, total) in enumerate(items):
             if block.page_break and (flow.page_content or flow.filled):
                 flow.next_page()
-            above = max(prev_below, block.above * scale + block.above_fixed) if flow.filled else 0.0
+            # WeasyPrint keeps a margin at the top of a page or column (a block pushed there keeps its own).
+            above = max(prev_below, block.above * scale + block.above_fixed) if flow.filled else \
+                block.above * scale + block.above_fixed
             if block.keep or block.picture or total <= 2 * line + 0.5 or block.face.startswith("heading"):
                 # Whole in one column; a heading with the first lines of what follows it.
                 after = min(2 * items[i + 1][1], items[i + 1][2]) if block.face.startswith("heading") and \
                     i + 1 < len(items) else 0.0
                 if flow.filled and flow.filled + above + total + after > flow.room + 0.5:
                     flow.next_column()
-                    above = 0.0
+                    above = block.above * scale + block.above_fixed
                 flow.place(above + total)
             else:
                 lines = max(1, round(total / line))
@@ -706,6 +696,8 @@ class Model:
         body_end = flow.end()
         if self.name == "leaflet":
             end = body_end + LEAFLET_TAIL * scale
+        elif self.name == "handbill":
+            end = body_end + HANDBILL_TAIL * PX_PER_MM / (self.page_h * PX_PER_MM)
         else:
             tail = TAIL_PAGES.get(self.name, 0)
             end = (math.floor(body_end - 1e-6) + 1 + tail - 0.08) if tail else body_end
@@ -741,4 +733,3 @@ def model(prepared: Prepared, roles: int = 0) -> Model | None:
         return None
 
 
-__all__ = ["Model", "Predicted", "Sheet", "model", "Path", "Any"]
