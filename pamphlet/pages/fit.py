@@ -99,8 +99,13 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
     if model is None and fit and getattr(lay, "predict", None) is not None:
         model = lay.predict()  # type: ignore[attr-defined]
     first, aim = _first_scale(layout, model, limit, min_scale, pages_wanted, save_sheet_at) if fit else (1.0, 0)
+    if fit and first == 1.0 and not page_cap and not pull_back:
+        first, aim = _first_fill(layout, model, pages_wanted)
     stretched = STRETCH if _NATURAL.get() and _stretch_first(layout, model, first) else 0.0
     laid, scale, roles = lay(first, 0, 0, stretched), first, 0
+    if first > 1.0 and laid.pages > aim:
+        # Enlarged as predicted, it runs over: at full size, as ever (the fill measures from there).
+        laid, first, scale = lay(1.0), 1.0, 1.0
     for _ in range(3):
         if not (limit and laid.pages > limit and getattr(lay, "pending", False)):
             break
@@ -124,11 +129,14 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
         if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
             laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=min(too_large, default=1.0))
     elif limit and scale < 0.985 and layout.fixed_pages and _sparse_body(laid):
-        laid, scale = _grow_back(lay, laid, scale, limit, layout)  # the predicted scale undershot
+        # The predicted scale undershot: grown back, no further than the prediction before its margin.
+        laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=first / PREDICTED_MARGIN + 0.01)
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
-    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at:
+    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at and \
+            (model is None or model.fits(min_scale, target - layout.multiple_of, -PREDICTED_OVER)):
+        # (Not when the text is predicted over a sheet fewer even at the smallest type: no pass to show it.)
         # Three blank pages waste a sheet (fewer, in a composition that says so): fit one sheet fewer when
         # the type stays above the minimum.
         smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
@@ -199,6 +207,36 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
     return pad(layout, laid, scale, blanks, roles, spread)
 
 
+def _first_fill(layout: Layout, model: Any, pages_wanted: int | None) -> tuple[float, int]:
+    """The first pass of a short text enlarged: at the scale ``model`` predicts fills its pages (a little
+    under), when it predicts what a pass at full size would show the fit — the pages the layout wants, the
+    last of them (or the body's last) emptier than the fill allows, nothing a role or one side would cure
+    first — and the enlarging worth a pass (:data:`MIN_FILL`), not beyond :data:`FILL_PREDICTED`. Else full size:
+    (1.0, 0)."""
+    if model is None or not layout.fills or layout.stretches:
+        return 1.0, 0
+    at_full = model.extent(1.0)
+    target = layout.target_pages(at_full.pages, pages_wanted)
+    if at_full.pages != target or (layout.saves_sides and at_full.pages == 2 and at_full.end <= 1.0 + SIDE_SPILL):
+        return 1.0, 0  # short of its pages (roles first), or a second side to fold into the first
+    fullness = 0.9 if at_full.pages <= layout.spreads else 0.7
+    body_last = at_full.body_end - math.floor(at_full.body_end - 1e-6)
+    last_page = at_full.end - (at_full.pages - 1)
+    if not (last_page < fullness or (layout.fixed_pages and at_full.body_end > at_full.body_start
+                                     and body_last < 0.7)):
+        return 1.0, 0
+    predicted = model.scale_for(target, 1.0, layout.fill_max)
+    guess = round(predicted * PREDICTED_MARGIN, 4)
+    # Type enlarged beyond FILL_PREDICTED is a fault the design score weighs against other compositions:
+    # measured first, as ever.
+    return (guess, target) if MIN_FILL < guess <= FILL_PREDICTED else (1.0, 0)
+
+
+#: The largest enlargement a first pass is laid out at from a prediction (compose.ENLARGED: beyond it, the
+#: score looks for another composition, which a pass at full size leads to as it always did).
+FILL_PREDICTED = 1.35
+
+
 def _stretch_first(layout: Layout, model: Any, scale: float) -> bool:
     """Lay the first pass of a layout that stretches its last page (the handbill) out stretched: when ``model``
     predicts the text fits its pages, with too little room left to be enlarged (a few per cent more type is
@@ -218,9 +256,11 @@ STRETCH_SAFETY = 0.05
 
 #: The first pass of a text predicted well over its pages is laid out this much under the scale predicted to
 #: leave a little room to spare (predict.SAFETY: an overflow costs a pass; type a per cent smaller does not) ...
-PREDICTED_MARGIN = 0.985
+PREDICTED_MARGIN = 0.99
 #: ... and only when the predicted scale is below this (nearer full size, the full-size pass decides).
 PREDICTED_BELOW = 0.99
+#: ... and only when the text is predicted over its pages by more than this much of a page.
+PREDICTED_OVER = 0.05
 #: A booklet is laid out first at a scale predicted to save a sheet only this far above the minimum.
 SHEET_SURE = 0.01
 
@@ -230,7 +270,9 @@ def _first_scale(layout: Layout, model: Any, limit: int | None, min_scale: float
     """The scale of the first pass: full size, or the scale ``model`` predicts the text fits its pages at
     (a little under) when it predicts the text well over them at full size — over the layout's page limit,
     or (a booklet) so far into a sheet that fitting one sheet fewer would be tried; and the pages it aims at."""
-    if model is None:
+    if model is None or layout.stretches:
+        # A handbill's side ends with its contact and QR code, kept whole: a text a few lines longer pushes
+        # them onto a third page, which a prediction within a few lines cannot call. Measured first.
         return 1.0, 0
     at_full = model.extent(1.0)
     pages, floor = limit, min_scale + 0.01
@@ -240,8 +282,8 @@ def _first_scale(layout: Layout, model: Any, limit: int | None, min_scale: float
             # A sheet saved only if the type stays above the minimum: a prediction near it would, if wrong,
             # cost the full-size pass as well.
             pages, floor = target - layout.multiple_of, min_scale + SHEET_SURE
-    if not pages or model.fits(1.0, pages, 0.0):
-        return 1.0, 0
+    if not pages or model.fits(1.0, pages, -PREDICTED_OVER):
+        return 1.0, 0  # predicted to fit at full size, or too nearly for a prediction to say it does not
     predicted = model.scale_for(pages, min_scale)
     if not floor < predicted < PREDICTED_BELOW:
         return 1.0, 0  # near full size, or at the minimum (a refusal, or a rescue composition): measure first

@@ -33,7 +33,7 @@ PX_PER_PT = 96 / 72
 #: Text set in a shaped script takes this much of the width its isolated glyphs' advances add up to (Arabic
 #: letters join and their medial forms are narrower; conjuncts in Devanagari). Calibrated over the example's
 #: Arabic editions; a script not listed counts its advances as they are.
-SHAPED = {"arabic": 0.88, "devanagari": 0.9, "bengali": 0.9, "hebrew": 1.0}
+SHAPED = {"arabic": 0.82, "devanagari": 1.08, "bengali": 1.08, "hebrew": 1.0}
 #: Greedy line breaking without hyphenation fills a ragged column's lines this well on average (WeasyPrint
 #: hyphenates long words, which fills them a little better): lines are counted at this share of the width.
 FILL = 0.98
@@ -42,7 +42,7 @@ FILL = 0.98
 LEAFLET_HEAD, LEAFLET_TAIL = 0.49, 0.105
 #: How much of a page the body is predicted to leave to spare when a first pass is laid out at a predicted
 #: scale: about the prediction's error over the example and the corpus (see tests/test_predict.py).
-SAFETY = 0.04
+SAFETY = 0.02
 #: A handbill's contact after its text (its QR code 20 mm, its margin, its lines), in mm.
 HANDBILL_TAIL = 30.0
 #: Whole pages that follow the body of a layout whose back stands on pages of its own.
@@ -105,6 +105,7 @@ class Sheet:
 
     rules: list[_Rule] = field(default_factory=list)
     page_margin: tuple[float, float, float, float] = (15.0, 15.0, 15.0, 15.0)  # mm: top, right, bottom, left
+    named_margins: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # @page cover
 
     @classmethod
     def parse(cls, css: str) -> Sheet:
@@ -114,10 +115,13 @@ class Sheet:
         order = 0
         for node in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
             if node.type == "at-rule" and node.lower_at_keyword == "page" and node.content is not None:
-                if tinycss2.serialize(node.prelude).strip():
-                    continue  # a named page (cover, back) or a page selector: not the body's pages
+                name = tinycss2.serialize(node.prelude).strip()
+                if name and not re.fullmatch(r"[\w-]+", name):
+                    continue  # a page selector (:nth(4)): its size, not its margins
                 for decl in _declarations(tinycss2.serialize(node.content)):
-                    if decl[0] == "margin":
+                    if decl[0] == "margin" and name:
+                        sheet.named_margins[name] = _box(decl[1])  # a named page (cover, back)
+                    elif decl[0] == "margin":
                         sheet.page_margin = _box(decl[1])
             elif node.type == "qualified-rule":
                 declarations = tuple(_declarations(tinycss2.serialize(node.content)))
@@ -140,7 +144,7 @@ class Sheet:
             for name, value in declarations:
                 if name == "margin":
                     top, right, bottom, left = _box_raw(value)
-                    out.update({"margin-top": top, "margin-bottom": bottom})
+                    out.update({"margin-top": top, "margin-bottom": bottom, "margin-inline": right + " " + left})
                 elif name == "padding":
                     top, right, bottom, left = _box_raw(value)
                     out.update({"padding-top": top, "padding-bottom": bottom, "padding-inline": right + " " + left})
@@ -255,13 +259,13 @@ class _Face:
 
 
 def _faces(prepared: Prepared) -> dict[str, _Face]:
-    """The body's and the headings' faces (regular and bold), by role."""
+    """The body's, the headings' and the display type's faces (regular and bold), by role."""
     from pamphlet.text.edition import font_book
 
     book = font_book(prepared.project_root)
     shaped = SHAPED.get(prepared.facts.script, 1.0)
     out: dict[str, _Face] = {}
-    for role in ("body", "heading"):
+    for role in ("body", "heading", "display"):
         for bold in (False, True):
             tables = []
             for family in prepared.facts.fonts.get(role, []) + prepared.facts.fonts.get("body", []):
@@ -470,6 +474,72 @@ class _Collect(HTMLParser):
         self.current = None
 
 
+class _Display(HTMLParser):
+    """The display type the fit corrects when it runs past its box (compose._display_fit): the headline
+    (``h1.title``) and the call to action's head (``.cta-head``), each with its size, its case and the width
+    of the box it stands in."""
+
+    def __init__(self, sheet: Sheet, rem: float, widths: tuple[float, float]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sheet, self.rem, self.widths = sheet, rem, widths  # the first page's width, the narrowest (mm)
+        self.path: list[tuple[str, set[str]]] = [("html", set())]
+        self.styles: list[dict[str, str]] = [sheet.style(self.path)]
+        self.found: list[tuple[str, float, bool, float]] = []  # text, size px, upper case, room px
+        self.depth = 0  # where the display element opened (0: outside one)
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        self.path.append((tag, classes))
+        self.styles.append(self.sheet.style(self.path))
+        if not self.depth and ((tag == "h1" and "title" in classes) or "cta-head" in classes):
+            self.depth, self.text = len(self.path), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or len(self.path) <= 1:
+            return
+        if self.depth and len(self.path) == self.depth:
+            self.found.append(("".join(self.text), self._size(), self._upper(), self._room()))
+            self.depth = 0
+        while len(self.path) > 1:
+            popped, _ = self.path.pop()
+            self.styles.pop()
+            if self.depth and len(self.path) < self.depth:
+                self.depth = 0
+            if popped == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+    def _size(self) -> float:
+        size = self.rem
+        for style in self.styles:
+            if style.get("font-size"):
+                size = _length(style["font-size"], size, self.rem, size) or size
+        return size
+
+    def _upper(self) -> bool:
+        return next((st["text-transform"] == "uppercase" for st in reversed(self.styles) if "text-transform" in st),
+                    False)
+
+    def _room(self) -> float:
+        """The width (px) of the element's content box: its page's, less every margin and padding around it."""
+        page = next((st["page"] for st in reversed(self.styles) if st.get("page")), "")
+        top, right, bottom, left = self.sheet.named_margins.get(page, self.sheet.page_margin)
+        width = (self.widths[0] if page == "cover" else self.widths[1]) - right - left
+        room, size = width * PX_PER_MM, self.rem
+        for style in self.styles:
+            if style.get("font-size"):
+                size = _length(style["font-size"], size, self.rem, size) or size
+            for name in ("margin-inline", "padding-inline"):
+                room -= sum(_length(part, size, self.rem) for part in style.get(name, "").split())
+        return room
+
+
 # --- the model ------------------------------------------------------------------------------------------
 
 
@@ -481,6 +551,7 @@ class Predicted:
     body_end: float
     end: float
     pages: int
+    fills: tuple[float, ...] = ()  # how full each page of the body is (as measure.page_fill reads a pass)
 
 
 def _units(items: list[tuple[Block, float, float]], scale: float, column: float) -> list[tuple[Block, float, float]]:
@@ -519,6 +590,7 @@ class _Flow:
         self.room = self.height - used
         self.filled = 0.0           # px of the current column taken
         self.page_content = 0.0     # px of the current page's columns taken
+        self.fills: list[float] = []  # how full each page before the current one is (its columns' share)
 
     def next_column(self) -> None:
         self.column += 1
@@ -528,6 +600,7 @@ class _Flow:
         self.filled = 0.0
 
     def next_page(self) -> None:
+        self.fills.append(self.fill())
         self.page += 1
         self.column, self.used, self.filled, self.page_content = 0, 0.0, 0.0, 0.0
         self.width, self.height, _ = self.model._frame(self.page, self.scale)
@@ -543,6 +616,10 @@ class _Flow:
             self.next_column()
             self.filled += over
             self.page_content += over
+
+    def fill(self) -> float:
+        """How full the current page is: its columns' content over their room."""
+        return min(1.0, (self.used + self.page_content / self.model.columns) / max(1.0, self.height))
 
     def end(self) -> float:
         """Where the body ends, in pages: the last page's columns balanced, where the layout balances them."""
@@ -570,6 +647,7 @@ class Model:
         collect.feed(html.split("<body", 1)[-1])
         collect.close()
         self.blocks, self.lede = collect.blocks, collect.lede
+        self.html, self.style_text = html, style
         self.faces = _faces(prepared)
         page = prepared.context.get("page") or {}
         g = prepared.layout.geometry(prepared.spec.paper)
@@ -701,7 +779,26 @@ class Model:
         else:
             tail = TAIL_PAGES.get(self.name, 0)
             end = (math.floor(body_end - 1e-6) + 1 + tail - 0.08) if tail else body_end
-        return Predicted(start, body_end, end, max(1, math.ceil(end - 1e-6)))
+        return Predicted(start, body_end, end, max(1, math.ceil(end - 1e-6)), (*flow.fills, flow.fill()))
+
+    def display_fit(self) -> float:
+        """How much the display type must shrink for its widest unbreakable run (a long word, the last two
+        words of a headline held together) to fit its box, as :func:`pamphlet.pages.measure.headline_fit`
+        would measure it on a pass of this HTML: 1.0 when it fits."""
+        widths = (self.narrow.get(1, self.page_w), min([self.page_w, *self.narrow.values()]))
+        found = _Display(self.sheet, self.rem, widths)
+        found.feed(self.html.split("<body", 1)[-1])
+        found.close()
+        face = self.faces.get("display-bold") or self.faces.get("heading-bold")
+        ratios = []
+        for text, size, upper, room in found.found:
+            if face is None or room <= 0:
+                continue
+            runs = [run for run in re.split(r"[ \t\n\u200b]+", text.upper() if upper else text) if run]
+            widest = max((face.width(run) * size for run in runs), default=0.0)
+            if widest > room:
+                ratios.append(room / widest)
+        return min(ratios, default=1.0)
 
     def fits(self, scale: float, pages: int, safety: float = SAFETY) -> bool:
         """Whether the edition is predicted to take at most ``pages`` pages at ``scale`` with ``safety`` pages
