@@ -128,8 +128,9 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
         if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
             laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=min(too_large, default=1.0))
-    elif limit and scale < 0.985 and layout.fixed_pages and _sparse_body(laid):
-        # The predicted scale undershot: grown back, no further than the prediction before its margin.
+    elif limit and scale < 0.985 and layout.fixed_pages and _sparse_body(laid, PREDICTED_SPARSE):
+        # The predicted scale undershot, leaving the body's last page mostly white: grown back, no further
+        # than the prediction before its margin (a page fuller than that is what the prediction aimed at).
         laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=first / PREDICTED_MARGIN + 0.01)
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
@@ -256,11 +257,15 @@ STRETCH_SAFETY = 0.05
 
 #: The first pass of a text predicted well over its pages is laid out this much under the scale predicted to
 #: leave a little room to spare (predict.SAFETY: an overflow costs a pass; type a per cent smaller does not) ...
-PREDICTED_MARGIN = 0.99
+PREDICTED_MARGIN = 0.985
 #: ... and only when the predicted scale is below this (nearer full size, the full-size pass decides).
 PREDICTED_BELOW = 0.99
-#: ... and only when the text is predicted over its pages by more than this much of a page.
+#: ... and only when the text is predicted over its pages by more than this much of a page (or its
+#: prediction's doubt, predict.Model.doubt, if more).
 PREDICTED_OVER = 0.05
+#: After a first pass at a predicted scale, the body's last page is grown back into only when it is filled
+#: less than this (mostly white: a fault of the design score).
+PREDICTED_SPARSE = 0.5
 #: A booklet is laid out first at a scale predicted to save a sheet only this far above the minimum.
 SHEET_SURE = 0.01
 
@@ -282,7 +287,7 @@ def _first_scale(layout: Layout, model: Any, limit: int | None, min_scale: float
             # A sheet saved only if the type stays above the minimum: a prediction near it would, if wrong,
             # cost the full-size pass as well.
             pages, floor = target - layout.multiple_of, min_scale + SHEET_SURE
-    if not pages or model.fits(1.0, pages, -PREDICTED_OVER):
+    if not pages or model.fits(1.0, pages, -max(PREDICTED_OVER, model.doubt(1.0))):
         return 1.0, 0  # predicted to fit at full size, or too nearly for a prediction to say it does not
     predicted = model.scale_for(pages, min_scale)
     if not floor < predicted < PREDICTED_BELOW:
@@ -360,8 +365,8 @@ def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
 
 
 def _sparse_body(laid: LaidOut, fullness: float = 0.7) -> bool:
-    """The body's last page less than ``fullness`` full (on a layout whose last page is a back cover, which is full
-    however short the text: its contact stands at the foot)."""
+    """The body's last page less than ``fullness`` full (on a layout whose last page is a back cover, which is
+    full however short the text: its contact stands at the foot)."""
     now = _extent(laid)
     if now.body_end <= now.body_start:
         return False

@@ -42,9 +42,13 @@ FILL = 0.98
 LEAFLET_HEAD, LEAFLET_TAIL = 0.49, 0.105
 #: How much of a page the body is predicted to leave to spare when a first pass is laid out at a predicted
 #: scale: about the prediction's error over the example and the corpus (see tests/test_predict.py).
-SAFETY = 0.02
+SAFETY = 0.04
 #: A handbill's contact after its text (its QR code 20 mm, its margin, its lines), in mm.
 HANDBILL_TAIL = 30.0
+#: How far off the predicted length of a body may be, as a share of it: about the spread of the predictions
+#: over the example and the corpus (a shaped script's more: its widths are read without shaping).
+UNCERTAINTY = 0.05
+UNCERTAIN_SCRIPTS = {"arabic": 0.12, "devanagari": 0.12, "bengali": 0.12}
 #: Whole pages that follow the body of a layout whose back stands on pages of its own.
 TAIL_PAGES = {"zine": 1, "booklet": 1, "trifold": 2}
 
@@ -321,9 +325,10 @@ class _Collect(HTMLParser):
     """The blocks of the body (inside ``main``) and of a lede set apart before it, each with the type size,
     leading, margins and face the stylesheet gives it."""
 
-    def __init__(self, sheet: Sheet, rem: float, body_family: str) -> None:
+    def __init__(self, sheet: Sheet, rem: float, body_family: str, root: str = "", display_family: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.sheet, self.rem, self.body_family = sheet, rem, body_family
+        self.root, self.display_family = root, display_family  # a class to collect instead of the body
         # The open elements (tag, classes) and the declarations each gets; the root's are inherited by all.
         self.path: list[tuple[str, set[str]]] = [("html", set())]
         self.styles: list[dict[str, str]] = [sheet.style(self.path)]
@@ -360,9 +365,9 @@ class _Collect(HTMLParser):
             self.units.append((self.next_unit, tag))
         if tag == "li" and self.units and self.units[-1][1] in ("ul", "ol"):
             self.items[self.units[-1][0]] = self.items.get(self.units[-1][0], 0) + 1
-        if (tag == "main" or "summary" in classes) and not self.inside:  # a handbill's text: its summary
-            self.inside = len(self.path)
-        if self._collecting() and tag in _BLOCK:
+        if not self.inside and ((self.root in classes) if self.root else (tag == "main" or "summary" in classes)):
+            self.inside = len(self.path)  # the body (a handbill's text: its summary), or the root asked for
+        if self._collecting() and self._block(tag):
             self._flush()
             style, size = self.styles[-1], self._size()
             for name in ("margin-top", "padding-top"):
@@ -376,7 +381,7 @@ class _Collect(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID or len(self.path) <= 1:
             return
-        if self._collecting() and tag in _BLOCK:
+        if self._collecting() and self._block(tag):
             self._flush()
             style, size = self.styles[-1], self._size()
             below = fixed = 0.0
@@ -430,8 +435,12 @@ class _Collect(HTMLParser):
                 return style[name]
         return None
 
+    def _block(self, tag: str) -> bool:
+        """Whether the element just opened (or about to close) starts lines of its own."""
+        return tag in _BLOCK
+
     def _collecting(self) -> bool:
-        return bool(self.inside) or any("lede" in c for _, c in self.path)
+        return bool(self.inside) or (not self.root and any("lede" in c for _, c in self.path))
 
     def _target(self) -> list[Block]:
         return self.blocks if self.inside else self.lede
@@ -446,6 +455,8 @@ class _Collect(HTMLParser):
             lh = _length(leading, size, self.rem, 1.3 * size) / size
         family = (self._inherited("font-family") or "").lower()
         face = "heading" if family and family != self.body_family else "body"
+        if self.display_family and family.startswith(self.display_family):
+            face = "display"
         if (self._inherited("font-weight") or "") in ("700", "bold", "800", "900") or \
                 any(t in ("h1", "h2", "h3", "h4", "strong", "th") for t, _ in self.path[-2:]):
             face += "-bold"
@@ -643,7 +654,10 @@ class Model:
         self.rem = float(m.group(1)) * PX_PER_PT if m else 16.0
         self.sheet = sheet
         fam = re.search(r"html\s*\{[^}]*?font-family:\s*([^;]+);", style)
-        collect = _Collect(sheet, self.rem, fam.group(1).strip().lower() if fam else "")
+        self.body_family = fam.group(1).strip().lower() if fam else ""
+        display = prepared.facts.fonts.get("display") or [""]
+        self.display_family = f'"{display[0]}"'.lower() if display[0] else ""
+        collect = _Collect(sheet, self.rem, self.body_family)
         collect.feed(html.split("<body", 1)[-1])
         collect.close()
         self.blocks, self.lede = collect.blocks, collect.lede
@@ -663,6 +677,7 @@ class Model:
         self.gap = _length(main.get("column-gap"), self.rem, self.rem, self.rem)
         self.balance = main.get("column-fill", "balance") == "balance" and self.columns > 1
         self.roles = roles
+        self.uncertainty = UNCERTAIN_SCRIPTS.get(prepared.facts.script, UNCERTAINTY)
 
     # The pages the body flows through: (column width in px, column height in px, top offset in pages).
     def _frame(self, page_index: int, scale: float) -> tuple[float, float, float]:
@@ -799,6 +814,12 @@ class Model:
             if widest > room:
                 ratios.append(room / widest)
         return min(ratios, default=1.0)
+
+    def doubt(self, scale: float = 1.0) -> float:
+        """How much of a page the predicted body's end may be off at ``scale``: :attr:`uncertainty` of its
+        length."""
+        found = self.extent(scale)
+        return self.uncertainty * max(0.0, found.body_end - found.body_start)
 
     def fits(self, scale: float, pages: int, safety: float = SAFETY) -> bool:
         """Whether the edition is predicted to take at most ``pages`` pages at ``scale`` with ``safety`` pages
