@@ -100,7 +100,7 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
         model = lay.predict()  # type: ignore[attr-defined]
     first, aim = _first_scale(layout, model, limit, min_scale, pages_wanted, save_sheet_at) if fit else (1.0, 0)
     if fit and first == 1.0 and not page_cap and not pull_back:
-        first, aim = _first_fill(layout, model, pages_wanted)
+        first, aim = _first_fill(layout, model, limit, pages_wanted)
     stretched = STRETCH if _NATURAL.get() and _stretch_first(layout, model, first) else 0.0
     laid, scale, roles = lay(first, 0, 0, stretched), first, 0
     if first > 1.0 and laid.pages > aim:
@@ -208,7 +208,7 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
     return pad(layout, laid, scale, blanks, roles, spread)
 
 
-def _first_fill(layout: Layout, model: Any, pages_wanted: int | None) -> tuple[float, int]:
+def _first_fill(layout: Layout, model: Any, limit: int | None, pages_wanted: int | None) -> tuple[float, int]:
     """The first pass of a short text enlarged: at the scale ``model`` predicts fills its pages (a little
     under), when it predicts what a pass at full size would show the fit — the pages the layout wants, the
     last of them (or the body's last) emptier than the fill allows, nothing a role or one side would cure
@@ -218,7 +218,7 @@ def _first_fill(layout: Layout, model: Any, pages_wanted: int | None) -> tuple[f
         return 1.0, 0
     at_full = model.extent(1.0)
     target = layout.target_pages(at_full.pages, pages_wanted)
-    if at_full.pages != target or (layout.saves_sides and at_full.pages == 2 and at_full.end <= 1.0 + SIDE_SPILL):
+    if (limit and at_full.pages > limit) or at_full.pages != target or (layout.saves_sides and at_full.pages == 2 and at_full.end <= 1.0 + SIDE_SPILL):
         return 1.0, 0  # short of its pages (roles first), or a second side to fold into the first
     fullness = 0.9 if at_full.pages <= layout.spreads else 0.7
     body_last = at_full.body_end - math.floor(at_full.body_end - 1e-6)
@@ -568,7 +568,8 @@ def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int,
     extra = max(1, round(words - fitting))
     pct = round(scale * 100)
     if laid_scale > scale:
-        what = f"needs {laid.pages} pages at full size, the layout has {limit}, and {pct} % type is not enough"
+        at = "full size" if laid_scale >= 1.0 else f"{round(laid_scale * 100)} % type"
+        what = f"needs {laid.pages} pages at {at}, the layout has {limit}, and {pct} % type is not enough"
     else:
         what = f"needs {laid.pages} pages, the layout has {limit}" + (f", even at {pct} % type" if scale < 1 else "")
     alt = "use a larger --pages" if layout.takes_page_count else "use -l booklet"

@@ -58,49 +58,41 @@ TAIL_PAGES = {"zine": 1, "booklet": 1, "trifold": 2}
 
 @dataclass(frozen=True)
 class _Rule:
-    parts: tuple[tuple[str, str], ...]  # (combinator, compound selector), the subject last
+    parts: tuple[tuple[str, _Compound], ...]  # (combinator, compound selector), the subject last
     specificity: tuple[int, int, int]
     order: int
     declarations: tuple[tuple[str, str], ...]
 
 
+_Compound = tuple[str, frozenset[str]]  # a tag ("" for any) and the classes an element must have
 _COMPOUND = re.compile(r"^(?P<tag>[a-z0-9*]+)?(?P<rest>(?:[.#][\w-]+)*)$", re.I)
 
 
-def _parse_selector(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[int, int, int]] | None:
+def _parse_selector(text: str) -> tuple[tuple[tuple[str, _Compound], ...], tuple[int, int, int]] | None:
     """Selectors of tags, classes and the descendant and child combinators; None for anything else (pseudo
-    classes, attributes, siblings): those rules are left out of the prediction."""
+    classes, attributes, ids, siblings): those rules are left out of the prediction."""
     tokens = re.sub(r"\s*>\s*", " > ", text.strip()).split()
-    parts: list[tuple[str, str]] = []
+    parts: list[tuple[str, _Compound]] = []
     combinator = " "
-    ids = classes = tags = 0
+    classes = tags = 0
     for token in tokens:
         if token == ">":
             combinator = ">"
             continue
         m = _COMPOUND.match(token)
-        if not m or not token:
+        if not m or not token or "#" in token:
             return None
-        tag, rest = m.group("tag"), m.group("rest")
+        tag, names = (m.group("tag") or "").lower(), frozenset(re.findall(r"\.([\w-]+)", m.group("rest")))
         tags += bool(tag and tag != "*")
-        classes += rest.count(".")
-        ids += rest.count("#")
-        parts.append((combinator, token))
+        classes += len(names)
+        parts.append((combinator, ("" if tag == "*" else tag, names)))
         combinator = " "
-    return (tuple(parts), (ids, classes, tags)) if parts else None
+    return (tuple(parts), (0, classes, tags)) if parts else None
 
 
-def _compound_matches(compound: str, tag: str, classes: set[str]) -> bool:
-    m = _COMPOUND.match(compound)
-    if not m:
-        return False
-    want_tag = m.group("tag")
-    if want_tag and want_tag != "*" and want_tag.lower() != tag:
-        return False
-    for kind, name in re.findall(r"([.#])([\w-]+)", m.group("rest")):
-        if kind == "#" or name not in classes:
-            return False
-    return True
+def _compound_matches(compound: _Compound, tag: str, classes: set[str]) -> bool:
+    want, names = compound
+    return (not want or want == tag) and names <= classes
 
 
 @dataclass
@@ -110,9 +102,15 @@ class Sheet:
     rules: list[_Rule] = field(default_factory=list)
     page_margin: tuple[float, float, float, float] = (15.0, 15.0, 15.0, 15.0)  # mm: top, right, bottom, left
     named_margins: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # @page cover
+    _styles: dict[tuple[tuple[str, frozenset[str]], ...], dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, css: str) -> Sheet:
+        """The stylesheet ``css`` (parsed once per text: an edition's compositions and passes share it)."""
+        return _parse_sheet(css)
+
+    @classmethod
+    def _parse(cls, css: str) -> Sheet:
         import tinycss2
 
         sheet = cls()
@@ -138,6 +136,13 @@ class Sheet:
 
     def style(self, path: list[tuple[str, set[str]]]) -> dict[str, str]:
         """The declarations that apply to the last element of ``path`` (ancestors first)."""
+        key = tuple((tag, frozenset(classes)) for tag, classes in path)
+        hit = self._styles.get(key)
+        if hit is None:
+            hit = self._styles[key] = self._style(path)
+        return hit
+
+    def _style(self, path: list[tuple[str, set[str]]]) -> dict[str, str]:
         tag, classes = path[-1]
         found: list[tuple[tuple[int, int, int], int, tuple[tuple[str, str], ...]]] = []
         for rule in self.rules:
@@ -157,7 +162,12 @@ class Sheet:
         return out
 
 
-def _ancestors_match(parts: tuple[tuple[str, str], ...], path: list[tuple[str, set[str]]]) -> bool:
+@lru_cache(maxsize=16)
+def _parse_sheet(css: str) -> Sheet:
+    return Sheet._parse(css)
+
+
+def _ancestors_match(parts: tuple[tuple[str, _Compound], ...], path: list[tuple[str, set[str]]]) -> bool:
     """Whether the ancestors in ``path`` (the subject, last, already matched) satisfy ``parts``."""
     def match(i: int, j: int) -> bool:  # parts[:i] against path[:j], parts[i] matched path[j]
         if i == 0:
