@@ -49,6 +49,10 @@ HANDBILL_TAIL = 30.0
 #: over the example and the corpus (a shaped script's more: its widths are read without shaping).
 UNCERTAINTY = 0.05
 UNCERTAIN_SCRIPTS = {"arabic": 0.12, "devanagari": 0.12, "bengali": 0.12}
+#: ... and a leaflet's more: what its front (masthead, event, call to action) leaves of its first side is a
+#: constant here (LEAFLET_HEAD), where compositions (compact, three columns) and headlines move it by a tenth
+#: of a page or more: a leaflet is laid out first at a predicted smaller scale only when far over its sides.
+UNCERTAIN_LAYOUTS = {"leaflet": 0.3}
 #: Whole pages that follow the body of a layout whose back stands on pages of its own.
 TAIL_PAGES = {"zine": 1, "booklet": 1, "trifold": 2}
 
@@ -687,7 +691,8 @@ class Model:
         self.gap = _length(main.get("column-gap"), self.rem, self.rem, self.rem)
         self.balance = main.get("column-fill", "balance") == "balance" and self.columns > 1
         self.roles = roles
-        self.uncertainty = UNCERTAIN_SCRIPTS.get(prepared.facts.script, UNCERTAINTY)
+        self.uncertainty = max(UNCERTAIN_SCRIPTS.get(prepared.facts.script, UNCERTAINTY),
+                               UNCERTAIN_LAYOUTS.get(self.name, UNCERTAINTY))
 
     # The pages the body flows through: (column width in px, column height in px, top offset in pages).
     def _frame(self, page_index: int, scale: float) -> tuple[float, float, float]:
