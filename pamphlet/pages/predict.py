@@ -53,6 +53,8 @@ UNCERTAIN_SCRIPTS = {"arabic": 0.12, "devanagari": 0.12, "bengali": 0.12}
 #: constant here (LEAFLET_HEAD), where compositions (compact, three columns) and headlines move it by a tenth
 #: of a page or more: a leaflet is laid out first at a predicted smaller scale only when far over its sides.
 UNCERTAIN_LAYOUTS = {"leaflet": 0.3}
+#: Lines of the paragraph after it a heading keeps with it in a column (base.css: h2 + p { orphans: 3 }).
+HEADING_KEEPS = 3
 #: Whole pages that follow the body of a layout whose back stands on pages of its own.
 TAIL_PAGES = {"zine": 1, "booklet": 1, "trifold": 2}
 
@@ -776,7 +778,7 @@ class Model:
                 block.above * scale + block.above_fixed
             if block.keep or block.picture or total <= 2 * line + 0.5 or block.face.startswith("heading"):
                 # Whole in one column; a heading with the first lines of what follows it.
-                after = min(2 * items[i + 1][1], items[i + 1][2]) if block.face.startswith("heading") and \
+                after = min(HEADING_KEEPS * items[i + 1][1], items[i + 1][2]) if block.face.startswith("heading") and \
                     i + 1 < len(items) else 0.0
                 if flow.filled and flow.filled + above + total + after > flow.room + 0.5:
                     flow.next_column()
