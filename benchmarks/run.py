@@ -17,7 +17,8 @@ Rows (goals from issue 16):
 - one English leaflet, ``pamphlet build`` vs ``weasyprint`` on the same HTML (≤ 1.10×);
 - an overlong leaflet (the English text, three paragraphs repeated: shrunk to fit) vs ``weasyprint``
   on its final HTML (≤ 1.6×);
-- layout passes per edition over the example matrix, from ``--json``: laid out for the first time (the fit
+- layout passes per edition over the example matrix (the 25 editions of the layouts its pamphlet.yaml
+  builds; the poster's and placard's counted apart), from ``--json``: laid out for the first time (the fit
   memo emptied; ≤ 1.5, issue 28, with every composition the layouts offer now; ≤ 2.5, issue 23, the bound the
   composition work keeps), and the same editions again (``check`` then ``build``: one pass each, ≤ 1.3);
 - the full matrix with ``-j 2`` vs ``-j 1``: wall and total CPU (CPU ≤ 1.1×);
@@ -44,6 +45,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -324,12 +327,18 @@ def bench(python: Path, runs: int, work: Path, log: Callable[[str], None]) -> tu
     editions = json.loads(serial.stdout)["editions"]
     failed = [f"{e['lang']}/{e['layout']}" for e in editions if e.get("status") == "failed"]
     raw["failed"] = failed
-    counts: list[int] = [e.get("passes", 0) for e in editions if e.get("status") != "failed"]
+    # The goal (issue 28) is set on the example's own matrix, the layouts its pamphlet.yaml builds (25 editions:
+    # leaflet, booklet, zine, tri-fold, handbill); the poster and the placard, built here too, are counted apart.
+    own = set(yaml.safe_load((example / "pamphlet.yaml").read_text(encoding="utf-8")).get("layouts") or ())
+    matrix_editions = [e for e in editions if e["layout"] in own] or editions
+    counts: list[int] = [e.get("passes", 0) for e in matrix_editions if e.get("status") != "failed"]
+    every = [e.get("passes", 0) for e in editions if e.get("status") != "failed"]
     mean_passes = statistics.fmean(counts) if counts else float("nan")
     raw["passes"] = {f"{e['lang']}/{e['layout']}": e.get("passes") for e in editions}
     note = f"; {len(failed)} failed: {', '.join(failed)}" if failed else ""
-    rows.append(Row(f"layout passes per edition, example matrix, first layout ({len(editions)} editions{note})",
-                    f"{mean_passes:.2f} (max {max(counts, default=0)}, total {sum(counts)})", "≤ 1.5 (≤ 2.5)",
+    also = f"; all {len(editions)} layouts' editions {statistics.fmean(every):.2f}" if len(every) > len(counts) else ""
+    rows.append(Row(f"layout passes per edition, example matrix, first layout ({len(matrix_editions)} editions{note})",
+                    f"{mean_passes:.2f} (max {max(counts, default=0)}, total {sum(counts)}{also})", "≤ 1.5 (≤ 2.5)",
                     mean_passes <= 1.5))
     # The same editions laid out again (`check` then `build`, `--force`, another output folder): the fit memo.
     again = json.loads(run([*base, "-j", "1", "--json"], capture=True, ok=(0, 1), fit_memo=True).stdout)["editions"]

@@ -39,6 +39,7 @@ class Page:
 
     bottom: float
     fill: float | None = None
+    natural: float = 0.0  # how far down it would reach unstretched (a spread page's ``bottom`` is 1.0)
 
     @property
     def free_mm(self) -> float:
@@ -57,6 +58,7 @@ class Laid:
     blanks: int = 0
     roles: int = 0
     spread: float = 0.0
+    natural: Any = None  # what measure.natural_extent reads: the extent unstretched
 
 
 @dataclass
@@ -103,14 +105,17 @@ class Text:
             end = content_end + self.tail * scale ** self.tail_exponent
         count = max(1, math.ceil(end - 1e-9))
         last = end - (count - 1)
-        pages = [Page(1.0) for _ in range(count - 1)] + [Page(1.0 if spread else last)]
+        pages = [Page(1.0, natural=1.0) for _ in range(count - 1)] + [Page(1.0 if spread else last, natural=last)]
         first = math.floor(start)
         for n, f in enumerate(fills):
             if first + n < count:
                 pages[first + n].fill = min(1.0, f)
         pages += [Page(0.0) for _ in range(blanks)]
-        return Laid(count + blanks, SimpleNamespace(pages=pages), Extent(start, body_end, end),
-                    body_end - start, scale, blanks, roles, spread)
+        # Spread out, the last page reads as full (a page-tall column); unstretched (natural) as it is.
+        unstretched = Extent(start, body_end, end)
+        shown = Extent(start, body_end, count) if spread and not self.back else unstretched
+        return Laid(count + blanks, SimpleNamespace(pages=pages), shown, body_end - start, scale, blanks, roles,
+                    spread, SimpleNamespace(extent=unstretched))
 
     @property
     def passes(self) -> int:
@@ -131,7 +136,7 @@ def _insert_blank_pages(laid: Laid, blanks: int, *, before_last: bool) -> Laid:
     at = len(pages) - 1 if before_last else len(pages)
     pages[at:at] = [Page(0.0) for _ in range(blanks)]
     return Laid(laid.pages + blanks, SimpleNamespace(pages=pages), laid.extent, laid.text_pages, laid.scale,
-                laid.blanks + blanks, laid.roles, laid.spread)
+                laid.blanks + blanks, laid.roles, laid.spread, laid.natural)
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +144,9 @@ def fake_measure(monkeypatch):
     """``measure`` reads the fake pages; ``render.insert_blank_pages`` pads them (nothing is laid out)."""
     monkeypatch.setattr(measure, "extent", lambda laid: laid.extent)
     monkeypatch.setattr(measure, "content_bottom", lambda page: page.bottom)
+    # A stretched page (spread) measured as if unstretched: as the fake lays it out unstretched.
+    monkeypatch.setattr(measure, "natural_extent", lambda laid: laid.natural.extent)
+    monkeypatch.setattr(measure, "natural_bottom", lambda page: page.natural)
     monkeypatch.setattr(measure, "free_below_mm", lambda page, natural=False: page.free_mm)
     monkeypatch.setattr(measure, "page_fill", lambda page: page.bottom if page.fill is None else page.fill)
     monkeypatch.setattr(measure, "text_pages", lambda laid: laid.text_pages)
@@ -529,6 +537,29 @@ def test_a_short_handbill_goes_on_one_side_and_is_enlarged_spread():
     # Its page-tall column stretches: the fill's last trial is laid out spread, and no pass follows.
     assert fitted.spread == fit.STRETCH
     assert text.calls == [(1.0, 0, 0, 0.0), (1.0, 0, 1, 0.0), (1.5, 0, 1, fit.STRETCH)]
+    # Predicted so short (it will be enlarged): its first pass is not laid out stretched either.
+    again = fresh(text)
+    _fit(HANDBILL, again, model=Foresight(again))
+    assert again.calls == text.calls
+
+
+@pytest.mark.parametrize(("length", "error", "calls"), [
+    # Its back predicted to hold it with room to spare, too little to enlarge it (a digest is made to): one
+    # pass, stretched, kept — where a pass at full size was followed by one spread out.
+    (1.85, 1.0, [(1.0, 0, 0, fit.STRETCH)]),
+    # Predicted so, and nearly full (less than MIN_SPREAD free): kept stretched too, the contact a few mm lower.
+    (1.97, 0.95, [(1.0, 0, 0, fit.STRETCH)]),
+    # Predicted to fit, and it runs over: measured again unstretched, then shrunk as ever.
+    (2.2, 0.85, [(1.0, 0, 0, fit.STRETCH), (1.0, 0, 0, 0.0), (0.9487, 0, 0, 0.0)]),
+    # No prediction: at full size, then spread out.
+    (1.85, None, [(1.0, 0, 0, 0.0), (1.0, 0, 0, fit.STRETCH)]),
+])
+def test_a_handbill_predicted_to_fit_its_sides_is_laid_out_stretched_at_once(length, error, calls):
+    # The back's text measured from the document's top, as a handbill's is (it has no <main>).
+    text = Text(start=0.0, length=length, tail=0.0)
+    fitted = _fit(HANDBILL, text, model=Foresight(text, error) if error else None)
+    assert fitted.laid.pages == 2 and fitted.spread == (fit.STRETCH if error != 0.85 else 0.0)
+    assert [(round(s, 4), *rest) for s, *rest in text.calls] == calls
 
 
 @pytest.mark.parametrize(("layout", "pages", "blanks", "numbers", "blank_at"), [
@@ -640,3 +671,139 @@ def test_a_text_far_beyond_every_composition_is_refused_without_the_tighter_ones
         error.over = over
         refused = compose.Candidate(two, refused=str(error), state={"error": error})
         assert compose._worth_trying(tight, [refused]) is worth
+
+
+# --- the first pass at a predicted scale (pamphlet/pages/predict.py) ---------------------------------------
+
+
+@dataclass
+class Foresight:
+    """A prediction (as :class:`pamphlet.pages.predict.Model` gives) of a :class:`Text`, off by ``error``: the
+    body predicted ``error`` times as long as it lays out."""
+
+    text: Text
+    error: float = 1.0
+
+    def extent(self, scale: float) -> Any:
+        real = self.text.at(scale).extent
+        body_end = real.body_start + (real.body_end - real.body_start) * self.error
+        end = math.floor(body_end - 1e-9) + 1 + self.text.tail - 0.08 if self.text.back else \
+            body_end + (real.end - real.body_end)
+        return SimpleNamespace(body_start=real.body_start, body_end=body_end, end=end,
+                               pages=max(1, math.ceil(end - 1e-9)))
+
+    def doubt(self, scale: float = 1.0) -> float:
+        found = self.extent(scale)
+        return 0.05 * (found.body_end - found.body_start)
+
+    def fits(self, scale: float, pages: int, safety: float = 0.04) -> bool:
+        found = self.extent(scale)
+        if self.text.back:
+            return found.body_end <= pages - self.text.tail - safety
+        return found.end <= pages - safety
+
+    def scale_for(self, pages: int, low: float, high: float = 1.0, safety: float = 0.04) -> float:
+        lo, hi = low, high
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if self.fits(mid, pages, safety) else (lo, mid)
+        return lo
+
+
+@pytest.mark.parametrize(("layout", "text", "error", "passes"), [
+    # Predicted right: the first pass is laid out a little under the predicted scale, and it fits.
+    (LEAFLET, Text(start=0.3, length=2.0, tail=0.1), 1.0, 1),
+    (TRIFOLD, Text(start=1.0, length=3.6, exponent=1.6, tail=2.0, back=True), 1.0, 1),
+    # Predicted 10 % short: the pass comes out over and the fit corrects from what it measured.
+    (LEAFLET, Text(start=0.3, length=2.0, tail=0.1), 0.9, 2),
+    # Predicted long: the type a little smaller than it needs to be, still one pass.
+    (LEAFLET, Text(start=0.3, length=2.0, tail=0.1), 1.03, 1),
+])
+def test_a_text_predicted_over_its_pages_is_first_laid_out_at_the_predicted_scale(layout, text, error, passes):
+    text = fresh(text)
+    fitted = fit.fit(layout, text, name=f"en/{layout.name}", words=400, model=Foresight(text, error))
+    assert fitted.laid.pages <= layout.page_limit(None) and text.passes == passes
+    assert text.calls[0][0] < 0.97  # never a pass at full size
+    best = Foresight(text).scale_for(layout.page_limit(None), 0.5, safety=0.0)
+    assert best * 0.95 <= fitted.scale <= best + 1e-6  # at most a few per cent under the largest scale that fits
+
+
+@pytest.mark.parametrize(("length", "error"), [
+    (1.59, 1.0),    # predicted to fit at full size, if with less room than the prediction's margin
+    (1.62, 0.975),  # over by 2 %, predicted to fit: the pass at full size decides (here: 3 pages, shrunk)
+])
+def test_a_text_predicted_to_fit_or_nearly_is_laid_out_at_full_size_first(length, error):
+    text = Text(start=0.3, length=length, tail=0.1)
+    fitted = fit.fit(LEAFLET, text, name="en/leaflet", words=400, model=Foresight(text, error))
+    assert text.calls[0][0] == 1.0 and fitted.laid.pages == 2
+
+
+def test_a_booklet_predicted_to_save_a_sheet_that_does_not_is_laid_out_at_full_size():
+    # Predicted to fit four pages at 91 % (it needs 82 %): the sheet is not saved, the text goes at full size.
+    text = Text(start=1.0, length=2.6, exponent=1.3, tail=1.0, back=True)
+    fitted = fit.fit(BOOKLET, text, name="en/booklet", words=400, model=Foresight(text, 0.85), min_scale=0.85)
+    assert text.calls[0][0] < 1.0 and any(call[0] == 1.0 for call in text.calls)
+    unseen = fit.fit(BOOKLET, fresh(text), name="en/booklet", words=400, min_scale=0.85)
+    # ... and then fitted as it is without a prediction (roles, the type enlarged to fill its pages).
+    assert (fitted.scale, fitted.roles, fitted.laid.pages) == (unseen.scale, unseen.roles, unseen.laid.pages)
+
+
+@pytest.mark.parametrize(("length", "error", "first"), [
+    # Predicted over by less than the prediction's doubt of its length (5 %: an Arabic booklet predicted
+    # over its pages fitted them at full size): the full-size pass decides, then the fit shrinks as ever.
+    (6.1, 1.0, 1.0),
+    (6.1, 1.04, 0.9547),  # predicted 4 % long, well over: at the predicted scale (3 % under the best)
+    (6.6, 1.0, 0.936),    # well over: at the predicted scale
+])
+def test_a_text_predicted_over_within_its_doubt_is_laid_out_at_full_size(length, error, first):
+    text = Text(start=1.0, length=length, exponent=2.0, tail=1.0, back=True)
+    fitted = fit.fit(ZINE, text, name="en/zine", words=400, model=Foresight(text, error))
+    assert round(text.calls[0][0], 4) == first and fitted.laid.pages == 8
+    assert text.passes == (2 if first == 1.0 else 1)
+
+
+@pytest.mark.parametrize(("length", "error", "calls"), [
+    # Predicted 15 % long: the predicted pass leaves the body's last page a tenth full (mostly white, a fault
+    # of the score): one larger scale.
+    (6.0, 1.15, [0.8801, 0.8935]),
+    # Predicted 6 % long: its last page 55 % full, as the prediction aimed at: kept (a fit from full size grows
+    # back into a page less than 70 % full).
+    (6.6, 1.06, [0.8708]),
+])
+def test_a_predicted_pass_that_undershot_is_grown_back_only_into_a_mostly_white_page(length, error, calls):
+    text = Text(start=1.0, length=length, exponent=1.3, tail=1.0, back=True)
+    fitted = fit.fit(ZINE, text, name="en/zine", words=400, model=Foresight(text, error))
+    assert fitted.laid.pages == 8 and [round(c[0], 4) for c in text.calls] == calls
+
+
+def test_a_booklet_predicted_over_a_sheet_fewer_at_the_smallest_type_is_not_shrunk_to_try():
+    # Five pages at full size (a sheet of eight would leave three blank), four not even at 85 %: roles.
+    text = Text(start=1.0, length=2.6, exponent=1.3, tail=1.0, back=True, role_pages=(1, 1, 1))
+    unseen = fresh(text)
+    expected = fit.fit(BOOKLET, unseen, name="en/booklet", words=400, min_scale=0.85)
+    fitted = fit.fit(BOOKLET, text, name="en/booklet", words=400, min_scale=0.85, model=Foresight(text))
+    assert [c[0] for c in unseen.calls] == [1.0, 0.85, 1.0]  # without a prediction: the shrink tried
+    assert [c[0] for c in text.calls] == [1.0, 1.0]
+    assert (fitted.laid.pages, fitted.roles, fitted.scale) == (expected.laid.pages, expected.roles, expected.scale)
+
+
+class _NoSideLeaflet(type(LEAFLET)):  # type: ignore[misc]
+    saves_sides = False  # no second side folded into the first: what the fill does to a short text shows
+
+
+@pytest.mark.parametrize(("layout", "length", "error", "calls", "scale"), [
+    # A leaflet's text predicted to leave its second side half empty: laid out at once at the scale
+    # predicted to fill it (a little under), where full size was followed by the fill.
+    (LEAFLET, 1.0, 1.0, [1.2303], 1.2303),
+    (LEAFLET, 1.0, None, [1.0, 1.2318], 1.2318),
+    # Predicted short (it runs over when enlarged so): then at full size, and filled from there.
+    (LEAFLET, 1.2, 0.85, [1.2181, 1.0, 1.1245], 1.1245),
+    # So short that filling would take it past 135 % (a fault the score weighs against other compositions):
+    # at full size first, as ever.
+    (_NoSideLeaflet(), 0.7, 1.0, [1.0], None),
+])
+def test_a_short_text_is_first_laid_out_at_the_predicted_fill(layout, length, error, calls, scale):
+    text = Text(start=0.3, length=length, tail=0.1)
+    fitted = fit.fit(layout, text, name="en/leaflet", words=400, model=Foresight(text, error) if error else None)
+    assert [round(c[0], 4) for c in text.calls][:len(calls)] == calls and fitted.laid.pages == 2
+    assert scale is None or round(fitted.scale, 4) == scale

@@ -49,7 +49,8 @@ def _files(out: Path) -> dict[str, bytes]:
 def test_the_same_edition_again_takes_one_pass_and_gives_the_same_bytes(project, tmp_path, cache_home):
     cold = _build(project, "-o", tmp_path / "cold")
     assert cold["leaflet"]["passes"] >= 2 and cold["leaflet"]["scale"] < 1  # shrunk: predicted, verified
-    assert cold["handbill"]["passes"] >= 2 and "left out" in " ".join(cold["handbill"]["warnings"])
+    # The handbill's digest, predicted to fit its back, is laid out once, spread, even cold (fit.py).
+    assert cold["handbill"]["passes"] >= 1 and "left out" in " ".join(cold["handbill"]["warnings"])
     warm = _build(project, "-o", tmp_path / "warm")
     assert {k: e["passes"] for k, e in warm.items()} == {"leaflet": 1, "handbill": 1}
     for key in ("scale", "pages", "blank_pages", "warnings"):

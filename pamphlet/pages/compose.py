@@ -135,6 +135,8 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
     remembered = None if explain else fitmemo.recall(digest)
     fitted = _replay(prepared, lay, remembered) if remembered else None
     if fitted is None:
+        if opts.fit:
+            _predict_display(prepared)
         fitted = _compose(project, prepared, opts, lay, min_scale, own=bool(own), pinned=pinned, explain=explain)
         fitmemo.remember(digest, fitmemo.Decisions(
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
@@ -174,8 +176,35 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
         lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
         return laid
 
+    def prediction() -> Any:
+        """The body's length predicted from the edition as it stands (its composition applied): no pass."""
+        from pamphlet.pages import predict
+
+        return predict.model(prepared)
+
     lay.pending = False  # type: ignore[attr-defined]
+    lay.predict = prediction  # type: ignore[attr-defined]
     return lay
+
+
+def _predict_display(prepared: Prepared) -> None:
+    """Set the headline smaller before the first pass when a word of it (or its last two, held together) is
+    predicted wider than its box (:meth:`pamphlet.pages.predict.Model.display_fit`, from the display face's
+    advance widths): what the first pass at full size would have shown :func:`_display_fit`, which set it
+    smaller for the pass after — the correction the edition's last pass then had to be laid out again for.
+    And how far it may grow with enlarged text (``headline_cap``). A prediction a little short is corrected
+    by the pass, as before."""
+    from pamphlet.pages import predict
+
+    model = predict.model(prepared)
+    ratio = model.display_fit() if model is not None else 1.0
+    if ratio < 1.0 and prepared.headline > 0.4:
+        before = prepared.headline
+        prepared.headline = max(0.4, math.floor(prepared.headline * ratio * 0.98 * 1000) / 1000)
+        ratio *= before / prepared.headline  # its room over its width now: a few per cent to spare
+        # Enlarged text would enlarge the headline too, past its box: it grows no further than its room allows
+        # (what _display_fit sets after an enlarged pass in which it ran over).
+        prepared.headline_cap = min(prepared.headline_cap, max(1.0, math.floor(ratio * 0.98 * 1000) / 1000))
 
 
 def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:

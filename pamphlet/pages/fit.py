@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,6 +22,19 @@ if TYPE_CHECKING:
     from pamphlet.pages.score import Score
 
 log = logging.getLogger(__name__)
+
+#: Measure the passes of a layout whose template stretches its last page (the handbill's page-tall column)
+#: as if unstretched: its first pass is laid out stretched (see :func:`fit`), the rest of its passes are not.
+_NATURAL: ContextVar[bool] = ContextVar("natural", default=False)
+
+
+def _extent(laid: LaidOut) -> measure.Extent:
+    return measure.natural_extent(laid) if _NATURAL.get() else measure.extent(laid)
+
+
+def _bottom(page: Any) -> float:
+    return measure.natural_bottom(page) if _NATURAL.get() else measure.content_bottom(page)
+
 
 class LayFn(Protocol):
     """Lays the edition out: at a type scale, with blank pages (where the layout puts them in the HTML),
@@ -47,7 +61,7 @@ class Fitted:
 
 def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, min_scale: float = 0.85,
         pages_wanted: int | None = None, save_sheet_at: int = 3, page_cap: int | None = None,
-        pull_back: bool = False) -> Fitted:
+        pull_back: bool = False, model: Any = None) -> Fitted:
     """Lay out the edition and fit it to its layout's page rule.
 
     Too long: shrink the type down to ``min_scale``, else refuse. Too short: give
@@ -55,44 +69,93 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
     pages), then enlarge the type; a zine or tri-fold that still has an empty
     panel is refused with how much text is missing. Booklets pad at most two
     blank pages before the back cover.
+
+    ``model`` (:class:`pamphlet.pages.predict.Model`) predicts the body's length before any pass: a text it
+    shows well over its pages is laid out first at the scale it predicts (a little under), not at full size
+    only to learn how far over it is; every decision after that is taken from the pass, as before.
+
+    A layout whose template stretches its last page (``stretches``: the handbill) lays its first pass out
+    stretched and measures its passes as if unstretched: the text that fits with room to spare (the usual
+    case: a digest is made to) is then laid out once, where it took a second pass to spread it out.
     """
+    token = _NATURAL.set(fit and layout.stretches)
+    try:
+        return _fit(layout, lay, name=name, words=words, fit=fit, min_scale=min_scale, pages_wanted=pages_wanted,
+                    save_sheet_at=save_sheet_at, page_cap=page_cap, pull_back=pull_back, model=model)
+    finally:
+        _NATURAL.reset(token)
+
+
+def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_scale: float,
+         pages_wanted: int | None, save_sheet_at: int, page_cap: int | None, pull_back: bool,
+         model: Any) -> Fitted:
+    """:func:`fit`, measuring as :data:`_NATURAL` says."""
     if pages_wanted and layout.takes_page_count and layout.multiple_of > 1 and pages_wanted % layout.multiple_of:
         raise FitError(f"{name}: --pages {pages_wanted} is not a multiple of {layout.multiple_of}",
                        f"use --pages {layout.padded(pages_wanted)}")
     limit = layout.page_limit(pages_wanted)
     if page_cap:
         limit = min(limit or page_cap, page_cap)
-    laid, scale, roles = lay(1.0, 0, 0), 1.0, 0
+    if model is None and fit and getattr(lay, "predict", None) is not None:
+        model = lay.predict()  # type: ignore[attr-defined]
+    first, aim = _first_scale(layout, model, limit, min_scale, pages_wanted, save_sheet_at) if fit else (1.0, 0)
+    if fit and first == 1.0 and not page_cap and not pull_back:
+        first, aim = _first_fill(layout, model, limit, pages_wanted)
+    stretched = STRETCH if _NATURAL.get() and _stretch_first(layout, model, first) else 0.0
+    laid, scale, roles = lay(first, 0, 0, stretched), first, 0
+    if first > 1.0 and laid.pages > aim:
+        # Enlarged as predicted, it runs over: at full size, as ever (the fill measures from there).
+        laid, first, scale = lay(1.0), 1.0, 1.0
     for _ in range(3):
         if not (limit and laid.pages > limit and getattr(lay, "pending", False)):
             break
         # Over, with display type set smaller for the next pass (an event box or a headline too wide for its
         # line): that alone may bring it within the pages. Other passes carry the correction along.
-        laid = lay(1.0, 0, 0)
+        laid = lay(first, 0, 0, stretched)
+    if stretched and limit and laid.pages > limit:
+        # Predicted to fit, and it did not: measured unstretched, as every pass after this one is (a column as
+        # tall as the page may run on where the text alone would not).
+        laid, stretched = lay(first, 0, 0), 0.0
+    first_laid = laid
+    too_large: list[float] = []  # scales shown not to fit: growing back stays below them
     if limit and laid.pages > limit:
         if not fit:
             raise _fit_error(layout, name, words, laid, limit, 1.0)
-        too_large: list[float] = []  # scales shown not to fit: growing back stays below them
         laid, scale, fits = _shrink(lay, laid, limit, min_scale, back_page=layout.pads_before_back,
-                                    exponent=layout.shrink_exponent, hopeful=not page_cap, failed=too_large)
+                                    exponent=layout.shrink_exponent, hopeful=not page_cap, failed=too_large,
+                                    at=first)
         if not fits:
             raise _fit_error(layout, name, words, laid, limit, min_scale, laid_scale=scale)
         if layout.fixed_pages and scale < 0.985 and _sparse_body(laid):
             laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=min(too_large, default=1.0))
+    elif limit and scale < 0.985 and layout.fixed_pages and _sparse_body(laid, PREDICTED_SPARSE):
+        # The predicted scale undershot, leaving the body's last page mostly white: grown back, no further
+        # than the prediction before its margin (a page fuller than that is what the prediction aimed at).
+        laid, scale = _grow_back(lay, laid, scale, limit, layout, ceiling=first / PREDICTED_MARGIN + 0.01)
     if fit and scale == 1.0 and layout.saves_sides and laid.pages == 2 and not pages_wanted:
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
-    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at:
+    if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at and \
+            (model is None or model.fits(min_scale, target - layout.multiple_of, -PREDICTED_OVER)):
+        # (Not when the text is predicted over a sheet fewer even at the smallest type: no pass to show it.)
         # Three blank pages waste a sheet (fewer, in a composition that says so): fit one sheet fewer when
         # the type stays above the minimum.
         smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
-                                             back_page=layout.pads_before_back, exponent=layout.shrink_exponent)
+                                             back_page=layout.pads_before_back, exponent=layout.shrink_exponent,
+                                             at=scale)
         if fits:
             laid, scale, target = smaller, small_scale, target - layout.multiple_of
+        elif scale < 1.0:  # the predicted scale did not save the sheet: the text at full size, as designed
+            laid, scale = lay(1.0), 1.0
+            target = layout.target_pages(laid.pages, pages_wanted)
+    elif fit and not limit and scale < 1.0 and laid.pages > aim:
+        # A predicted scale meant to save a sheet that did not (and no longer would): at full size, as designed.
+        laid, scale = lay(1.0), 1.0
+        target = layout.target_pages(laid.pages, pages_wanted)
     if fit and (scale == 1.0 or pull_back) and layout.roles and laid.pages < target:
         laid, roles = _roles(lay, laid, target, layout.roles, scale)
     if fit and scale == 1.0 and layout.one_side and not roles and laid.pages == 2 and \
-            measure.content_bottom(laid.document.pages[-1]) < 0.4:
+            _bottom(laid.document.pages[-1]) < 0.4:
         # A short text on a two-sided layout that has a one-sided form (the handbill): try it on one side;
         # if its foot spills over, once more at the type that side needs, never below ``min_scale`` (the
         # notice of 25 words on a quarter Letter: one side at 95 %, as on A6 at 100 %).
@@ -125,9 +188,11 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
                                             back_page=layout.pads_before_back, spread=stretch)
         if not _sparse_body(filled, LAST_PAGE_WHITE - 0.1):  # not a few lines run onto the next page instead
             laid, scale, spread = filled, grown, grown_spread
-    if fit and not spread and laid.pages <= layout.spreads:
+    if fit and not spread and laid is first_laid and stretched and laid.pages <= layout.spreads:
+        spread = stretched  # laid out stretched already: kept (with little room to spare, a few mm spread)
+    elif fit and not spread and laid.pages <= layout.spreads:
         # Even enlarged, a short text leaves the foot of its (last) page empty: share the space out.
-        free = measure.free_below_mm(laid.document.pages[-1])
+        free = measure.free_below_mm(laid.document.pages[-1], natural=_NATURAL.get())
         if free >= MIN_SPREAD:
             amount = stretch or round(free - 2.0, 1)
             trial = lay(scale, 0, roles, amount)
@@ -141,6 +206,93 @@ def fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool = True, 
         laid = lay(scale, blanks, roles)
     log.debug("%s: scale %.4f, roles %d, blank pages %d, spread %.1f mm", name, scale, roles, blanks, spread)
     return pad(layout, laid, scale, blanks, roles, spread)
+
+
+def _first_fill(layout: Layout, model: Any, limit: int | None, pages_wanted: int | None) -> tuple[float, int]:
+    """The first pass of a short text enlarged: at the scale ``model`` predicts fills its pages (a little
+    under), when it predicts what a pass at full size would show the fit — the pages the layout wants, the
+    last of them (or the body's last) emptier than the fill allows, nothing a role or one side would cure
+    first — and the enlarging worth a pass (:data:`MIN_FILL`), not beyond :data:`FILL_PREDICTED`. Else full size:
+    (1.0, 0)."""
+    if model is None or not layout.fills or layout.stretches:
+        return 1.0, 0
+    at_full = model.extent(1.0)
+    target = layout.target_pages(at_full.pages, pages_wanted)
+    if (limit and at_full.pages > limit) or at_full.pages != target or (layout.saves_sides and at_full.pages == 2 and at_full.end <= 1.0 + SIDE_SPILL):
+        return 1.0, 0  # short of its pages (roles first), or a second side to fold into the first
+    fullness = 0.9 if at_full.pages <= layout.spreads else 0.7
+    body_last = at_full.body_end - math.floor(at_full.body_end - 1e-6)
+    last_page = at_full.end - (at_full.pages - 1)
+    if not (last_page < fullness or (layout.fixed_pages and at_full.body_end > at_full.body_start
+                                     and body_last < 0.7)):
+        return 1.0, 0
+    predicted = model.scale_for(target, 1.0, layout.fill_max)
+    guess = round(predicted * PREDICTED_MARGIN, 4)
+    # Type enlarged beyond FILL_PREDICTED is a fault the design score weighs against other compositions:
+    # measured first, as ever.
+    return (guess, target) if MIN_FILL < guess <= FILL_PREDICTED else (1.0, 0)
+
+
+#: The largest enlargement a first pass is laid out at from a prediction (compose.ENLARGED: beyond it, the
+#: score looks for another composition, which a pass at full size leads to as it always did).
+FILL_PREDICTED = 1.35
+
+
+def _stretch_first(layout: Layout, model: Any, scale: float) -> bool:
+    """Lay the first pass of a layout that stretches its last page (the handbill) out stretched: when ``model``
+    predicts the text fits its pages, with too little room left to be enlarged (a few per cent more type is
+    not worth a pass, see :func:`_fill`) and enough to be spread out — what a pass at full size would be
+    followed by. Then that pass is the last one."""
+    if model is None or not layout.spreads:
+        return False
+    end = model.extent(scale).end
+    target = layout.spreads
+    no_fill = (target - 0.02) * (0.98 / MIN_FILL) ** 2  # a shorter text would be enlarged (_fill's guess)
+    return no_fill + STRETCH_SAFETY <= end <= target - STRETCH_SAFETY
+
+
+#: How far (in pages) from enlarging or running over a text must be predicted to be laid out stretched first.
+STRETCH_SAFETY = 0.05
+
+
+#: The first pass of a text predicted well over its pages is laid out this much under the scale predicted to
+#: leave a little room to spare (predict.SAFETY: an overflow costs a pass; type a per cent smaller does not) ...
+PREDICTED_MARGIN = 0.985
+#: ... and only when the predicted scale is below this (nearer full size, the full-size pass decides).
+PREDICTED_BELOW = 0.99
+#: ... and only when the text is predicted over its pages by more than this much of a page (or its
+#: prediction's doubt, predict.Model.doubt, if more).
+PREDICTED_OVER = 0.05
+#: After a first pass at a predicted scale, the body's last page is grown back into only when it is filled
+#: less than this (mostly white: a fault of the design score).
+PREDICTED_SPARSE = 0.5
+#: A booklet is laid out first at a scale predicted to save a sheet only this far above the minimum.
+SHEET_SURE = 0.01
+
+
+def _first_scale(layout: Layout, model: Any, limit: int | None, min_scale: float, pages_wanted: int | None,
+                 save_sheet_at: int) -> tuple[float, int]:
+    """The scale of the first pass: full size, or the scale ``model`` predicts the text fits its pages at
+    (a little under) when it predicts the text well over them at full size — over the layout's page limit,
+    or (a booklet) so far into a sheet that fitting one sheet fewer would be tried; and the pages it aims at."""
+    if model is None or layout.stretches:
+        # A handbill's side ends with its contact and QR code, kept whole: a text a few lines longer pushes
+        # them onto a third page, which a prediction within a few lines cannot call. Measured first.
+        return 1.0, 0
+    at_full = model.extent(1.0)
+    pages, floor = limit, min_scale + 0.01
+    if not limit and layout.saves_sheets:
+        target = layout.target_pages(at_full.pages, pages_wanted)
+        if target > 4 and target - at_full.pages >= save_sheet_at:
+            # A sheet saved only if the type stays above the minimum: a prediction near it would, if wrong,
+            # cost the full-size pass as well.
+            pages, floor = target - layout.multiple_of, min_scale + SHEET_SURE
+    if not pages or model.fits(1.0, pages, -max(PREDICTED_OVER, model.doubt(1.0))):
+        return 1.0, 0  # predicted to fit at full size, or too nearly for a prediction to say it does not
+    predicted = model.scale_for(pages, min_scale)
+    if not floor < predicted < PREDICTED_BELOW:
+        return 1.0, 0  # near full size, or at the minimum (a refusal, or a rescue composition): measure first
+    return round(max(min_scale, predicted * PREDICTED_MARGIN), 4), pages
 
 
 MIN_SPREAD = 8.0  # mm left free at the foot of a short edition's last page before it is shared out
@@ -174,7 +326,7 @@ def _one_side(lay: LayFn, laid: LaidOut, min_scale: float) -> tuple[LaidOut, flo
     a text that fits one A4 side) on one side, if the type stays above ``min_scale``: one pass, predicted
     from where the content ends, all of it shrinking (headline and event box too) with about the scale to
     the power 1.5. Else as it was (enlarged to fill two sides, later)."""
-    end = measure.extent(laid).end
+    end = _extent(laid).end
     if end > 1.0 + SIDE_SPILL:
         return laid, 1.0
     guess = round((0.98 / end) ** (1 / 1.5), 4)
@@ -209,13 +361,13 @@ def _roles(lay: LayFn, laid: LaidOut, target: int, top: int, scale: float = 1.0)
 
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
-    return measure.content_bottom(laid.document.pages[-1]) < fullness
+    return _bottom(laid.document.pages[-1]) < fullness
 
 
 def _sparse_body(laid: LaidOut, fullness: float = 0.7) -> bool:
-    """The body's last page less than ``fullness`` full (on a layout whose last page is a back cover, which is full
-    however short the text: its contact stands at the foot)."""
-    now = measure.extent(laid)
+    """The body's last page less than ``fullness`` full (on a layout whose last page is a back cover, which is
+    full however short the text: its contact stands at the foot)."""
+    now = _extent(laid)
     if now.body_end <= now.body_start:
         return False
     return now.body_end - math.floor(now.body_end - 1e-6) < fullness
@@ -242,7 +394,7 @@ def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layo
     """A shrink that undershot (the German zine at 85 % with its last text page 44 % full, where 89 % fits):
     one larger scale, predicted from where the body ends now, kept if the pages still come out the same.
     ``ceiling``: the smallest scale the shrink saw not fit (the guess stays a step below it)."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     guess = round(min(0.995, scale + 0.04, ceiling - 0.01, _predict(now, scale, limit, layout.shrink_exponent,
                                                                     layout.pads_before_back) * 0.99), 4)
     if guess <= scale + 0.01:
@@ -253,24 +405,27 @@ def _grow_back(lay: LayFn, laid: LaidOut, scale: float, limit: int, layout: Layo
 
 def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int = 0, *,
             back_page: bool = False, exponent: float = 2.0, hopeful: bool = True,
-            failed: list[float] | None = None) -> tuple[LaidOut, float, bool]:
+            failed: list[float] | None = None, at: float = 1.0) -> tuple[LaidOut, float, bool]:
     """The largest type scale (about) at which the edition fits ``limit`` pages: usually two passes.
 
     The body's length in pages grows with the type scale (ideally its square, in
     practice less): predict the scale from where the body ends now, lay out once
-    to verify, and correct once from the two measurements if the guess was over. Returns
+    to verify, and correct once from the two measurements if the guess was over. ``laid`` was laid out at
+    ``at`` (below 1.0: a predicted first pass that came out over). Returns
     (layout, scale, True), or a layout and False when even ``min_scale`` is
     predicted or shown not to fit.
     """
-    first = measure.extent(laid)
+    first = _extent(laid)
     # The most hopeful estimate: everything shrinking with the area of its type — the body alone, or the
     # whole page with it (headlines and the event box shrink too).
-    hopeful_scale = max(_predict(first, 1.0, limit, 2.0, back_page),
-                        _predict(first.whole(), 1.0, limit, 2.0, back_page))
+    hopeful_scale = max(_predict(first, at, limit, 2.0, back_page),
+                        _predict(first.whole(), at, limit, 2.0, back_page))
     if hopeful_scale < min_scale - 0.03 and hopeful:
-        return laid, 1.0, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
-    guess = _predict(first, 1.0, limit, exponent, back_page)
-    scale = min(0.995, max(min_scale, guess))
+        return laid, at, False  # clearly too long even by the most hopeful estimate: no pass at the minimum
+    if at <= min_scale:
+        return laid, min_scale, False  # laid out at the minimum already: shown not to fit
+    guess = _predict(first, at, limit, exponent, back_page)
+    scale = min(0.995 * at, max(min_scale, guess))
     trial = lay(scale, 0, roles)
     if trial.pages <= limit:
         return trial, scale, True
@@ -278,9 +433,10 @@ def _shrink(lay: LayFn, laid: LaidOut, limit: int, min_scale: float, roles: int 
         failed.append(scale)
     if scale <= min_scale:
         return trial, min_scale, False  # the guess was the minimum already: shown not to fit
-    second = measure.extent(trial)
+    second = _extent(trial)
     if second.body_end > second.body_start and first.body_end > second.body_end:
-        exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / math.log(1 / scale)
+        exponent = math.log((first.body_end - first.body_start) / (second.body_end - second.body_start)) / \
+            math.log(at / scale)
         exponent = min(3.0, max(1.0, exponent))
         again = max(min_scale, min(scale - 0.005, _predict(second, scale, limit, exponent, back_page) * 0.995))
     else:
@@ -325,7 +481,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
     A trial that no measurement follows is laid out with ``spread`` (a stretching template's: it changes
     where things stand on the page, not how many pages there are). Returns the layout, its scale and the
     spread it was laid out with."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     sections = _section_fills(laid, now)
     if sections:
         return _fill_sections(lay, laid, sections, target, top_scale, roles, spread)
@@ -340,7 +496,7 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
         if last:
             return trial, guess, spread
         return _fill_more(lay, now, trial, guess, target, top_scale, roles, back_page, spread)
-    then = measure.extent(trial)
+    then = _extent(trial)
     a, b = (_whole(now), _whole(then)) if span else (now, then)
     if b.body_end <= a.body_end or a.body_end <= a.body_start:
         return laid, 1.0, 0.0
@@ -394,7 +550,7 @@ def _fill_more(lay: LayFn, first: measure.Extent, laid: LaidOut, scale: float, t
                roles: int, back_page: bool, spread: float = 0.0) -> tuple[LaidOut, float, float]:
     """One more step when the enlarged text still leaves much of its pages empty (parts that do not grow
     with the type, such as headlines, make the first prediction short)."""
-    now = measure.extent(laid)
+    now = _extent(laid)
     if now.end > target - 0.2 or now.body_end <= first.body_end:
         return laid, scale, 0.0
     grown = (now.body_end - now.body_start) / max(1e-6, first.body_end - first.body_start)
@@ -415,7 +571,8 @@ def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int,
     extra = max(1, round(words - fitting))
     pct = round(scale * 100)
     if laid_scale > scale:
-        what = f"needs {laid.pages} pages at full size, the layout has {limit}, and {pct} % type is not enough"
+        at = "full size" if laid_scale >= 1.0 else f"{round(laid_scale * 100)} % type"
+        what = f"needs {laid.pages} pages at {at}, the layout has {limit}, and {pct} % type is not enough"
     else:
         what = f"needs {laid.pages} pages, the layout has {limit}" + (f", even at {pct} % type" if scale < 1 else "")
     alt = "use a larger --pages" if layout.takes_page_count else "use -l booklet"

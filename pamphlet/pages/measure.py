@@ -217,6 +217,23 @@ def extent(layout: Any) -> Extent:
     return Extent(min(found), max(found), doc_end)
 
 
+def natural_bottom(page: Any) -> float:
+    """As :func:`content_bottom`, a column of flex items counted as tall as its items stacked: how far down the
+    content of a page stretched into a page-tall column (a handbill's last side laid out spread) would reach
+    unstretched."""
+    return min(1.0, lowest(page_box(page).children, natural=True) / page.height) if page.height else 1.0
+
+
+def natural_extent(layout: Any) -> Extent:
+    """As :func:`extent`, the document's end read with :func:`natural_bottom`."""
+    found = extent(layout)
+    pages = layout.document.pages
+    end = len(pages) - 1 + natural_bottom(pages[-1])
+    if found.body_start == 0.0 and found.body_end == found.end:
+        return Extent(0.0, end, end)  # no body to speak of: the whole document
+    return Extent(found.body_start, min(found.body_end, end), end)
+
+
 # --- lines past their box ---------------------------------------------------------------------------------
 
 

@@ -1,0 +1,148 @@
+"""The body's length predicted before any layout pass (pamphlet/pages/predict.py), against real passes.
+
+The prediction steers the first pass (fit.fit): the closer it is, the fewer passes an edition takes. It is
+checked here against WeasyPrint's own layout of a handful of texts — the example and two corpus projects,
+Latin scripts and Arabic, flowing columns and pages of their own — within a stated
+tolerance; and its parts (the cascade it reads, line breaking, units kept whole) on their own.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from pamphlet.editions import batch
+from pamphlet.pages import compose, measure, predict
+from pamphlet.source.spec import EditionSpec
+from pamphlet.text.edition import prepare
+
+ROOT = Path(__file__).resolve().parent.parent
+#: How far the predicted length of the body (body_end - body_start, in pages) may be from a pass's.
+TOLERANCE = 0.08
+#: ... for a script whose widths are read unshaped (Arabic).
+SHAPED_TOLERANCE = 0.15
+
+
+@pytest.fixture(scope="module")
+def projects() -> dict[str, object]:
+    return {"example": batch.load(None, example=True),
+            "rights-950": batch.load(ROOT / "benchmarks" / "corpus" / "rights-950"),
+            "mutual-aid-1500": batch.load(ROOT / "benchmarks" / "corpus" / "mutual-aid-1500")}
+
+
+def _edition(projects: dict[str, object], name: str, lang: str, layout: str) -> tuple[object, object]:
+    project = projects[name]
+    prepared = prepare(project, EditionSpec(lang, layout, "a4"))
+    compose._apply(prepared, prepared.layout.compositions[0])
+    return project, prepared
+
+
+@pytest.mark.parametrize(("name", "lang", "layout", "scale"), [
+    ("example", "en", "booklet", 1.0),          # one column, pages of text between covers
+    ("example", "de", "zine", 0.9),             # each heading starts a page; shrunk
+    ("example", "fr", "trifold", 1.0),          # panels, the fold-in one narrower
+    ("example", "en", "leaflet", 1.0),          # two balanced columns under the masthead
+    ("example", "ar", "trifold", 1.0),          # Arabic (shaped: a wider tolerance)
+    ("rights-950", "en", "booklet", 1.0),       # a table, a box, lists, footnotes
+    ("mutual-aid-1500", "en", "zine", 0.85),    # a long text in sections
+])
+def test_the_predicted_body_is_as_long_as_a_pass_lays_it_out(projects, name, lang, layout, scale):
+    project, prepared = _edition(projects, name, lang, layout)
+    model = predict.model(prepared)
+    assert model is not None
+    laid = compose._lay_function(project, prepared)(scale)
+    real, guess = measure.extent(laid), model.extent(scale)
+    length, predicted = real.body_end - real.body_start, guess.body_end - guess.body_start
+    tolerance = SHAPED_TOLERANCE if prepared.facts.script in predict.SHAPED else TOLERANCE
+    assert abs(predicted / length - 1) <= tolerance, (predicted, length)
+    assert guess.body_start == pytest.approx(real.body_start, abs=0.02)
+    assert abs(guess.body_end - real.body_end) <= tolerance * length + 0.02
+
+
+def test_a_headline_word_too_wide_for_its_panel_is_predicted_as_a_pass_measures_it(projects):
+    # The Arabic headline on a zine's cover runs past it at full size: the pass measures 0.73 of its width.
+    project, prepared = _edition(projects, "example", "ar", "zine")
+    model = predict.model(prepared)
+    assert model is not None
+    laid = compose._lay_function(project, prepared)(1.0)
+    assert model.display_fit() == pytest.approx(measure.headline_fit(laid), abs=0.03)
+    # An English one fits.
+    _, english = _edition(projects, "example", "en", "zine")
+    assert predict.model(english).display_fit() == 1.0  # type: ignore[union-attr]
+
+
+def test_the_prediction_is_cheap_and_the_same_every_time(projects):
+    _, prepared = _edition(projects, "example", "es", "trifold")
+    predict.model(prepared)  # the fonts and the stylesheet read once
+    start = time.perf_counter()
+    first = predict.model(prepared)
+    extents = [first.extent(s) for s in (0.85, 0.9, 1.0, 1.1)]  # type: ignore[union-attr]
+    assert time.perf_counter() - start < 0.05
+    again = predict.model(prepared)
+    assert [again.extent(s) for s in (0.85, 0.9, 1.0, 1.1)] == extents  # type: ignore[union-attr]
+    # Smaller type, a shorter body.
+    ends = [e.body_end for e in extents]
+    assert ends == sorted(ends)
+
+
+# --- its parts -----------------------------------------------------------------------------------------
+
+
+CSS = """
+html { font-size: 10pt; line-height: 1.4; font-family: "Body"; }
+@page { margin: 10mm 8mm 12mm; }
+@page cover { margin: 0; }
+@page :nth(4) { margin: 1mm; }
+p { margin: 0 0 0.5em; }
+.body p { margin-bottom: 2mm; }
+main > .lede { font-size: 1.2rem; }
+.lede:first-child { font-size: 9rem; }
+.box { padding: 0.5em 1em; }
+"""
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ([("html", set())], {"font-size": "10pt", "line-height": "1.4"}),
+    # A later rule of the same weight wins; a more specific one wins over an earlier one.
+    ([("html", set()), ("main", {"body"}), ("p", set())], {"margin-bottom": "2mm", "margin-top": "0"}),
+    # The child combinator; a pseudo-class is left out (the rule is not read at all).
+    ([("html", set()), ("main", set()), ("p", {"lede"})], {"font-size": "1.2rem"}),
+    ([("html", set()), ("div", set()), ("main", set()), ("section", set()), ("p", {"lede"})],
+     {"margin-bottom": "0.5em"}),
+    # Shorthands spread out: the block direction, and the inline one as one value.
+    ([("html", set()), ("div", {"box"})], {"padding-top": "0.5em", "padding-inline": "1em 1em"}),
+])
+def test_the_cascade_the_prediction_reads(path, expected):
+    style = predict.Sheet.parse(CSS).style(path)
+    assert {k: style.get(k) for k in expected} == expected
+
+
+def test_page_margins_unnamed_and_named():
+    sheet = predict.Sheet.parse(CSS)
+    assert sheet.page_margin == pytest.approx((10, 8, 12, 8))
+    assert sheet.named_margins == {"cover": pytest.approx((0, 0, 0, 0))}  # a page selector (:nth) left out
+
+
+@pytest.mark.parametrize(("value", "em", "split"), [
+    ("1.5em", 10.0, (15.0, 0.0)),        # grows with the type
+    ("0.5rem", 10.0, (8.0, 0.0)),        # (rem: the root's 16 px here)
+    ("3mm", 10.0, (0.0, 3 * 96 / 25.4)),  # does not
+    ("6pt", 10.0, (0.0, 8.0)),
+    ("auto", 10.0, (0.0, 0.0)),
+])
+def test_lengths_that_scale_with_the_type_and_lengths_that_do_not(value, em, split):
+    assert predict._split(value, em, 16.0) == pytest.approx(split)
+
+
+def test_units_kept_whole_join_unless_taller_than_a_column():
+    def block(unit: int) -> predict.Block:
+        return predict.Block("words", 10.0, 1.4, 2.0, 3.0, unit=unit)
+
+    items = [(block(0), 14.0, 28.0), (block(1), 14.0, 42.0), (block(1), 14.0, 42.0), (block(0), 14.0, 14.0)]
+    joined = predict._units(items, 1.0, column=200.0)
+    assert [round(total, 1) for _, _, total in joined] == [28.0, 42.0 + 3.0 + 2.0 + 42.0, 14.0]
+    assert joined[1][0].keep
+    # A unit taller than a column runs through it as its blocks.
+    assert len(predict._units(items, 1.0, column=60.0)) == 4
