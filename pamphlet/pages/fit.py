@@ -181,10 +181,12 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
     elif fit and scale == 1.0 and laid.pages < target - layout.blank_ok:
         laid, scale, spread = _fill(lay, laid, target, MAX_FILL_SCALE, roles, back_page=layout.pads_before_back,
                                     spread=stretch)
-    elif fit and scale == 1.0 and layout.fills_last_page and _sparse_body(laid, LAST_PAGE_WHITE):
+    elif fit and scale == 1.0 and layout.fills_last_page and _sparse_body(laid, LAST_PAGE_WHITE) and \
+            _runs_down(laid, layout.fills_last_page, layout.shrink_exponent):
         # A booklet whose text ends high on its last page: a little larger type runs it down that page (a
         # designer's touch); more than that is the pulled-back composition's to cure.
-        filled, grown, grown_spread = _fill(lay, laid, target, layout.fills_last_page, roles,
+        # Down its own last page, not onto the next (a few lines there would leave that one white instead).
+        filled, grown, grown_spread = _fill(lay, laid, laid.pages, layout.fills_last_page, roles,
                                             back_page=layout.pads_before_back, spread=stretch)
         if not _sparse_body(filled, LAST_PAGE_WHITE - 0.1):  # not a few lines run onto the next page instead
             laid, scale, spread = filled, grown, grown_spread
@@ -362,6 +364,18 @@ def _roles(lay: LayFn, laid: LaidOut, target: int, top: int, scale: float = 1.0)
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:
     """A last page less than ``fullness`` full (on a layout without a fixed page count)."""
     return _bottom(laid.document.pages[-1]) < fullness
+
+
+def _runs_down(laid: LaidOut, top: float, exponent: float) -> bool:
+    """Whether the body, set at up to ``top`` times its size, would reach 45 % down its last page (predicted
+    from where it ends now, its length growing with the scale to ``exponent``): a pass only where one may
+    help."""
+    now = measure.extent(laid)
+    length = now.body_end - now.body_start
+    if length <= 0:
+        return False
+    end = now.body_start + length * top ** exponent
+    return end - math.floor(now.body_end - 1e-6) >= LAST_PAGE_WHITE - 0.1
 
 
 def _sparse_body(laid: LaidOut, fullness: float = 0.7) -> bool:
