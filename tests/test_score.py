@@ -153,3 +153,17 @@ def test_a_zines_back_cover_may_be_quiet():
     s = score.Score()
     score.white([0.2, 0.3, 0.1, 0.2, 0.2, 0.3, 0.2, 0.7], CATALOGUE["zine"].quiet_pages(8), s)
     assert s.faults == []
+
+
+@pytest.mark.parametrize(("layout", "pages", "facing"), [
+    ("leaflet", 2, ()),        # the sheet is turned
+    ("handbill", 2, ()),
+    ("booklet", 8, (2, 4, 6)),  # spreads 2|3, 4|5, 6|7; page 8 is the back cover
+    ("booklet", 4, (2,)),
+    ("zine", 8, (2, 4, 6)),
+    ("trifold", 6, (2, 3)),    # the opened inside: 2, 3 and 4 side by side
+])
+def test_a_word_may_be_hyphenated_only_into_the_page_beside_it(layout, pages, facing):
+    from pamphlet.layouts import CATALOGUE
+
+    assert CATALOGUE[layout].facing_pages(pages) == facing

@@ -156,6 +156,10 @@ class Layout:
         """Pages (1-based) that may be mostly white: a back cover carrying only the contact."""
         return ()
 
+    def facing_pages(self, pages: int) -> tuple[int, ...]:
+        """Pages (1-based) whose next page is seen beside them, no turn between: a spread's left page."""
+        return ()
+
     def sheet_size(self, paper: str) -> tuple[float, float]:
         w, h = PAPERS[paper].size
         return (h, w) if self.landscape_sheet else (w, h)
@@ -271,6 +275,9 @@ class Booklet(Layout):
     def quiet_pages(self, pages: int) -> tuple[int, ...]:
         return (pages,)  # the back cover: call to action and contact at its foot
 
+    def facing_pages(self, pages: int) -> tuple[int, ...]:
+        return tuple(range(2, pages - 1, 2))  # the spreads: 2|3, 4|5, … (left to right, or right to left)
+
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]
         return Geometry(p.height / 2, p.width, {}, f"{p.half} ({_mm(round(p.height / 2, 2))}×{_mm(p.width)} mm)")
@@ -302,6 +309,9 @@ class Zine(Layout):
 
     def quiet_pages(self, pages: int) -> tuple[int, ...]:
         return (pages,)  # the back cover: the organiser and the contact at its foot, as a booklet's
+
+    def facing_pages(self, pages: int) -> tuple[int, ...]:
+        return (2, 4, 6)  # the spreads of the folded sheet: 2|3, 4|5, 6|7
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, 4 × 2 panels
@@ -342,6 +352,9 @@ class Trifold(Layout):
 
     def quiet_pages(self, pages: int) -> tuple[int, ...]:
         return (6,)  # the back panel: contact, QR and organiser, seen last
+
+    def facing_pages(self, pages: int) -> tuple[int, ...]:
+        return (2, 3)  # the opened inside: panels 2, 3 and 4 seen side by side
 
     def geometry(self, paper: str) -> Geometry:
         p = PAPERS[paper]  # landscape sheet, three panels a side

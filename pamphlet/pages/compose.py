@@ -1073,7 +1073,8 @@ def _settle(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
         if laid is last:
             break  # laid out before: nothing changed since
         last, undo = laid, None
-        words = proof.hyphen_offenders(laid) if not padded and rounds < ROUNDS else set()
+        words = proof.hyphen_offenders(laid, layout.facing_pages(laid.pages)) \
+            if not padded and rounds < ROUNDS else set()
         if words:
             undo = {k: prepared.context[k] for k in ("body", "body_after_lede", "lede", "quotes", "digest")
                     if k in prepared.context}

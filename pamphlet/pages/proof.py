@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -336,11 +336,13 @@ def _lines(page: Any) -> list[tuple[float, str]]:
     return out
 
 
-def hyphen_offenders(laid: LaidOut) -> set[str]:
+def hyphen_offenders(laid: LaidOut, facing: Collection[int] = ()) -> set[str]:
     """Words hyphenated where a reader should not have to turn: at the end of a page (or panel), or as the
     third hyphenated line in a row. Returned whole (both fragments joined). A word hyphenated from one column
     to the next on the same page is usual practice (newspapers, and every two-column leaflet a designer
-    sets); keeping such words whole cost a layout pass in a third of the editions."""
+    sets); keeping such words whole cost a layout pass in a third of the editions. So is one hyphenated from
+    a page to the page facing it (``facing``: 1-based pages whose next page is seen beside them, as a
+    booklet's or a zine's spread, a tri-fold's opened inside): the reader turns nothing."""
     bad: set[str] = set()
     pages = laid.document.pages
     for number, page in enumerate(pages):
@@ -360,7 +362,8 @@ def hyphen_offenders(laid: LaidOut) -> set[str]:
 
         for i, (_x, text) in enumerate(lines):
             run = run + 1 if text.rstrip().endswith(HYPHEN) else 0
-            if not run or (i + 1 < len(lines) and run < 3):
+            if not run or (i + 1 < len(lines) and run < 3) or (i + 1 == len(lines) and run < 3
+                                                                 and number + 1 in facing):
                 continue
             # A page end; or the third hyphen in a row, where the second is kept whole too (keeping the
             # third alone let the lines after it make a new run of three).
