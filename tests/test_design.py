@@ -63,8 +63,8 @@ def test_no_page_ends_in_a_hyphen_and_no_three_hyphenated_lines_in_a_row(example
         if pdf.name.endswith("-print.pdf"):
             continue
         texts = page_texts(pdf)
-        layout = CATALOGUE[pdf.stem.split("-")[-1]]
-        facing = layout.facing_pages(len(texts))
+        name = pdf.stem.split("-")[-1]
+        facing = CATALOGUE[name].facing_pages(len(texts)) if name in CATALOGUE else ()
         for number, text in enumerate(texts, start=1):
             lines = [line for line in text.splitlines() if line.strip() and not line.strip().isdigit()]
             if lines and number not in facing:
@@ -146,22 +146,24 @@ def test_the_lede_length_is_configurable(tmp_path):
     assert 'class="lede"' not in (tmp_path / "out" / "notice-en-leaflet.html").read_text()
 
 
-def test_the_trifold_flap_carries_the_call_to_action_and_how_to_reach_the_group_and_no_second_event(example_matrix):
-    """The flap is a poster panel: the call to action set large, the group's e-mail and web address under
-    it; the event is printed once on the outside of the sheet (on the cover beside it), not again on the flap;
-    the back keeps the organiser and QR code without repeating the lines."""
+def test_the_trifold_flap_carries_the_call_to_action_and_the_back_how_to_reach_the_group(example_matrix):
+    """The flap is a poster panel: the call to action alone, set large in the middle; the event is printed
+    once on the outside of the sheet (on the cover beside it), not again on the flap; the back panel holds
+    the organiser, how to reach the group (e-mail, web) and the QR code, composed down the panel (a
+    reviewer saw a back panel 85 % white under the organiser's name, the lines on the flap)."""
     pdf = example_matrix / "solidarity-en-trifold.pdf"
     texts = page_texts(pdf)
     flap, back = texts[4], texts[5]  # reading order: 1 cover, 2–4 inside, 5 flap, 6 back
-    assert "Join the rally" in flap and "solidarity@example.org" in flap and "example.org/solidarity" in flap
+    assert "Join the rally" in flap and "solidarity@example.org" not in flap
     assert "December 12" not in flap and "Market Square" not in flap
     assert "December 12" in texts[0]
-    assert "Internationalist Solidarity Committee" in back and "solidarity@example.org" not in back
-    [(_, cta_bottom, _, _)] = text_boxes(pdf, 4, "Join the rally")
-    [(_, _, _, mail_top)] = text_boxes(pdf, 4, "solidarity@example.org")
+    assert "Internationalist Solidarity Committee" in back and "solidarity@example.org" in back
+    assert "example.org/solidarity" in back
+    [(_, org_bottom, _, _)] = text_boxes(pdf, 5, "Internationalist Solidarity")
+    [(_, _, _, mail_top)] = text_boxes(pdf, 5, "solidarity@example.org")
     with pikepdf.open(pdf) as doc:
-        height = float(doc.pages[4].mediabox[3])
-    assert cta_bottom > mail_top and cta_bottom > height * 0.45  # the call first, in the upper part
+        height = float(doc.pages[5].mediabox[3])
+    assert org_bottom > mail_top and org_bottom > height * 0.5  # the organiser first, in the upper half
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "es"])

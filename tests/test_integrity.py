@@ -61,9 +61,10 @@ def notice_a4(tmp_path_factory) -> Built:
 #: build that refuses it, or builds one listed here, fails its case (the build's exit code is not checked:
 #: each case checks its own edition).
 REFUSED = {
-    # Short zines get poster pages (QR code, lede, each block): the Greek text fills its eight pages now.
-    "corpus-a4": {(lang, layout): "-word text fills" for lang in ("el", "fa", "ru") for layout in ("zine", "trifold")
-                  if (lang, layout) != ("el", "zine")},
+    # Short zines get poster pages (QR code, lede, each block); the Greek text filled its eight A4 pages only
+    # by running its lede from page 3 onto page 5 (page 5 80 % white): now its lede stays whole, and on A4 it
+    # is refused with the layouts that suit it (on Letter it fills them).
+    "corpus-a4": {(lang, layout): "-word text fills" for lang in ("el", "fa", "ru") for layout in ("zine", "trifold")},
     "corpus-letter": {},
     "notice-a4": {("en", "zine"): "-word text fills", ("en", "trifold"): "-word text fills"},
 }

@@ -136,12 +136,13 @@ def _fit(layout: Layout, lay: LayFn, *, name: str, words: int, fit: bool, min_sc
         laid, scale = _one_side(lay, laid, min_scale)
     target = layout.target_pages(laid.pages, pages_wanted)
     if fit and not limit and layout.saves_sheets and target > 4 and target - laid.pages >= save_sheet_at and \
-            (model is None or model.fits(min_scale, target - layout.multiple_of, -PREDICTED_OVER)) and \
             _predict(_extent(laid), scale, target - layout.multiple_of, layout.shrink_exponent,
                      layout.pads_before_back) >= min_scale - 0.02:
-        # (Not when the text is predicted over a sheet fewer even at the smallest type, by the model or from
-        # where the pass it has shows its body ending: no pass to show it. The German example's booklet, 5
-        # pages, was tried at 85 % for 4 that the pass at full size put at 80 %.)
+        # (Not when where the pass it has shows the body ending predicts it over a sheet fewer even at the
+        # smallest type: no pass to show it. The German example's booklet, 5 pages, was tried at 85 % for 4
+        # that its pass at full size put at 80 %. The model's prediction, before any pass, is not trusted
+        # here: it called a Letter booklet with pictures hopeless that fits at 96 %, and two blank pages
+        # shipped.)
         # Three blank pages waste a sheet (fewer, in a composition that says so): fit one sheet fewer when
         # the type stays above the minimum.
         smaller, small_scale, fits = _shrink(lay, laid, target - layout.multiple_of, min_scale,
