@@ -153,6 +153,22 @@ def text_boxes(path: Path, page_index: int, needle: str) -> list[tuple[float, fl
         pdf.close()
 
 
+def font_sizes(path: Path, page_index: int, needle: str) -> list[float]:
+    """The font size of every occurrence of ``needle`` on a page, from its first character (pdfium's unit,
+    px: × 0.75 for points)."""
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        tp = pdf[page_index].get_textpage()
+        found, search = [], tp.search(needle)
+        while (hit := search.get_next()) is not None:
+            found.append(pdfium_c.FPDFText_GetFontSize(tp, hit[0]))
+        return found
+    finally:
+        pdf.close()
+
+
 def copy_project(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst

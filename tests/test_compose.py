@@ -14,7 +14,7 @@ import pytest
 
 from pamphlet.pages import compose
 
-from .conftest import EXAMPLE, FIXTURES, copy_project, page_texts, run_cli
+from .conftest import EXAMPLE, FIXTURES, copy_project, font_sizes, page_texts, run_cli
 
 FACTS = FIXTURES / "facts-sheet"
 NOTICE = FIXTURES / "notice"
@@ -26,17 +26,7 @@ def _build(project: Path, out: Path, *args: str) -> dict[str, dict]:
     return {f"{e['lang']}/{e['layout']}": e for e in data["editions"]}
 
 
-def _sizes(pdf: Path, page: int, needle: str) -> list[float]:
-    """The font size (pt) of every occurrence of ``needle`` on a page, from its first character."""
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        tp = doc[page].get_textpage()
-        found, search = [], tp.search(needle)
-        while (hit := search.get_next()) is not None:
-            found.append(pdfium_c.FPDFText_GetFontSize(tp, hit[0]))
-        return found
-    finally:
-        doc.close()
+_sizes = font_sizes  # the font size of each occurrence of a text on a page (tests/conftest.py)
 
 
 def _lines(pdf: Path, page: int, top_share: float = 1.0) -> list[tuple[float, str]]:

@@ -88,13 +88,18 @@ def _build(project: Path, out: Path, *args: str) -> dict[str, dict]:
     return {e["paper"]: e for e in json.loads(result.stdout)["editions"]}
 
 
-@pytest.fixture(scope="module")
-def hitze(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
+def _on_both_papers(tmp_path_factory, project: Path, name: str) -> dict[str, tuple[dict, Path]]:
+    """The project's handbill built on A4 and on Letter: (its --json record, its PDF) per paper."""
     out = {}
     for paper in ("a4", "letter"):
-        folder = tmp_path_factory.mktemp(f"hitze-{paper}")
-        out[paper] = (_build(HITZE, folder, "--paper", paper)[paper], folder / "hitze-nachbarschaft-de-handbill.pdf")
+        folder = tmp_path_factory.mktemp(f"{project.name}-{paper}")
+        out[paper] = (_build(project, folder, "--paper", paper)[paper], folder / name)
     return out
+
+
+@pytest.fixture(scope="module")
+def hitze(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
+    return _on_both_papers(tmp_path_factory, HITZE, "hitze-nachbarschaft-de-handbill.pdf")
 
 
 @pytest.mark.slow
@@ -116,11 +121,7 @@ def test_the_german_digest_keeps_112_and_ends_with_no_intro_or_heading(hitze, pa
 
 @pytest.fixture(scope="module")
 def bici(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
-    out = {}
-    for paper in ("a4", "letter"):
-        folder = tmp_path_factory.mktemp(f"bici-{paper}")
-        out[paper] = (_build(BICI, folder, "--paper", paper)[paper], folder / "bicicletada-es-handbill.pdf")
-    return out
+    return _on_both_papers(tmp_path_factory, BICI, "bicicletada-es-handbill.pdf")
 
 
 @pytest.mark.slow

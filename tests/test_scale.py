@@ -318,8 +318,8 @@ def test_the_fork_server_preloads_everything_an_edition_imports(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     assert data["status"] == "built"
-    heavy = ("weasyprint", "jinja2", "markdown_it", "babel", "pikepdf", "pyphen", "pydyf", "tinycss2",
-             "pamphlet.pages.compose", "pamphlet.pages.fit", "pamphlet.text.edition", "pamphlet.sheets")
+    heavy = ("weasyprint", "jinja2", "markdown_it", "babel", "pikepdf", "pyphen", "pydyf", "tinycss2", "fontTools",
+             "pamphlet.pages", "pamphlet.text.edition", "pamphlet.sheets")
     late = [m for m in data["new"] if m.startswith(heavy)]
     assert late == [], late
 

@@ -17,7 +17,7 @@ import pytest
 from pamphlet.pages import compose, score
 from pamphlet.pages.measure import Mark
 
-from .conftest import page_texts, run_cli
+from .conftest import font_sizes, page_texts, run_cli
 
 CORPUS = Path(__file__).parent.parent / "benchmarks" / "corpus"
 INFO = CORPUS / "info-sheet"
@@ -58,16 +58,7 @@ def _lines(pdf: Path, page: int) -> list[str]:
         doc.close()
 
 
-def _sizes(pdf: Path, page: int, needle: str) -> list[float]:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        tp = doc[page].get_textpage()
-        found, search = [], tp.search(needle)
-        while (hit := search.get_next()) is not None:
-            found.append(pdfium_c.FPDFText_GetFontSize(tp, hit[0]))
-        return found
-    finally:
-        doc.close()
+_sizes = font_sizes  # the font size of each occurrence of a text on a page (tests/conftest.py)
 
 
 def _white_bands(pdf: Path) -> list[float]:

@@ -17,9 +17,10 @@ import logging
 import os
 
 import jinja2.ext  # noqa: F401 - the templates' i18n extension
+from fontTools.ttLib.tables import O_S_2f_2, _c_m_a_p, _h_h_e_a, _h_m_t_x  # noqa: F401 - read by predict.py
 
 from pamphlet import pipeline  # noqa: F401
-from pamphlet.pages import compose, fit, fitmemo, measure, proof, render, score  # noqa: F401
+from pamphlet.pages import compose, fit, fitmemo, measure, predict, proof, render, score, sides  # noqa: F401
 from pamphlet.sheets import impose, press  # noqa: F401
 from pamphlet.text import edition, markdown, templates, typeset  # noqa: F401
 
