@@ -378,8 +378,8 @@ def known_open_bug(project: Project, layout: str, error: str) -> str | None:
         return "a table wider than its column (enlarged type, unbreakable cells) runs out of it"
     if "are not on any page" in error and named.startswith("#"):
         return "a heading at enlarged type is lost"
-    if project.lang in RTL and re.search(r'text within 5 mm of the edge: "[\d.]+"$', error):
-        return "a right-to-left list's numbers stand in the margin"
+    if project.lang in RTL and re.search(r'text within 5 mm of the edge: "[\d.\u2022\u25e6\u25aa]+"$', error):
+        return "a right-to-left list's numbers or bullets stand in the margin"
     plain = [re.sub(r"[\u200b-\u200f\u2066-\u2069]", "", q) for q in quoted]
     if project.lang in RTL and out and any(q and q in project.yaml for q in plain):
         return "a right-to-left zine's QR page prints its web address past the page's edge"

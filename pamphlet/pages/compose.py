@@ -737,6 +737,22 @@ def _poster_pages(prepared: Prepared, lay: Any, fitted: Fitted) -> Fitted:
                 centre[min(i for i, *_ in blocks)] = (height, fill)
         if factor >= 1.04:
             grow.update({i: (size, factor) for i, size, *_ in blocks})
+    if layout.poster_pages and not one_size:
+        # A page whose first block runs on from the page before (a list's last item) and whose own blocks
+        # after it leave it mostly white: its own blocks set larger, as a poster's (the rest stays as set).
+        for number, blocks in on_pages.items():
+            if number in quiet or number in fills or not blocks:
+                continue
+            mine = [b for b in blocks if len(pages_of[b[0]]) == 1]
+            shared = [b for b in blocks if len(pages_of[b[0]]) > 1]
+            if not mine or len(shared) != 1 or min(pages_of[shared[0][0]]) == number:
+                continue
+            page_fill = measure.page_fill(laid.document.pages[number - 1])
+            if not 0.02 < page_fill < POSTER_FILL:
+                continue
+            k = min([POSTER_MAX, math.sqrt(POSTER_TARGET / page_fill)] + _unit_limits(mine))
+            if k >= 1.08:
+                grow.update({i: (size, k) for i, size, *_ in mine})
     # Addresses kept whole on poster layouts, and on a booklet's poster page (its running text is not ours).
     addresses = _addresses(laid) if layout.poster_pages or grow else []
     if not grow and not any(a.broken for a in addresses):
