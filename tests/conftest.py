@@ -169,6 +169,22 @@ def font_sizes(path: Path, page_index: int, needle: str) -> list[float]:
         pdf.close()
 
 
+def pictures_placed(path: Path) -> list[tuple[int, float, float]]:
+    """Every picture drawn in a PDF: (its page, 0-based; its height and width as shares of the page's)."""
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        placed = []
+        for n, page in enumerate(pdf):
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                left, bottom, right, top = obj.get_bounds()
+                placed.append((n, (top - bottom) / page.get_height(), (right - left) / page.get_width()))
+        return placed
+    finally:
+        pdf.close()
+
+
 def copy_project(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst

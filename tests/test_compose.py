@@ -14,7 +14,7 @@ import pytest
 
 from pamphlet.pages import compose
 
-from .conftest import EXAMPLE, FIXTURES, copy_project, font_sizes, page_texts, run_cli
+from .conftest import EXAMPLE, FIXTURES, copy_project, font_sizes, page_texts, pictures_placed, run_cli
 
 FACTS = FIXTURES / "facts-sheet"
 NOTICE = FIXTURES / "notice"
@@ -292,18 +292,10 @@ def test_a_short_zines_picture_takes_a_page_of_its_own(tmp_path):
     """Lists and boxes apart (a short zine), a picture on its own fills a page, cropped to its frame."""
     proj = _short_zine(tmp_path)
     _build(proj, tmp_path / "out", "-l", "zine")
-    doc = pdfium.PdfDocument(str(tmp_path / "out" / "court-en-zine.pdf"))
-    try:
-        placed = []
-        for n, page in enumerate(doc):
-            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-                left, bottom, right, top = obj.get_bounds()
-                placed.append((n, (top - bottom) / page.get_height(), (right - left) / page.get_width()))
-        [(number, tall, wide)] = [p for p in placed if p[1] > 0.3]  # the QR code is the other picture
-        assert tall > 0.75 and wide > 0.8, placed  # the page inside its margins (cropped: it may be drawn wider)
-        assert not page_texts(tmp_path / "out" / "court-en-zine.pdf")[number].strip().strip("0123456789")
-    finally:
-        doc.close()
+    placed = pictures_placed(tmp_path / "out" / "court-en-zine.pdf")
+    [(number, tall, wide)] = [p for p in placed if p[1] > 0.3]  # the QR code is the other picture
+    assert tall > 0.75 and wide > 0.8, placed  # the page inside its margins (cropped: it may be drawn wider)
+    assert not page_texts(tmp_path / "out" / "court-en-zine.pdf")[number].strip().strip("0123456789")
 
 
 TENANTS = FIXTURES / "tenants"

@@ -17,7 +17,7 @@ import pytest
 from pamphlet.pages import compose, score
 from pamphlet.pages.measure import Mark
 
-from .conftest import font_sizes, page_texts, run_cli
+from .conftest import font_sizes, page_texts, pictures_placed, run_cli
 
 CORPUS = Path(__file__).parent.parent / "benchmarks" / "corpus"
 INFO = CORPUS / "info-sheet"
@@ -146,15 +146,7 @@ def test_a_lone_picture_takes_a_panel_of_its_own(tmp_path):
     ed = _build(CORPUS / "tenants-90", tmp_path, "-l", "trifold", "-L", "en",
                 "--composition", "one-idea-per-panel")["en/trifold"]
     assert ed["status"] == "built" and ed["composition"] == "one-idea-per-panel", ed.get("error")
-    doc = pdfium.PdfDocument(ed["path"])
-    try:
-        placed = []
-        for n, page in enumerate(doc):
-            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-                left, bottom, right, top = obj.get_bounds()
-                placed.append((n, (top - bottom) / page.get_height(), (right - left) / page.get_width()))
-    finally:
-        doc.close()
+    placed = pictures_placed(Path(ed["path"]))
     [(number, tall, wide)] = [p for p in placed if p[1] > 0.5]
     assert number in (1, 2, 3) and tall > 0.85 and wide > 0.8, placed
     assert not _plain(page_texts(Path(ed["path"]))[number]).strip()
