@@ -621,12 +621,9 @@ def _line_unit_limits(laid: LaidOut) -> list[float]:
         if not inside or not isinstance(box, measure.LineBox) or not room:
             continue
         texts = [t for t, _ in measure.walk(box) if isinstance(t, measure.TextBox) and t.text.strip()]
-        line = "".join(t.text for t in texts)
-        chars = sum(unicodedata.category(ch) != "Cf" for ch in line)
-        if not chars:
-            continue
-        em = sum(float(t.width or 0) for t in texts) / chars * UNIT_WIDER
-        limits.append(0.9 * room / max(1.0, longest_unit(line) * em))
+        em = _unit_char_width(texts)
+        if em:
+            limits.append(0.9 * room / max(1.0, longest_unit("".join(t.text for t in texts)) * em))
     return limits
 
 
@@ -999,13 +996,18 @@ def _body_blocks(laid: LaidOut) -> dict[int, list[tuple[int, float, float, float
                 place = kids.index(el) + 1
                 if all(place != i for i, *_ in blocks):
                     size = float(child.style["font_size"])
-                    texts = [(float(t.width or 0), t.text) for t, _ in measure.walk(child)
-                             if isinstance(t, measure.TextBox) and t.text.strip()]
-                    chars = sum(sum(unicodedata.category(ch) != "Cf" for ch in text) for _, text in texts)
-                    em = sum(w for w, _ in texts) / chars * UNIT_WIDER if chars else UNIT_EM * size
+                    em = _unit_char_width([t for t, _ in measure.walk(child)
+                                           if isinstance(t, measure.TextBox) and t.text.strip()]) or UNIT_EM * size
                     blocks.append((place, size, float(child.width or 0), longest_unit(_outside_addresses(el)) * em))
             break
     return found
+
+
+def _unit_char_width(texts: list[Any]) -> float:
+    """The width, in px, taken for a character of an unbreakable unit set in ``texts`` (text boxes as laid
+    out): their average character's, a little wider (:data:`UNIT_WIDER`); 0.0 for no text."""
+    chars = sum(sum(unicodedata.category(ch) != "Cf" for ch in t.text) for t in texts)
+    return sum(float(t.width or 0) for t in texts) / chars * UNIT_WIDER if chars else 0.0
 
 
 def _pages_of_body(laid: LaidOut) -> set[int]:
