@@ -8,6 +8,7 @@ tolerance; and its parts (the cascade it reads, line breaking, units kept whole)
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -85,6 +86,53 @@ def test_the_prediction_is_cheap_and_the_same_every_time(projects):
     # Smaller type, a shorter body.
     ends = [e.body_end for e in extents]
     assert ends == sorted(ends)
+
+
+@pytest.mark.parametrize(("lang", "paper"), [("de", "a4"), ("de", "letter")])
+def test_pages_of_their_own_a_role_level_sets_are_predicted(projects, lang, paper):
+    # The German example's booklet, 5 pages for 8: level 1 gives the call to action a page of its own (after
+    # the body), 2 the lede the inside cover (break-after), 3 each pull quote a page (break-before and -after).
+    # The prediction counts those pages as a pass does.
+    project = projects["example"]
+    prepared = prepare(project, EditionSpec(lang, "booklet", paper))
+    compose._apply(prepared, prepared.layout.compositions[0])
+    lay = compose._lay_function(project, prepared)
+    for level in range(prepared.layout.roles + 1):
+        assert lay.predict(level).extent(1.0).pages == lay(1.0, 0, level).pages, level
+
+
+def test_a_role_level_predicted_well_over_its_pages_is_not_laid_out(projects):
+    # Level 3 (9 pages for 8) was laid out only to be stepped down from: now one pass finds level 2.
+    from pamphlet.pages import fit
+
+    project = projects["example"]
+    prepared = prepare(project, EditionSpec("de", "booklet", "a4"))
+    compose._apply(prepared, prepared.layout.compositions[0])
+    lay = compose._lay_function(project, prepared)
+    laid = lay(1.0)
+    before = prepared.passes
+    assert lay.predict(3).surely_over(1.0, 8) and not lay.predict(2).surely_over(1.0, 8)
+    chosen, level = fit._roles(lay, laid, 8, prepared.layout.roles)
+    assert (level, chosen.pages, prepared.passes - before) == (2, 7, 1)
+
+
+def test_over_is_sure_only_beyond_each_runs_doubt():
+    # Runs of the body between forced page breaks, each with its own doubt (5 % of its length): the last run
+    # past the last page by more than its doubt, and no run before it spilling onto a page by less.
+    model = object.__new__(predict.Model)
+    model.name, model.uncertainty, model.margins, model.page_h, model.pages_after = "booklet", 0.05, (10, 0, 10, 0), 100, 1
+
+    def over(runs: tuple[tuple[float, float], ...], pages: int) -> bool:
+        end = runs[-1][1]
+        found = predict.Predicted(1.0, end, math.floor(end) + 1.92, math.floor(end) + 2, (), runs)
+        model.extent = lambda scale: found  # type: ignore[method-assign]
+        return model.surely_over(1.0, pages)
+
+    assert over(((1.1, 3.5), (4.0, 5.0), (5.0, 6.3)), 7)           # 0.3 past, doubt 0.065
+    assert not over(((1.1, 3.5), (4.0, 5.0), (5.0, 6.03)), 7)      # 0.03 past, within its doubt
+    assert not over(((1.1, 3.12), (4.0, 5.0), (5.0, 6.3)), 7)      # a run spills 0.02 onto page 4: may not
+    assert over(((1.1, 3.5), (4.0, 5.0), (5.0, 6.3)), 7)
+    assert not over(((1.1, 3.5), (4.0, 5.0), (5.0, 5.5)), 7)       # fits
 
 
 # --- its parts -----------------------------------------------------------------------------------------

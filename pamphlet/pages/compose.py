@@ -176,11 +176,12 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
         lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
         return laid
 
-    def prediction() -> Any:
-        """The body's length predicted from the edition as it stands (its composition applied): no pass."""
+    def prediction(roles: int = 0) -> Any:
+        """The body's length predicted from the edition as it stands (its composition applied) at role level
+        ``roles``: no pass."""
         from pamphlet.pages import predict
 
-        return predict.model(prepared)
+        return predict.model(prepared, roles)
 
     lay.pending = False  # type: ignore[attr-defined]
     lay.predict = prediction  # type: ignore[attr-defined]

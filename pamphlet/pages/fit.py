@@ -348,22 +348,34 @@ def _roles(lay: LayFn, laid: LaidOut, target: int, top: int, scale: float = 1.0)
     highest that stays within it — what trying each level in turn gives, as more roles never mean fewer
     pages. A level gives a page or more, so the search starts at the level the pages missing point to (a
     page short: level 1; three or more short: the top) and moves up or down from there: usually one pass
-    where trying each level in turn took up to three."""
-    tried = {0: laid}
+    where trying each level in turn took up to three. A level predicted over ``target`` beyond the
+    prediction's doubt (:meth:`pamphlet.pages.predict.Model.surely_over`: the German example's booklet with
+    its pull quotes on pages of their own, 9 pages for 8) is not laid out: it is never the level kept."""
+    tried: dict[int, LaidOut | None] = {0: laid}
+    predict = getattr(lay, "predict", None)
 
-    def at(level: int) -> LaidOut:
+    def at(level: int) -> LaidOut | None:
+        """The level laid out, or None where it is predicted over ``target``."""
         if level not in tried:
-            tried[level] = lay(scale, 0, level)
+            model = predict(level) if predict is not None else None
+            over = model is not None and model.surely_over(scale, target)
+            tried[level] = None if over else lay(scale, 0, level)
         return tried[level]
 
+    def pages(level: int) -> int:
+        found = at(level)
+        return target + 1 if found is None else found.pages
+
     level = min(top, target - laid.pages)
-    while level < top and at(level).pages < target and at(level + 1).pages <= target:
+    while level < top and pages(level) < target and pages(level + 1) <= target:
         level += 1
-    while level > 0 and at(level).pages > target:
+    while level > 0 and pages(level) > target:
         level -= 1
-    while level > 0 and at(level).pages == target and at(level - 1).pages == target:
+    while level > 0 and pages(level) == target and pages(level - 1) == target:
         level -= 1
-    return at(level), level
+    found = at(level)
+    assert found is not None  # level 0 is laid out; a level over target is stepped down from
+    return found, level
 
 
 def _sparse(laid: LaidOut, fullness: float = 0.7) -> bool:

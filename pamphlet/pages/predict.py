@@ -337,6 +337,12 @@ class Block:
     unit: int = 0             # blocks of one unit kept whole (a table, a box, a short list) share a number
 
 
+def _breaks(style: dict[str, str], side: str) -> bool:
+    """Whether an element with ``style`` forces a page break ``side`` ("before" or "after") it."""
+    return "page" in (style.get(f"break-{side}"), style.get(f"page-break-{side}")) or \
+        style.get(f"page-break-{side}") == "always"
+
+
 class _Collect(HTMLParser):
     """The blocks of the body (inside ``main``) and of a lede set apart before it, each with the type size,
     leading, margins and face the stylesheet gives it."""
@@ -356,6 +362,10 @@ class _Collect(HTMLParser):
         self.above = self.above_fixed = 0.0  # margins and paddings opened above the next block's first line
         self.page_break = False
         self.cell_open = False
+        # Pages of their own outside the body (a short text's call-to-action or event page, a back cover): those
+        # that end before it starts (break-after) and those that start after it ends (break-before).
+        self.seen_main = False
+        self.pages_before = self.pages_after = 0
         # Units kept whole (a table, a box, a figure, a short list): their open elements, with an id each.
         self.units: list[tuple[int, str]] = []
         self.next_unit = 0
@@ -383,6 +393,9 @@ class _Collect(HTMLParser):
             self.items[self.units[-1][0]] = self.items.get(self.units[-1][0], 0) + 1
         if not self.inside and ((self.root in classes) if self.root else (tag == "main" or "summary" in classes)):
             self.inside = len(self.path)  # the body (a handbill's text: its summary), or the root asked for
+            self.seen_main = True
+        elif not self.inside and self.seen_main and tag == "section" and _breaks(self.styles[-1], "before"):
+            self.pages_after += 1
         if self._collecting() and self._block(tag):
             self._flush()
             style, size = self.styles[-1], self._size()
@@ -390,13 +403,17 @@ class _Collect(HTMLParser):
                 scaled, fixed = _split(style.get(name), size, self.rem)
                 self.above += scaled
                 self.above_fixed += fixed
-            if "page" in (style.get("break-before"), style.get("page-break-before")) or \
-                    style.get("page-break-before") == "always":
+            if _breaks(style, "before"):
                 self.page_break = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID or len(self.path) <= 1:
             return
+        if _breaks(self.styles[-1], "after") and self.path[-1][0] == tag:
+            if self._collecting():
+                self.page_break = True  # the next block starts a page (a lede or a pull quote set apart)
+            elif not self.seen_main and tag == "section":
+                self.pages_before += 1
         if self._collecting() and self._block(tag):
             self._flush()
             style, size = self.styles[-1], self._size()
@@ -579,6 +596,9 @@ class Predicted:
     end: float
     pages: int
     fills: tuple[float, ...] = ()  # how full each page of the body is (as measure.page_fill reads a pass)
+    #: The body's runs between forced page breaks (a pull quote set apart, a zine's headings): where each
+    #: starts and ends, in pages (the last ends at ``body_end``).
+    runs: tuple[tuple[float, float], ...] = ()
 
 
 def _units(items: list[tuple[Block, float, float]], scale: float, column: float) -> list[tuple[Block, float, float]]:
@@ -677,6 +697,7 @@ class Model:
         collect.feed(html.split("<body", 1)[-1])
         collect.close()
         self.blocks, self.lede = collect.blocks, collect.lede
+        self.pages_before, self.pages_after = collect.pages_before, collect.pages_after
         self.html, self.style_text = html, style
         self.faces = _faces(prepared)
         page = prepared.context.get("page") or {}
@@ -707,7 +728,14 @@ class Model:
     def _first_page(self) -> int:
         if self.name == "handbill":
             return 0 if self.roles else 1  # the text on the front (one side), or on the back
-        return 0 if self.name in ("leaflet", "poster", "placard") else 1
+        # After the cover, and after a page of its own set before the body (a tri-fold's event panel).
+        return (0 if self.name in ("leaflet", "poster", "placard") else 1) + self.pages_before
+
+    def _tail(self) -> int:
+        """Whole pages after the body: the back, and pages of their own a role level sets there (a booklet's
+        call-to-action page, a zine's QR code page)."""
+        tail = TAIL_PAGES.get(self.name, 0)
+        return max(tail, self.pages_after) if tail else 0
 
     def _lines(self, block: Block, width: float, scale: float) -> int:
         """Greedy line breaking of ``block`` at ``width`` px at ``scale``."""
@@ -770,9 +798,12 @@ class Model:
         flow = _Flow(self, scale, first, (start - first - offset) * self.page_h * PX_PER_MM)
         items = _units(self.heights(scale, flow.width), scale, flow.height)
         prev_below = 0.0
+        runs, run_start = [], start
         for i, (block, line, total) in enumerate(items):
             if block.page_break and (flow.page_content or flow.filled):
+                runs.append((run_start, flow.end()))
                 flow.next_page()
+                run_start = float(flow.page)
             # WeasyPrint keeps a margin at the top of a page or column (a block pushed there keeps its own).
             above = max(prev_below, block.above * scale + block.above_fixed) if flow.filled else \
                 block.above * scale + block.above_fixed
@@ -809,9 +840,10 @@ class Model:
         elif self.name == "handbill":
             end = body_end + HANDBILL_TAIL * PX_PER_MM / (self.page_h * PX_PER_MM)
         else:
-            tail = TAIL_PAGES.get(self.name, 0)
+            tail = self._tail()
             end = (math.floor(body_end - 1e-6) + 1 + tail - 0.08) if tail else body_end
-        return Predicted(start, body_end, end, max(1, math.ceil(end - 1e-6)), (*flow.fills, flow.fill()))
+        return Predicted(start, body_end, end, max(1, math.ceil(end - 1e-6)), (*flow.fills, flow.fill()),
+                         (*runs, (run_start, body_end)))
 
     def display_fit(self) -> float:
         """How much the display type must shrink for its widest unbreakable run (a long word, the last two
@@ -842,10 +874,28 @@ class Model:
         """Whether the edition is predicted to take at most ``pages`` pages at ``scale`` with ``safety`` pages
         to spare: its body ``safety`` above the page its back starts on, or its end above the last page's foot."""
         found = self.extent(scale)
-        tail = TAIL_PAGES.get(self.name, 0)
+        tail = self._tail()
         if tail:
             return found.body_end <= pages - tail - safety
         return found.end <= pages - safety
+
+    def surely_over(self, scale: float, pages: int) -> bool:
+        """Whether the edition is predicted to take more than ``pages`` pages at ``scale`` beyond the
+        prediction's doubt — judged run by run between forced page breaks, as each run's error stays within
+        it: the last run ends past the last page by more than its own doubt, and no run before it spills onto
+        a page by less than its doubt (shorter, it would give that page back)."""
+        found = self.extent(scale)
+        tail = self._tail()
+        if not found.runs or found.pages <= pages:
+            return False
+        top = self.margins[0] / self.page_h
+        *before, (start, end) = found.runs
+        limit = pages - tail if tail else pages
+        over = (end - limit) if tail else (found.end - limit)
+        if over <= self.uncertainty * max(0.0, end - start):
+            return False
+        return all(end - math.floor(end - 1e-6) - top > self.uncertainty * max(0.0, end - start)
+                   for start, end in before if end - start > 1e-6)
 
     def scale_for(self, pages: int, low: float, high: float = 1.0, safety: float = SAFETY) -> float:
         """The largest scale in [``low``, ``high``] at which the edition is predicted to take at most ``pages``
