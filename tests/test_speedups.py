@@ -203,6 +203,9 @@ _RENDER = """
         native.install()
         hyphenation.install()
     from weasyprint import HTML
+    if os.environ["HOOK"] == "1":
+        from weasyprint.text.ffi import ffi; from pamphlet.pages import ctypes_cache
+        ctypes_cache.install(ffi)
     html = '''<html lang="{lang}"><style>@page {{ size: 60mm 200mm; margin: 5mm }}
       p {{ hyphens: auto; text-align: justify; font: 11pt/1.3 "DejaVu Serif" }}</style>
       <p>{text}</p></html>'''
@@ -232,6 +235,93 @@ def test_pdf_bytes_are_the_same_with_the_speedups(lang, cache_home):
     warm = render("1")   # reads it
     assert list((cache_home / "pamphlet" / "hyphenation").glob("*.json"))
     assert plain == cold == warm
+
+
+# --- C array types without the C parser (WeasyPrint's font subsetting) ---------------------------------
+
+
+def test_array_types_are_made_without_the_c_parser_and_are_cffis_own(monkeypatch):
+    from cffi import FFI
+    from weasyprint.text.ffi import ffi
+
+    from pamphlet.pages import _weasy, ctypes_cache  # noqa: F401 - installs it, as every renderer import does
+
+    assert isinstance(ffi._parsed_types, ctypes_cache._ParsedTypes)
+    ffi.typeof("hb_codepoint_t")  # the item type, parsed once as WeasyPrint's first font would
+
+    def no_parser(*args: object) -> None:
+        raise AssertionError("the C parser ran")
+
+    monkeypatch.setattr(ffi._parser, "parse_type", no_parser)
+    made = ffi.new("hb_codepoint_t[1234]", list(range(1234)))
+    assert list(made)[:3] == [0, 1, 2] and ffi.sizeof(made) == 4 * 1234
+    reference = FFI()
+    reference.cdef("typedef uint32_t hb_codepoint_t;")
+    assert ffi.typeof(made) is reference.typeof("hb_codepoint_t[1234]")  # the very ctype cffi builds
+    monkeypatch.undo()
+    # Anything else is cffi's to parse, and to refuse.
+    assert ffi.typeof("hb_codepoint_t *") is reference.typeof("hb_codepoint_t *")
+    with pytest.raises(Exception, match="no_such_type_t"):
+        ffi.new("no_such_type_t[3]")
+    ctypes_cache.install(ffi)  # idempotent
+    assert type(ffi._parsed_types) is ctypes_cache._ParsedTypes
+
+
+# --- compiled templates and the tile label font, remembered across processes ---------------------------
+
+
+def test_compiled_templates_are_read_back_instead_of_compiled(cache_home, monkeypatch):
+    import jinja2
+
+    from pamphlet.text import templates
+
+    templates.environment.cache_clear()
+    first = templates.environment(None).get_template("partials/masthead.html")
+    assert list((cache_home / "pamphlet" / "templates").glob("*/*.cache"))
+    templates.environment.cache_clear()  # a new process
+
+    def no_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compile)
+    again = templates.environment(None).get_template("partials/masthead.html")
+    meta = {"organiser": "Kollektiv", "title": "Solidarity now", "subtitle": "A statement"}
+    assert again.render(meta=meta) == first.render(meta=meta)
+    assert "Solidarity" in again.render(meta=meta)
+    monkeypatch.undo()
+    templates.environment.cache_clear()
+
+
+def test_an_unwritable_template_cache_only_costs_the_compilation(tmp_path, monkeypatch):
+    from pamphlet.text import templates
+
+    (tmp_path / "pamphlet").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    templates.environment.cache_clear()
+    try:
+        page = templates.environment(None).get_template("partials/masthead.html")
+        assert "Kollektiv" in page.render(meta={"organiser": "Kollektiv", "title": "Now", "subtitle": ""})
+    finally:
+        templates.environment.cache_clear()
+
+
+def test_the_tile_label_font_is_cut_once_and_read_back_the_same(cache_home, monkeypatch):
+    from pamphlet.sheets import press
+    from pamphlet.text import memo
+
+    monkeypatch.setattr(memo, "_stores", {})
+    press._ascii_font.cache_clear()
+    cut = press._ascii_font(True)
+    assert cut[0][:4] == b"\x00\x01\x00\x00" and len(cut[1]) == 95  # a TrueType file; widths of 32–126
+    press._ascii_font.cache_clear()
+    monkeypatch.setattr(memo, "_stores", {})  # a new process
+
+    def no_cut(path: Path) -> list[object]:
+        raise AssertionError("cut again")
+
+    monkeypatch.setattr(press, "_cut_ascii_font", no_cut)
+    assert press._ascii_font(True) == cut
+    press._ascii_font.cache_clear()
 
 
 # --- a lean command line -------------------------------------------------------------------------

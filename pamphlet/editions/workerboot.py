@@ -13,6 +13,7 @@ UI-string catalog are loaded here once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -62,3 +63,8 @@ def _warm(langs: list[str]) -> None:
 _langs = [code for code in os.environ.get("PAMPHLET_PRELOAD_LANGS", "").split(",") if code]
 if _langs:
     _warm(_langs)
+
+# Everything loaded so far lives as long as the fork server: out of the garbage collector's sight, so a worker's
+# collections do not write to (and so copy) the pages it shares with the server and its other workers.
+gc.collect()
+gc.freeze()
