@@ -49,10 +49,15 @@ HANDBILL_TAIL = 30.0
 #: over the example and the corpus (a shaped script's more: its widths are read without shaping).
 UNCERTAINTY = 0.05
 UNCERTAIN_SCRIPTS = {"arabic": 0.12, "devanagari": 0.12, "bengali": 0.12}
-#: ... and a leaflet's more: what its front (masthead, event, call to action) leaves of its first side is a
-#: constant here (LEAFLET_HEAD), where compositions (compact, three columns) and headlines move it by a tenth
-#: of a page or more: a leaflet is laid out first at a predicted smaller scale only when far over its sides.
-UNCERTAIN_LAYOUTS = {"leaflet": 0.3}
+#: ... and a leaflet's more. Its doubt is only ever asked which way a prediction may mislead: "surely over"
+#: (laid out first at a smaller predicted scale, which a body predicted too long would shrink for nothing).
+#: Measured over the example and the corpus, all compositions but compact: a leaflet's body is predicted up to
+#: 7 % too long (three columns), though often much too short (its front is a constant here, LEAFLET_HEAD).
+UNCERTAIN_LAYOUTS = {"leaflet": 0.1}
+#: ... and a compact leaflet's far more: its smaller front and its contact in the last column are not
+#: modelled (predicted 0.2–0.4 of a page too long over the corpus; rights-950 fitted at full size on A4
+#: where 89 % was predicted): it is laid out first at a predicted smaller scale only when far over its sides.
+UNCERTAIN_COMPACT = 0.3
 #: Lines of the paragraph after it a heading keeps with it in a column (base.css: h2 + p { orphans: 3 }).
 HEADING_KEEPS = 3
 #: Whole pages that follow the body of a layout whose back stands on pages of its own.
@@ -366,6 +371,7 @@ class _Collect(HTMLParser):
         # that end before it starts (break-after) and those that start after it ends (break-before).
         self.seen_main = False
         self.pages_before = self.pages_after = 0
+        self.foot_in_body = False  # a footer (the contact) inside the body: a compact leaflet's last column
         # Units kept whole (a table, a box, a figure, a short list): their open elements, with an id each.
         self.units: list[tuple[int, str]] = []
         self.next_unit = 0
@@ -394,6 +400,8 @@ class _Collect(HTMLParser):
         if not self.inside and ((self.root in classes) if self.root else (tag == "main" or "summary" in classes)):
             self.inside = len(self.path)  # the body (a handbill's text: its summary), or the root asked for
             self.seen_main = True
+        elif self.inside and tag == "footer":
+            self.foot_in_body = True
         elif not self.inside and self.seen_main and tag == "section" and _breaks(self.styles[-1], "before"):
             self.pages_after += 1
         if self._collecting() and self._block(tag):
@@ -715,7 +723,8 @@ class Model:
         self.balance = main.get("column-fill", "balance") == "balance" and self.columns > 1
         self.roles = roles
         self.uncertainty = max(UNCERTAIN_SCRIPTS.get(prepared.facts.script, UNCERTAINTY),
-                               UNCERTAIN_LAYOUTS.get(self.name, UNCERTAINTY))
+                               UNCERTAIN_LAYOUTS.get(self.name, UNCERTAINTY),
+                               UNCERTAIN_COMPACT if self.name == "leaflet" and collect.foot_in_body else 0.0)
 
     # The pages the body flows through: (column width in px, column height in px, top offset in pages).
     def _frame(self, page_index: int, scale: float) -> tuple[float, float, float]:
