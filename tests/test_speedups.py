@@ -324,6 +324,31 @@ def test_the_tile_label_font_is_cut_once_and_read_back_the_same(cache_home, monk
     press._ascii_font.cache_clear()
 
 
+def test_font_advances_are_read_once_and_back_the_same(cache_home, monkeypatch):
+    from pamphlet.pages import predict
+    from pamphlet.resources import fonts_dir
+
+    path = str(fonts_dir() / "noto" / "NotoSans-Regular.ttf")
+    predict._advances.cache_clear()
+    read = predict._advances(path)
+    assert read == predict._read_advances(path) and read[0][ord("a")] > 0
+    [cached] = (cache_home / "pamphlet" / "advances").glob("NotoSans-Regular.ttf-*.json")
+    predict._advances.cache_clear()  # a new process
+
+    def no_read(path: str) -> None:
+        raise AssertionError("read the font again")
+
+    original = predict._read_advances
+    monkeypatch.setattr(predict, "_read_advances", no_read)
+    assert predict._advances(path) == read
+    monkeypatch.setattr(predict, "_read_advances", original)
+    cached.write_text("[1, 2", encoding="utf-8")  # damaged: read again, and rewritten
+    predict._advances.cache_clear()
+    assert predict._advances(path) == read
+    assert len(json.loads(cached.read_text(encoding="utf-8"))[0]) == len(read[0])
+    predict._advances.cache_clear()
+
+
 # --- a lean command line -------------------------------------------------------------------------
 
 HEAVY = {"jinja2", "markdown_it", "babel", "weasyprint", "pydantic", "rich", "pyphen", "pikepdf", "fontTools"}
