@@ -25,7 +25,8 @@ Rows (goals from issue 16):
 - an up-to-date rebuild of the matrix (< 0.25 s);
 - peak memory: per-process peak RSS summed over the tree, and the peak of the tree's summed PSS.
 
-Usage: ``python benchmarks/run.py [--runs N] [--source DIR] [--readme]``.
+Usage: ``python benchmarks/run.py [--runs N] [--source DIR] [--readme]`` (``--readme``: the table into
+docs/speed.md).
 """
 
 from __future__ import annotations
@@ -388,14 +389,17 @@ def table(rows: list[Row], runs: int) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    readme = ROOT / "README.md"
-    body = readme.read_text(encoding="utf-8")
+SPEED_DOC = ROOT / "docs" / "speed.md"
+
+
+def write_table(text: str) -> None:
+    """The table into docs/speed.md, between its ``bench:`` markers."""
+    body = SPEED_DOC.read_text(encoding="utf-8")
     if README_START not in body or README_END not in body:
-        raise SystemExit(f"README.md has no {README_START} … {README_END} section")
+        raise SystemExit(f"docs/speed.md has no {README_START} … {README_END} section")
     head, rest = body.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_START}\n{text}\n{README_END}{tail}", encoding="utf-8")
+    SPEED_DOC.write_text(f"{head}{README_START}\n{text}\n{README_END}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -404,7 +408,7 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=ROOT, help="the checkout to build the wheel from")
     parser.add_argument("--venv", type=Path, default=BENCH_VENV, help="where to install it")
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md's Speed section")
+    parser.add_argument("--readme", action="store_true", help="write the table into docs/speed.md (its bench: markers)")
     args = parser.parse_args()
     _become_subreaper()
     work = Path(tempfile.mkdtemp(prefix="pamphlet-bench-"))
@@ -423,7 +427,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(raw, indent=2), encoding="utf-8")
     if args.readme:
-        write_readme(text)
+        write_table(text)
 
 
 if __name__ == "__main__":

@@ -136,7 +136,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
     fitted = _replay(prepared, lay, remembered) if remembered else None
     if fitted is None:
         if opts.fit:
-            _predict_display(prepared)
+            _predict_display(prepared, lay)
         fitted = _compose(project, prepared, opts, lay, min_scale, own=bool(own), pinned=pinned, explain=explain)
         fitmemo.remember(digest, fitmemo.Decisions(
             fitted.scale, fitted.roles, fitted.blanks, list(fitted.blank_numbers), fitted.laid.pages,
@@ -176,28 +176,33 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
         lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
         return laid
 
+    models: dict[str, Any] = {}
+
     def prediction(roles: int = 0) -> Any:
         """The body's length predicted from the edition as it stands (its composition applied) at role level
-        ``roles``: no pass."""
+        ``roles``: no pass (and the same HTML read once: the display type's prediction and the fit's)."""
         from pamphlet.pages import predict
 
-        return predict.model(prepared, roles)
+        html = prepared.html(1.0, 0, roles)
+        if html not in models:
+            if len(models) >= 8:
+                del models[next(iter(models))]
+            models[html] = predict.model(prepared, roles, html)
+        return models[html]
 
     lay.pending = False  # type: ignore[attr-defined]
     lay.predict = prediction  # type: ignore[attr-defined]
     return lay
 
 
-def _predict_display(prepared: Prepared) -> None:
+def _predict_display(prepared: Prepared, lay: Any) -> None:
     """Set the headline smaller before the first pass when a word of it (or its last two, held together) is
     predicted wider than its box (:meth:`pamphlet.pages.predict.Model.display_fit`, from the display face's
     advance widths): what the first pass at full size would have shown :func:`_display_fit`, which set it
     smaller for the pass after — the correction the edition's last pass then had to be laid out again for.
     And how far it may grow with enlarged text (``headline_cap``). A prediction a little short is corrected
     by the pass, as before."""
-    from pamphlet.pages import predict
-
-    model = predict.model(prepared)
+    model = lay.predict()
     ratio = model.display_fit() if model is not None else 1.0
     if ratio < 1.0 and prepared.headline > 0.4:
         before = prepared.headline

@@ -949,10 +949,11 @@ class Model:
             lo, hi = (mid, hi) if self.fits(mid, pages, safety) else (lo, mid)
         return lo
 
-def model(prepared: Prepared, roles: int = 0) -> Model | None:
-    """The prediction of ``prepared`` as it stands, or None when there is nothing to predict from."""
+def model(prepared: Prepared, roles: int = 0, html: str | None = None) -> Model | None:
+    """The prediction of ``prepared`` as it stands (``html``: its HTML at full size, if already made), or None
+    when there is nothing to predict from."""
     try:
-        return Model(prepared, prepared.html(1.0, 0, roles), roles)
+        return Model(prepared, html if html is not None else prepared.html(1.0, 0, roles), roles)
     except Exception:  # noqa: BLE001 - a template the model cannot read: fitting measures as it always did
         return None
 
