@@ -17,6 +17,8 @@ import gc
 import logging
 import os
 
+import babel.dates  # noqa: F401 - an edition's dates and times
+import babel.numbers  # noqa: F401 - ... and the numbers in them
 import jinja2.ext  # noqa: F401 - the templates' i18n extension
 from fontTools.ttLib.tables import O_S_2f_2, _c_m_a_p, _h_h_e_a, _h_m_t_x  # noqa: F401 - read by predict.py
 
