@@ -240,6 +240,77 @@ def test_a_checklist_prints_boxes_not_brackets_and_apostrophes_are_curly(scripts
         assert "п’ять днів" in " ".join(_SPACES.sub(" ", line) for line in lines)
 
 
+def _opens_right(pixels, box: tuple[int, int, int, int], width: int, height: int) -> bool:  # noqa: ANN001
+    """Whether the glyph drawn in ``box`` (x0, y0, x1, y1 in pixels) opens to the right, as "(" does: its
+    middle bulges left of its ends. Its ink is what differs from the box's edge (light type on a dark box)."""
+    x0, y0, x1, y1 = box
+    edge = [pixels[x, y] for x in range(max(0, x0 - 2), min(width, x1 + 2)) for y in (max(0, y0 - 2), min(height - 1, y1 + 1))]
+    dark = sum(edge) / len(edge) < 128
+
+    def centre(ya: int, yb: int) -> float:
+        ink = [(pixels[x, y] if dark else 255 - pixels[x, y], x) for y in range(ya, yb) for x in range(x0, x1)]
+        total = sum(v for v, _ in ink)
+        return sum(v * x for v, x in ink) / total if total else 0.0
+
+    rows = y1 - y0
+    return centre(y0 + rows // 3, y0 + 2 * rows // 3) < centre(y0, y0 + rows // 4)
+
+
+def _bracket_shapes(path: Path, scale: float = 3.0) -> list[list[str]]:
+    """Each line's parentheses as they are drawn, left to right: "(" for a glyph that opens to the right,
+    ")" for one that opens to the left. Read from the pixels, not the text layer (a mirrored glyph keeps the
+    character it was first used for)."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        found: list[list[str]] = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            image = page.render(scale=scale).to_pil().convert("L")
+            width, height = image.size
+            pixels = image.load()
+            marks: list[tuple[float, float, str]] = []  # (vertical centre, horizontal centre, shape)
+            for i in range(textpage.count_chars()):
+                if textpage.get_text_range(i, 1) not in "()":
+                    continue
+                left, bottom, right, top = textpage.get_charbox(i)
+                box = (int(left * scale), max(0, int(height - top * scale)),
+                       min(width, int(right * scale) + 1), min(height, int(height - bottom * scale) + 1))
+                if box[2] - box[0] >= 1 and box[3] - box[1] >= 4:
+                    shape = "(" if _opens_right(pixels, box, width, height) else ")"
+                    marks.append(((bottom + top) / 2, (left + right) / 2, shape))
+            lines: list[list[tuple[float, float, str]]] = []
+            for mark in sorted(marks, key=lambda m: -m[0]):
+                if lines and abs(lines[-1][0][0] - mark[0]) < 3:
+                    lines[-1].append(mark)
+                else:
+                    lines.append([mark])
+            found += [[shape for _, _, shape in sorted(line, key=lambda m: m[1])] for line in lines]
+        return found
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("key", [k for k in EDITIONS if k[1] == "ar" and k[2] != "handbill"], ids=lambda k: f"{k[0]}-{k[2]}")
+def test_parentheses_around_latin_in_arabic_face_what_they_enclose(scripts_pdfs, key):
+    # "(Jobcenter)" in an Arabic sentence: drawn as a pair that opens towards its word, never ")Jobcenter(".
+    # (A pair broken across lines is not judged here: each of its halves stands alone on its line. The
+    # handbill's digest leaves the sentence out.)
+    ed, _ = edition(scripts_pdfs, key)
+    assert "Jobcenter" in "".join(ed["text"])
+    pairs = 0
+    for line in _bracket_shapes(ed["path"]):
+        if len(line) % 2:
+            continue
+        depth = 0
+        for shape in line:
+            depth += 1 if shape == "(" else -1
+            assert depth >= 0, line
+        assert depth == 0, line
+        pairs += len(line) // 2
+    assert pairs >= 1
+
+
 # --- without a layout ----------------------------------------------------------------------------------------
 
 
