@@ -96,11 +96,33 @@ def _restore(prepared: Prepared, state: dict[str, Any]) -> None:
     prepared.event_fit, prepared.event_wrap, prepared.last_event_fit = state["event"]
 
 
-def _apply(prepared: Prepared, composition: Composition) -> None:
-    """Set the template variables of ``composition`` (``composition``, ``columns``, ``tight``)."""
+def _apply(prepared: Prepared, composition: Composition, lay: Any = None) -> None:
+    """Set the template variables of ``composition`` (``composition``, ``columns``, ``tight``); with ``lay``,
+    also measure its headline for balanced lines (:func:`_measure_title`)."""
     prepared.composition = composition.name
     prepared.context["composition"] = composition.name
     prepared.context.update(dict(composition.variables))
+    if lay is not None:
+        _measure_title(prepared, lay)
+
+
+def _measure_title(prepared: Prepared, lay: Any) -> None:
+    """The headline's units and their widths in the composition's box (predicted: no pass), for
+    :meth:`pamphlet.text.edition.Prepared.html` to balance its lines at each pass's size: at a title size
+    factor of 1."""
+    prepared.context.pop("title_metrics", None)
+    if getattr(lay, "predict", None) is None:
+        return
+    # Measured at a size factor of 1 whatever the headline's is now: a build that replays what fitting
+    # decided (fitmemo, its smaller headline already set) measures the very same numbers.
+    headline, prepared.headline = prepared.headline, 1.0
+    try:
+        model = lay.predict()
+    finally:
+        prepared.headline = headline
+    found = model.title_units() if model is not None else None
+    if found is not None:
+        prepared.context["title_metrics"] = found
 
 
 # --- laying out -----------------------------------------------------------------------------------------
@@ -133,7 +155,7 @@ def lay_out(project: Project, prepared: Prepared, opts: BuildOptions, *, explain
                          pages=opts.pages, min_scale=min_scale, project=project_digest(project),
                          composition=str(pinned or ""))
     remembered = None if explain else fitmemo.recall(digest)
-    fitted = _replay(prepared, lay, remembered) if remembered else None
+    fitted = _replay(prepared, lay, remembered, balance=opts.fit) if remembered else None
     if fitted is None:
         if opts.fit:
             _predict_display(prepared, lay)
@@ -287,7 +309,7 @@ def _compose(project: Project, prepared: Prepared, opts: BuildOptions, lay: Any,
         if composition.needs and f"<{composition.needs}" not in str(start["context"].get("body", "")):
             continue  # it would lay out the same pages (sections that flow, in a text without headings)
         _restore(prepared, start)
-        _apply(prepared, composition)
+        _apply(prepared, composition, lay if opts.fit else None)
         cand = Candidate(composition)
         try:
             if composition.digest:
@@ -488,7 +510,7 @@ def judge(prepared: Prepared, fitted: Fitted) -> Score:
                        blank=fitted.blank_numbers)
 
 
-def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
+def _replay(prepared: Prepared, lay: Any, decided: Any, *, balance: bool = True) -> Fitted | None:
     """Lay the edition out once at what composing it decided before; None (and ``prepared`` as it was) when
     the pages do not come out as they did then."""
     from markupsafe import Markup
@@ -498,7 +520,7 @@ def _replay(prepared: Prepared, lay: Any, decided: Any) -> Fitted | None:
     before = _snapshot(prepared)
     offered = {c.name: c for c in prepared.layout.compositions}
     composition = offered.get(decided.composition) or prepared.layout.compositions[0]
-    _apply(prepared, composition)
+    _apply(prepared, composition, lay if balance else None)
     prepared.headline, prepared.headline_cap = decided.headline, decided.headline_cap
     prepared.event_fit, prepared.event_wrap = decided.event_fit, decided.event_wrap
     if decided.posters:

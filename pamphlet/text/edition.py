@@ -73,11 +73,25 @@ class Prepared:
         an enlarged short text up to ``headline_cap`` (a poster's headline, as large as its panel allows)."""
         return self.headline * (min(scale, self.headline_cap) / scale if scale > 1 else 1.0)
 
+    def title_lines(self, scale: float) -> list[int] | None:
+        """The headline's lines balanced at the size a pass at ``scale`` sets it in (its units measured in
+        its box by compose._measure_title; the rem grows with the scale, and so does the headline, times
+        its size factor): how many units each line takes, or None (greedy breaking does as well)."""
+        metrics = self.context.get("title_metrics")
+        if not metrics:
+            return None
+        from pamphlet.pages.predict import balanced_lines
+
+        units, widths, space, room = metrics
+        factor = self.title_rem(scale) * scale
+        return balanced_lines(list(units), [w * factor for w in widths], space * factor, room)
+
     def html(self, scale: float = 1.0, blank_pages: int = 0, roles: int = 0, spread: float = 0.0) -> str:
         # Headlines grow and shrink with the text (a short notice enlarged is a poster, its headline set large);
         # ``headline`` shrinks one whose longest word (or last two, held together) is wider than its box.
         ctx = {**self.context, "scale": scale, "blank_pages": blank_pages, "roles": roles, "spread": spread, "excerpt": self.excerpt,
-               "title_rem": self.title_rem(scale), "event_fit": self.event_fit, "event_wrap": self.event_wrap}
+               "title_rem": self.title_rem(scale), "event_fit": self.event_fit, "event_wrap": self.event_wrap,
+               "title_lines": self.title_lines(scale)}
         return templates.render(f"{self.spec.layout}/page.html", ctx, self.project_root / "templates")
 
 

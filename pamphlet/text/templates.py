@@ -203,16 +203,28 @@ def _has_digit(token: str) -> bool:
     return any(ch.isdigit() for ch in token)
 
 
-def balance(text: Any) -> Any:
+def balance(text: Any, lines: list[int] | None = None) -> Any:
     """A headline that never ends on one word: its last two words held together by a no-break space, when
     it has three words or more (WeasyPrint has no ``text-wrap: balance``; a typesetter does this by hand).
-    A pair too wide for its panel is caught like any long word: the headline is shrunk to fit."""
+    A pair too wide for its panel is caught like any long word: the headline is shrunk to fit.
+
+    ``lines``: how many of those units (words, and that pair) each line takes, as the fit balanced them for
+    the headline's box at this size (:func:`pamphlet.pages.predict.balanced_lines`): the words of a line are
+    held together by no-break spaces, so the lines break there. (Not ``<br>``: WeasyPrint's flex layout of a
+    handbill's front measured a headline with one as far taller than its lines.)"""
     if not text:
         return text
     words = str(text).split(" ")
     if len(words) < 3 or not words[-1] or not words[-2]:
         return text
     joined = " ".join(words[:-2]) + " " + words[-2] + "\u00a0" + words[-1]
+    units = joined.split(" ")
+    if lines and sum(lines) == len(units) and all(n > 0 for n in lines):
+        out, at = [], 0
+        for n in lines:
+            out.append("\u00a0".join(units[at:at + n]))
+            at += n
+        joined = " ".join(out)
     return type(text)(joined) if hasattr(text, "__html__") else joined
 
 
