@@ -135,3 +135,20 @@ def test_the_persian_zines_addresses_are_never_broken(asile):
     qr_page, back = [_flat(line) for line in _lines(pdf, 6)], [_flat(line) for line in _lines(pdf, 7)]
     assert WEB in qr_page and EMAIL in back and WEB in back, (qr_page, back)
     assert not [line for line in qr_page + back if line.endswith(("example.", "@")) or line == "org"]
+
+
+PROFSPILKA = FIXTURES / "review-profspilka"
+
+
+def test_an_enlarged_tri_fold_whose_cover_cannot_grow_with_it_is_enlarged_less(tmp_path):
+    # The tram depot union's meeting, a short Ukrainian text: on A4 enlarged to fill its six panels (135 %);
+    # on US Letter's narrower panels its subtitle and event box, growing with the type, ran into each other
+    # on the cover once the headline was as small as a cover lets it go, and the build failed ("a colour
+    # field is printed over разом"). It is enlarged less instead, and builds.
+    eds = _build(PROFSPILKA, tmp_path, "-l", "trifold", "--paper", "letter")
+    ed = eds["uk/trifold/letter"]
+    assert ed["status"] != "failed", ed.get("error")
+    assert 1.04 < ed["scale"] < 1.35
+    a4 = _build(PROFSPILKA, tmp_path / "a4", "-l", "trifold", "--paper", "a4")["uk/trifold/a4"]
+    assert a4["status"] != "failed" and a4["scale"] == pytest.approx(1.35)
+

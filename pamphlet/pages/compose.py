@@ -196,6 +196,9 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
             del seen[next(iter(seen))]
         laid = seen[html] = render.lay_out(html, project.root, roots)
         lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
+        # A cover its text overruns with the headline as small as a cover lets it go: what grows with the
+        # type (the subtitle, the event box) does not fit it at this scale (an enlarged short text's).
+        lay.overrun = prepared.headline <= COVER_HEADLINE_FLOOR and _cover_overrun(laid)  # type: ignore[attr-defined]
         return laid
 
     models: dict[str, Any] = {}
@@ -212,7 +215,7 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
             models[html] = predict.model(prepared, roles, html)
         return models[html]
 
-    lay.pending = False  # type: ignore[attr-defined]
+    lay.pending = lay.overrun = False  # type: ignore[attr-defined]
     lay.predict = prediction  # type: ignore[attr-defined]
     return lay
 
@@ -233,6 +236,13 @@ def _predict_display(prepared: Prepared, lay: Any) -> None:
         # Enlarged text would enlarge the headline too, past its box: it grows no further than its room allows
         # (what _display_fit sets after an enlarged pass in which it ran over).
         prepared.headline_cap = min(prepared.headline_cap, max(1.0, math.floor(ratio * 0.98 * 1000) / 1000))
+
+
+def _cover_overrun(laid: LaidOut) -> bool:
+    """Whether the cover's content runs past its panel (measure.cover_fit), beyond a rounding."""
+    from pamphlet.pages import measure
+
+    return measure.cover_fit(laid) < 0.995
 
 
 def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:

@@ -523,6 +523,15 @@ def _fill(lay: LayFn, laid: LaidOut, target: int, top_scale: float, roles: int, 
         return laid, 1.0, 0.0  # a few per cent more type is not worth a layout pass
     last = guess >= top_scale - 0.005  # no enlarging beyond it: nothing is measured after this trial
     trial = lay(guess, 0, roles, spread if last else 0.0)
+    if trial.pages <= target and getattr(lay, "overrun", False):
+        # Within its pages, but what grows with the type overruns the cover (a tri-fold's subtitle and event
+        # box on US Letter at 135 %, its headline as small as a cover lets it go): half as much larger, once.
+        half = round(1 + (guess - 1) / 2, 4)
+        if half <= MIN_FILL:
+            return laid, 1.0, 0.0
+        trial = lay(half, 0, roles, spread)
+        fits = trial.pages <= target and not getattr(lay, "overrun", False)
+        return (trial, half, spread) if fits else (laid, 1.0, 0.0)
     if trial.pages <= target:
         if last:
             return trial, guess, spread
@@ -590,7 +599,8 @@ def _fill_more(lay: LayFn, first: measure.Extent, laid: LaidOut, scale: float, t
     if again <= scale + 0.02:
         return laid, scale, 0.0
     trial = lay(again, 0, roles, spread)
-    return (trial, again, spread) if trial.pages <= target else (laid, scale, 0.0)
+    return (trial, again, spread) if trial.pages <= target and not getattr(lay, "overrun", False) else \
+        (laid, scale, 0.0)
 
 
 def _fit_error(layout: Layout, name: str, words: int, laid: LaidOut, limit: int, scale: float,
