@@ -249,6 +249,9 @@ def _units(text: str) -> tuple[list[str], list[float]]:
     (f"SHORT AND{NB}SWEET", 400, [2], None),
     # A word wider than the box: the fit shrinks the headline first.
     (f"EXTRAORDINARILY LONG WORDS{NB}HERE", 100, [1, 1, 1], None),
+    # A number stays with the word after it; a one- or two-letter word with the word it introduces.
+    (f"STRIKE: 11 HOURS FROM{NB}NOW", 110, [2, 1, 1], [1, 2, 1]),
+    (f"HELP A NEIGHBOUR IN{NB}NEED", 110, [2, 1, 1], [1, 2, 1]),
     # Two lines, one a word alone: balanced; but not where a box 3 % wider would hold it on one line (a
     # prediction that close is not trusted).
     ("AAAAAA BB CC DD", 125, [3, 1], [1, 3]),
@@ -279,6 +282,14 @@ def test_balanced_lines_keep_the_line_count_and_fit_the_box():
             at += n
 
     check()
+
+
+@pytest.mark.parametrize(("unit", "holds"), [
+    ("11", True), ("2026", True), ("10:30", True), ("й", True), ("A", True), ("de", True), ("AS", True),
+    ("STRIKE:", False), ("बजे", False), ("ও", False), ("في", False), ("SOUP", False),
+])
+def test_what_a_line_should_not_end_with(unit, holds):
+    assert predict._holds_on(unit) is holds
 
 
 def test_the_template_holds_each_balanced_line_together():

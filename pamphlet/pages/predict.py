@@ -979,6 +979,10 @@ class Model:
 #: A break after a colon, a comma or a dash is worth this share of the headline's box: the headline reads
 #: in its phrases ("RIDERS' STRIKE: / LOG OFF AT 11", not "RIDERS' STRIKE: LOG / OFF AT 11").
 PHRASE_BREAK = 0.08
+#: A break right after a number ("11 / बजे": the number leaves its unit) or after a word of one or two letters
+#: in a Latin, Cyrillic or Greek script ("Допомога й / консультації", "AS A / SEASONAL": a preposition, an
+#: article or a conjunction left at a line's end) costs this share of the box.
+LOOSE_BREAK = 0.5
 #: Balanced lines are set only where they are this much more even (as a share of the box) than greedy ones.
 BALANCE_GAIN = 0.04
 #: ... and only where a box this much wider would break the headline into as many lines, and each balanced
@@ -1009,7 +1013,8 @@ def balanced_lines(units: list[str], widths: list[float], space: float, room: fl
     as greedy breaking gives, with the breaks that make its lines most nearly equal (its longest less its
     shortest line) — a typesetter's balanced headline, where greedy breaking fills the first lines and
     leaves one word alone on a middle or last line ("FREE BREAD AND / SOUP / EVERY SATURDAY") — preferring a
-    break after a colon, comma or dash (:data:`PHRASE_BREAK`). None where that is no better than greedy
+    break after a colon, comma or dash (:data:`PHRASE_BREAK`), avoiding one after a number or a one- or
+    two-letter word (:data:`LOOSE_BREAK`). None where that is no better than greedy
     breaking by :data:`BALANCE_GAIN` of the box, where greedy breaking gives one line or a unit wider than
     the box (the fit shrinks that headline first), or where the headline only just takes its lines
     (:data:`BALANCE_SLACK`)."""
@@ -1026,8 +1031,10 @@ def balanced_lines(units: list[str], widths: list[float], space: float, room: fl
         for n in lines:
             spans.append(sum(widths[at:at + n]) + space * (n - 1))
             at += n
-        phrases = sum(1 for n in _ends(lines)[:-1] if units[n - 1].rstrip()[-1:] in ":,;–—")
-        return max(spans) - min(spans) - PHRASE_BREAK * room * phrases, max(spans)
+        ends = [units[n - 1] for n in _ends(lines)[:-1]]
+        phrases = sum(1 for unit in ends if unit.rstrip()[-1:] in ":,;–—")
+        loose = sum(1 for unit in ends if _holds_on(unit))
+        return max(spans) - min(spans) - PHRASE_BREAK * room * phrases + LOOSE_BREAK * room * loose, max(spans)
 
     best, best_cost = greedy, cost(greedy)
     for cuts in combinations(range(1, len(units)), count - 1):
@@ -1038,6 +1045,19 @@ def balanced_lines(units: list[str], widths: list[float], space: float, room: fl
     if best == greedy or best_cost[0] > cost(greedy)[0] - BALANCE_GAIN * room:
         return None
     return best
+
+
+def _holds_on(unit: str) -> bool:
+    """Whether a headline's line should not end with ``unit``: a number (it belongs with the word after it),
+    or a word of one or two letters of a Latin, Cyrillic or Greek script (a preposition, article or
+    conjunction belongs with the word it introduces)."""
+    text = unit.strip()
+    if text and any(unicodedata.category(ch) == "Nd" for ch in text) and \
+            all(unicodedata.category(ch) == "Nd" or ch in ".,:/-–№#" for ch in text):
+        return True
+    letters = [ch for ch in text if unicodedata.category(ch).startswith("L")]
+    return 0 < len(letters) <= 2 and len(letters) == len(text) and \
+        all(unicodedata.name(ch, "").startswith(("LATIN", "CYRILLIC", "GREEK")) for ch in letters)
 
 
 def _ends(lines: list[int]) -> list[int]:
