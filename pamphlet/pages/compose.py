@@ -195,10 +195,10 @@ def _lay_function(project: Project, prepared: Prepared) -> Any:
         if len(seen) >= 12:
             del seen[next(iter(seen))]
         laid = seen[html] = render.lay_out(html, project.root, roots)
-        lay.pending = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
+        lay.pending, cover = _display_fit(prepared, laid, scale)  # type: ignore[attr-defined]
         # A cover its text overruns with the headline as small as a cover lets it go: what grows with the
         # type (the subtitle, the event box) does not fit it at this scale (an enlarged short text's).
-        lay.overrun = prepared.headline <= COVER_HEADLINE_FLOOR and _cover_overrun(laid)  # type: ignore[attr-defined]
+        lay.overrun = prepared.headline <= COVER_HEADLINE_FLOOR and cover < 0.995  # type: ignore[attr-defined]
         return laid
 
     models: dict[str, Any] = {}
@@ -238,14 +238,7 @@ def _predict_display(prepared: Prepared, lay: Any) -> None:
         prepared.headline_cap = min(prepared.headline_cap, max(1.0, math.floor(ratio * 0.98 * 1000) / 1000))
 
 
-def _cover_overrun(laid: LaidOut) -> bool:
-    """Whether the cover's content runs past its panel (measure.cover_fit), beyond a rounding."""
-    from pamphlet.pages import measure
-
-    return measure.cover_fit(laid) < 0.995
-
-
-def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:
+def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> tuple[bool, float]:
     """Correct the headline and the event box for the next pass from what this one shows.
 
     A headline word wider than its box (it is never hyphenated) would run past the panel's edge: the headline
@@ -254,13 +247,15 @@ def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:
     the headline grows less, down to not at all. A date or time range wider than its line (they never break
     inside: "10:00 AM – 1:00 PM" on a handbill) gets smaller type in the event box, never below the body's;
     then, if that did not help, the date may break after its weekday and the time range after its dash.
-    True when a correction may change the page count: the event box (it stands in the text's flow) or a
-    cover overrun; a headline word too wide for its box changes the cover only."""
+    Returns whether a correction may change the page count (the event box: it stands in the text's flow; or a
+    cover overrun; a headline word too wide for its box changes the cover only), and the cover's fit as this
+    pass measured it (measure.cover_fit)."""
     from pamphlet.pages import measure
 
     before = (prepared.event_fit, prepared.event_wrap)
 
-    word, cover = measure.headline_fit(laid), measure.cover_fit(laid) ** 1.5
+    fitted = measure.cover_fit(laid)
+    word, cover = measure.headline_fit(laid), fitted ** 1.5
     if cover < 1.0 and prepared.headline <= COVER_HEADLINE_FLOOR:
         # The headline is as small as a cover lets it go: the rest is the fit's to shrink (or, enlarged, the
         # cover's picture and event: a headline made smaller pass after pass helped nothing there).
@@ -281,7 +276,7 @@ def _display_fit(prepared: Prepared, laid: LaidOut, scale: float) -> bool:
         else:
             prepared.event_fit = math.floor(prepared.event_fit * event * 0.98 * 1000) / 1000
         prepared.last_event_fit = event
-    return before != (prepared.event_fit, prepared.event_wrap) or (ratio < 1.0 and cover < word)
+    return before != (prepared.event_fit, prepared.event_wrap) or (ratio < 1.0 and cover < word), fitted
 
 
 def candidates(prepared: Prepared, pinned: str | None, fit: bool = True) -> list[Composition]:
